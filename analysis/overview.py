@@ -1,0 +1,91 @@
+"""What the Overview page shows: spend KPIs, spend over time, and spend by project and model.
+
+Everything here is a pure function of a priced usage frame (see :mod:`analysis.spend`), so the page only
+draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from analysis.spend import totals_by
+from db.measures import TOKEN_MEASURES
+
+__all__ = ["Kpis", "by_project_and_model", "kpis", "spend_over_time"]
+
+# Average days per month, to turn a 30-day spend into a monthly run-rate.
+DAYS_PER_MONTH = 365.25 / 12
+WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The headline numbers over the 30 days that end on the last day with usage."""
+
+    window_start: date
+    window_end: date
+    spend_usd: float
+    monthly_run_rate_usd: float
+    requests: int
+    tokens: int
+    top_provider: str | None
+    top_provider_share: float | None
+    unpriced_models: tuple[str, ...]
+
+
+def kpis(priced: pd.DataFrame) -> Kpis | None:
+    """Headline numbers of a priced daily frame, or None when it has no usage."""
+    if priced.empty:
+        return None
+    end = max(priced["day"])
+    start = end - timedelta(days=WINDOW_DAYS - 1)
+    window = priced[priced["day"] >= start]
+    spend = float(window["spend_usd"].sum())
+    by_provider = window.groupby("provider")["spend_usd"].sum().sort_values(ascending=False)
+    top = by_provider.index[0] if len(by_provider) and spend > 0 else None
+    unpriced = window[window["unpriced"] & window["spend_usd"].isna()]
+    return Kpis(
+        window_start=start,
+        window_end=end,
+        spend_usd=spend,
+        monthly_run_rate_usd=spend / WINDOW_DAYS * DAYS_PER_MONTH,
+        requests=int(window["requests"].fillna(0).sum()),
+        tokens=int(window["input_tokens"].sum() + window["output_tokens"].sum()),
+        top_provider=str(top) if top is not None else None,
+        top_provider_share=float(by_provider.iloc[0] / spend) if top is not None else None,
+        unpriced_models=tuple(sorted(set(unpriced["provider"] + "/" + unpriced["model"]))),
+    )
+
+
+def spend_over_time(priced: pd.DataFrame, by: str, grain: str = "W") -> pd.DataFrame:
+    """Spend per period (``"D"``, ``"W"`` or ``"M"``) and value of ``by``: columns period, ``by``, spend_usd.
+
+    Weeks start on Monday; each period is labelled by its first day.
+    """
+    frame = priced[["day", by, "spend_usd"]].copy()
+    days = pd.to_datetime(frame["day"])
+    if grain == "D":
+        frame["period"] = days
+    elif grain == "W":
+        frame["period"] = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    elif grain == "M":
+        frame["period"] = days.dt.to_period("M").dt.start_time
+    else:
+        raise ValueError(f"unknown grain {grain!r}")
+    frame[by] = frame[by].fillna("(none)")
+    return frame.groupby(["period", by])["spend_usd"].sum(min_count=1).reset_index()
+
+
+def by_project_and_model(priced: pd.DataFrame) -> pd.DataFrame:
+    """Spend and volume per (provider, project, model), largest spend first, with each row's share."""
+    frame = priced.copy()
+    frame["project"] = frame["project"].fillna("(no project)")
+    table = totals_by(frame, ["provider", "project", "model"])
+    total = table["spend_usd"].sum()
+    table["share"] = table["spend_usd"] / total if total else float("nan")
+    table["tokens"] = table["input_tokens"] + table["output_tokens"]
+    columns = ["provider", "project", "model", "spend_usd", "share", "requests", *TOKEN_MEASURES, "tokens"]
+    return table.sort_values("spend_usd", ascending=False, na_position="first")[columns].reset_index(drop=True)

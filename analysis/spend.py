@@ -1,0 +1,93 @@
+"""Spend: the ledger's usage priced at the prices of each day, and its totals.
+
+Spend is exitplan's own price of the tokens. A row exitplan cannot price counts at what its source
+reported, if it reported anything; otherwise it stays unpriced (NaN) and is listed, never taken as $0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from db.measures import TOKEN_MEASURES
+from db.usage import read_usage
+from pricing.cost import COST_PARTS, cost_of
+
+__all__ = ["MEASURES", "PRICING_KEYS", "price_usage", "priced_usage", "summary", "totals_by"]
+
+# What a rollup must be grouped by, at least, to be priced correctly.
+PRICING_KEYS: tuple[str, ...] = ("provider", "model", "service_tier", "batch", "prompt_band")
+MEASURES: tuple[str, ...] = ("requests", *TOKEN_MEASURES, "reported_cost_usd", "cost_usd", "spend_usd")
+
+
+def price_usage(usage: pd.DataFrame) -> pd.DataFrame:
+    """``usage`` (read with the pricing keys and a ``day``) with its cost parts, ``cost_usd``,
+    ``reported_cost_usd``, ``spend_usd`` and ``unpriced``."""
+    frame = usage.join(cost_of(usage))
+    frame["reported_cost_usd"] = frame["reported_cost_nano_usd"].astype("float64") / 1e9
+    has_usage = (
+        frame[list(TOKEN_MEASURES)].sum(axis=1).astype("float64") + frame["requests"].astype("float64").fillna(0.0) > 0
+    )
+    priced = frame["cost_usd"].notna() & has_usage
+    frame["spend_usd"] = np.where(
+        priced,
+        frame["cost_usd"],
+        frame["reported_cost_usd"].where(frame["reported_cost_usd"].notna(), np.nan),
+    )
+    # A row with no usage and no reported cost spends nothing.
+    frame.loc[~has_usage & frame["reported_cost_usd"].isna(), "spend_usd"] = 0.0
+    return frame
+
+
+def priced_usage(
+    engine: Engine, by: Sequence[str] = (), *, since: date | None = None, until: date | None = None
+) -> pd.DataFrame:
+    """Daily usage grouped by ``by`` (plus what pricing needs), priced. See :func:`price_usage`."""
+    keys = list(dict.fromkeys([*by, *PRICING_KEYS]))
+    return price_usage(read_usage(engine, keys, grain="day", since=since, until=until))
+
+
+def totals_by(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Sum a priced frame's measures by ``by``. Cost sums stay NaN when nothing in the group is priced."""
+    columns = [*MEASURES, *COST_PARTS]
+    grouped = frame.groupby(list(by), dropna=False, sort=False) if by else None
+    if grouped is None:
+        return frame[columns].sum(min_count=1).to_frame().T
+    sums = grouped[columns].sum(min_count=1)
+    sums["unpriced"] = grouped["unpriced"].any()
+    return sums.reset_index()
+
+
+def _measures(row: pd.Series) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name in ("requests", *TOKEN_MEASURES):
+        value = row[name]
+        out[name] = None if pd.isna(value) else int(value)
+    for name in ("reported_cost_usd", "cost_usd"):
+        value = row[name]
+        out[name] = None if pd.isna(value) else round(float(value), 6)
+    return out
+
+
+def summary(engine: Engine, *, since: date | None = None, until: date | None = None) -> dict[str, object]:
+    """Totals of the ledger (inclusive UTC dates), overall and by provider and model.
+
+    Token fields are canonical: input includes cache reads and writes, output includes reasoning.
+    ``cost_usd`` is exitplan's price of the priced usage; ``unpriced_models`` lists what it could not price.
+    """
+    frame = priced_usage(engine, since=since, until=until)
+    result = (
+        _measures(totals_by(frame, []).iloc[0]) if len(frame) else _measures(pd.Series(dict.fromkeys(MEASURES, np.nan)))
+    )
+    for dimension, key in (("provider", "by_provider"), ("model", "by_model")):
+        sums = totals_by(frame, [dimension]) if len(frame) else pd.DataFrame(columns=[dimension])
+        result[key] = {str(row[dimension]): _measures(row) for _, row in sums.iterrows()}
+    unpriced = frame[frame["unpriced"]] if len(frame) else frame
+    result["unpriced_models"] = sorted(
+        {f"{p}/{m}" for p, m in zip(unpriced["provider"], unpriced["model"], strict=True)}
+    )
+    return result

@@ -1,0 +1,217 @@
+"""The ``exitplan`` command: serve the dashboard, load demo data, import files, inspect the ledger."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from analysis.spend import summary as ledger_summary
+from collectors import IngestError, ingest, source_from_path
+from collectors.demo import load_demo
+from db import default_url, delete_import, get_import, list_imports, open_ledger, rejected_rows_of, usage_span
+
+app = typer.Typer(
+    help="exitplan: what it would cost, and what you would risk, to move your LLM traffic elsewhere.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+imports_app = typer.Typer(help="List, inspect and undo imports.", no_args_is_help=True)
+app.add_typer(imports_app, name="imports")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL of the ledger (default: $EXITPLAN_DB_URL or a local SQLite file)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(message, markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{name}: expected a date like 2025-09-01, got {value!r}") from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    db: DbOption = None,
+) -> None:
+    """Open the dashboard in a local web server."""
+    entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+    env = {**os.environ, "EXITPLAN_DB_URL": db or default_url()}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(entry),
+        "--server.address", host, "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+    ]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the ledger has usage.")] = False,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Keep the generated export files in this folder.")
+    ] = None,
+) -> None:
+    """Load six months of usage of a fictional company, written as real export files and imported."""
+    engine = open_ledger(db)
+    if if_empty and usage_span(engine) is not None:
+        out.print("The ledger already has usage; demo data not loaded.")
+        return
+    for result in load_demo(engine, out_dir):
+        state = "already imported" if result.duplicate else f"{result.rows_accepted:,} rows"
+        out.print(f"{result.file}: {result.format}, {state}")
+
+
+@app.command(name="ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files to import (.gz accepted).")],
+    format: Annotated[
+        str | None, typer.Option("--format", help="Skip detection and read the files as this format.")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Import usage files. Exit status 2 if any file could not be imported at all."""
+    engine = open_ledger(db)
+    failed = False
+    for path in paths:
+        try:
+            result = ingest(engine, source_from_path(path), format_name=format)
+        except IngestError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            failed = True
+            continue
+        if as_json:
+            print(json.dumps(result.as_dict()))
+        elif result.duplicate:
+            out.print(f"{path}: duplicate of import {result.import_id}; nothing changed")
+        else:
+            out.print(
+                f"{path}: import {result.import_id} ({result.format}): {result.rows_read:,} rows read, "
+                f"{result.rows_accepted:,} accepted, {result.rows_rejected:,} rejected"
+            )
+    if failed:
+        raise typer.Exit(2)
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else None
+
+
+@imports_app.command("list")
+def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Every import, newest first."""
+    frame = list_imports(open_ledger(db))
+    if as_json:
+        rows = frame.drop(columns=["sha256"]).astype(object).where(frame.notna(), None).to_dict("records")
+        print(json.dumps(rows, default=_iso))
+        return
+    table = Table("id", "file", "format", "read", "accepted", "rejected", "period", "imported")
+    for row in frame.itertuples():
+        period = f"{row.period_start:%Y-%m-%d} … {row.period_end:%Y-%m-%d}" if row.rows_accepted else ""
+        table.add_row(
+            str(row.id), row.source_name, row.format, f"{row.rows_read:,}", f"{row.rows_accepted:,}",
+            f"{row.rows_rejected:,}", period, f"{row.created_at:%Y-%m-%d %H:%M}",
+        )  # fmt: skip
+    out.print(table)
+
+
+@imports_app.command("show")
+def imports_show(
+    import_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """One import and its rejected rows."""
+    engine = open_ledger(db)
+    record = get_import(engine, import_id)
+    if record is None:
+        raise _fail(f"no import {import_id}")
+    rejected = rejected_rows_of(engine, import_id)
+    if as_json:
+        info = {k: (_iso(v) or v) for k, v in record.__dict__.items()}
+        print(json.dumps({**info, "rejected": rejected.to_dict("records")}))
+        return
+    out.print(f"Import {record.id}: {record.source_name} ({record.format})")
+    out.print(f"  rows read {record.rows_read:,}, accepted {record.rows_accepted:,}, rejected {record.rows_rejected:,}")
+    if record.period_start:
+        out.print(f"  covers {record.period_start:%Y-%m-%d %H:%M} … {record.period_end:%Y-%m-%d %H:%M} UTC")
+    if len(rejected):
+        table = Table("where", "reason", "row")
+        for row in rejected.head(50).itertuples():
+            table.add_row(row.location, row.reason, row.raw[:120])
+        out.print(table)
+        if len(rejected) > 50:
+            out.print(f"  … and {len(rejected) - 50:,} more rejected rows")
+
+
+@imports_app.command("delete")
+def imports_delete(import_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOption = None) -> None:
+    """Undo an import completely: its usage, its rejected rows, its record."""
+    if not delete_import(open_ledger(db), import_id):
+        raise _fail(f"no import {import_id}")
+    out.print(f"Import {import_id} deleted.")
+
+
+@app.command()
+def summary(
+    since: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD, UTC), inclusive.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD, UTC), inclusive.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Usage and cost totals, overall and by provider and model."""
+    result = ledger_summary(open_ledger(db), since=_day(since, "--since"), until=_day(until, "--until"))
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
+    for model, m in result["by_model"].items():  # type: ignore[union-attr]
+        table.add_row(
+            model, _n(m["requests"]), _n(m["input_tokens"]), _n(m["output_tokens"]),
+            _usd(m["cost_usd"]), _usd(m["reported_cost_usd"], missing="—"),
+        )  # fmt: skip
+    out.print(table)
+    out.print(
+        f"Total cost {_usd(result['cost_usd'])} (reported by the sources: "
+        f"{_usd(result['reported_cost_usd'], missing='nothing')})"
+    )
+    if result["unpriced_models"]:
+        out.print(f"Unpriced: {', '.join(result['unpriced_models'])}")  # type: ignore[arg-type]
+
+
+def _n(value: object) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _usd(value: object, missing: str = "unpriced") -> str:
+    return missing if value is None else f"${value:,.2f}"
+
+
+def main() -> None:
+    app()

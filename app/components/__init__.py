@@ -1,0 +1,1 @@
+"""Widgets and chart builders shared by the pages."""

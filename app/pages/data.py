@@ -1,0 +1,111 @@
+"""Data: bring usage exports into the ledger, see what was accepted and rejected, undo an import."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import cache
+from app.components.demo_data import offer_demo
+from collectors import IngestError, ingest, source_from_bytes
+from db import default_url, delete_import, rejected_rows_of
+
+st.title("Data")
+url = default_url()
+
+if cache.span(url) is None and cache.imports(url).empty:
+    offer_demo("data-demo")
+
+st.subheader("Import usage")
+st.caption(
+    "OpenAI usage and cost exports (dashboard CSV or Admin API JSON), OpenAI's legacy /v1/usage JSON, or "
+    "exitplan's canonical CSV. The format is recognised from the content; .gz files are accepted. "
+    "For files over 200 MB use `exitplan ingest`."
+)
+uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload")
+if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
+    results = []
+    bar = st.progress(0.0, text="Importing…")
+    for i, upload in enumerate(uploads or []):
+
+        def report(rows: int, name: str = upload.name, done: float = i / len(uploads)) -> None:
+            bar.progress(done, text=f"{name}: {rows:,} rows read")
+
+        try:
+            outcome = ingest(cache.engine(), source_from_bytes(upload.name, upload.getvalue()), on_progress=report)
+            results.append({"file": upload.name, "result": outcome.as_dict()})
+        except IngestError as exc:
+            results.append({"file": upload.name, "error": str(exc)})
+        bar.progress((i + 1) / len(uploads), text=f"{i + 1} of {len(uploads)} files")
+    bar.empty()
+    st.session_state["data-results"] = results
+    cache.clear()
+
+for entry in st.session_state.get("data-results", []):
+    if "error" in entry:
+        st.error(f"**{entry['file']}** was not imported: {entry['error']}")
+        continue
+    r = entry["result"]
+    if r["duplicate"]:
+        st.info(f"**{r['file']}** was already imported (import {r['import_id']}); nothing changed.")
+        continue
+    skipped = r["rows_read"] - r["rows_accepted"] - r["rows_rejected"]
+    message = (
+        f"**{r['file']}** ({r['format']}): {r['rows_read']:,} rows read, {r['rows_accepted']:,} accepted, "
+        f"{r['rows_rejected']:,} rejected" + (f", {skipped:,} empty buckets skipped" if skipped else "")
+    )
+    if r["rows_rejected"]:
+        st.warning(message)
+        rejected = rejected_rows_of(cache.engine(), r["import_id"])
+        with st.expander(f"Why {r['rows_rejected']:,} rows were rejected"):
+            st.dataframe(rejected.head(200), hide_index=True)
+        st.download_button(
+            "Download rejected rows (CSV)",
+            rejected.to_csv(index=False),
+            file_name=f"rejected_rows_import_{r['import_id']}.csv",
+            mime="text/csv",
+            key=f"download-rejected-{r['import_id']}",
+        )
+    else:
+        st.success(message)
+
+st.subheader("Import history")
+history = cache.imports(url)
+if history.empty:
+    st.caption("Nothing imported yet.")
+    st.stop()
+st.dataframe(
+    history[["id", "source_name", "format", "rows_read", "rows_accepted", "rows_rejected", "period_start",
+             "period_end", "created_at"]],
+    hide_index=True,
+    column_config={
+        "id": "Import",
+        "source_name": "File",
+        "format": "Format",
+        "rows_read": st.column_config.NumberColumn("Read", format="localized"),
+        "rows_accepted": st.column_config.NumberColumn("Accepted", format="localized"),
+        "rows_rejected": st.column_config.NumberColumn("Rejected", format="localized"),
+        "period_start": st.column_config.DatetimeColumn("From", format="YYYY-MM-DD"),
+        "period_end": st.column_config.DatetimeColumn("To", format="YYYY-MM-DD"),
+        "created_at": st.column_config.DatetimeColumn("Imported (UTC)", format="YYYY-MM-DD HH:mm"),
+    },
+)  # fmt: skip
+
+labels = {int(row.id): f"{row.id} · {row.source_name}" for row in history.itertuples()}
+chosen = st.selectbox("Import", list(labels), format_func=labels.__getitem__, key="data-chosen")
+if chosen is not None:
+    row = history[history["id"] == chosen].iloc[0]
+    left, right = st.columns(2)
+    if row["rows_rejected"]:
+        left.download_button(
+            f"Download its {row['rows_rejected']:,} rejected rows",
+            rejected_rows_of(cache.engine(), chosen).to_csv(index=False),
+            file_name=f"rejected_rows_import_{chosen}.csv",
+            mime="text/csv",
+            key="data-history-download",
+        )
+    if right.button("Delete import", key="data-delete", help="Removes its usage and rejected rows."):
+        delete_import(cache.engine(), chosen)
+        st.session_state.pop("data-results", None)
+        cache.clear()
+        st.toast(f"Import {chosen} deleted.")
+        st.rerun()

@@ -1,0 +1,69 @@
+"""Overview: what the company spends on LLMs, with whom, and on what."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.overview import by_project_and_model, kpis, spend_over_time
+from app import cache
+from app.components.charts import spend_chart
+from app.components.demo_data import offer_demo
+from app.components.display import count, usd
+from db import default_url
+
+st.title("Overview")
+url = default_url()
+span = cache.span(url)
+if span is None:
+    offer_demo("overview-demo")
+    st.stop()
+
+with st.sidebar:
+    period = st.date_input("Period", value=span, min_value=span[0], max_value=span[1], key="overview-period")
+since, until = (period[0], period[1]) if len(period) == 2 else (span[0], span[1])
+
+priced = cache.priced(url, ("project",), since, until)
+headline = kpis(priced)
+if headline is None:
+    st.info("No usage in this period.")
+    st.stop()
+
+st.caption(f"Last 30 days: {headline.window_start:%d %b %Y} – {headline.window_end:%d %b %Y} (UTC)")
+cols = st.columns(5)
+cols[0].metric("Spend, last 30 days", usd(headline.spend_usd), border=True)
+cols[1].metric("Monthly run-rate", usd(headline.monthly_run_rate_usd), border=True)
+cols[2].metric("Requests, last 30 days", count(headline.requests), border=True)
+cols[3].metric("Tokens, last 30 days", count(headline.tokens), border=True)
+share = f"{headline.top_provider_share:.0%}" if headline.top_provider_share is not None else "—"
+cols[4].metric(f"Top provider ({headline.top_provider or '—'})", share, border=True)
+if headline.unpriced_models:
+    st.warning(
+        "Unpriced — exitplan has no price for these models, so their usage is not in the spend figures: "
+        + ", ".join(headline.unpriced_models)
+    )
+
+st.subheader("Spend over time")
+left, right = st.columns([3, 1])
+by = left.segmented_control("Stack by", ["provider", "model"], default="provider", key="overview-by") or "provider"
+grains = {"Day": "D", "Week": "W", "Month": "M"}
+grain = right.selectbox("Per", list(grains), index=1, key="overview-grain")
+st.plotly_chart(spend_chart(spend_over_time(priced, by, grains[grain]), by, grain))
+
+st.subheader("By project and model")
+table = by_project_and_model(priced)
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "spend_usd": st.column_config.NumberColumn("Spend", format="dollar"),
+        "share": st.column_config.ProgressColumn("Share", min_value=0.0, max_value=1.0, format="percent"),
+        "requests": st.column_config.NumberColumn("Requests", format="localized"),
+        "input_tokens": st.column_config.NumberColumn("Input tokens", format="localized"),
+        "cache_read_tokens": st.column_config.NumberColumn("Cache reads", format="localized"),
+        "cache_write_tokens": st.column_config.NumberColumn("Cache writes", format="localized"),
+        "cache_write_1h_tokens": None,
+        "output_tokens": st.column_config.NumberColumn("Output tokens", format="localized"),
+        "reasoning_tokens": st.column_config.NumberColumn("Reasoning", format="localized"),
+        "tokens": None,
+    },
+)

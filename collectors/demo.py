@@ -1,0 +1,245 @@
+"""Demo data: six months of LLM usage of a fictional company, Lumen Labs, written as real export files
+and imported through the same pipeline a user's files go through.
+
+Lumen Labs runs seven workloads, about 85% of spend on OpenAI and the rest on Anthropic. Its OpenAI
+traffic outside the gateway is exported from OpenAI's Usage API (daily buckets grouped by project,
+model, API key, batch and service tier); the support bot and the Anthropic workloads go through the
+company's gateway, whose log is exported as exitplan's canonical CSV with feature tags and latency.
+Volumes grow month on month, dip at weekends, and use prompt caching and the batch API as real teams
+do. Everything is drawn from a seeded generator: the same end date gives the same files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine
+
+from collectors.pipeline import IngestResult, ingest
+from collectors.source import source_from_path
+
+__all__ = ["WORKLOADS", "Workload", "load_demo", "write_demo_files"]
+
+DAYS = 183
+SEED = 20231117  # the day of the boardroom crisis that made "what if we had to move?" a real question
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    project: str
+    api_key: str
+    feature: str
+    provider: str
+    model: str
+    via_gateway: bool
+    requests_per_day: float  # on a weekday at the end of the period
+    monthly_growth: float
+    weekend_share: float
+    input_tokens: float  # mean per request
+    output_tokens: float
+    cached_share: float  # of input, read from the prompt cache
+    cache_write_share: float = 0.0  # of input, written to the cache
+    cache_write_1h: bool = False
+    reasoning_share: float = 0.0  # of output
+    batch: bool = False
+    embeddings: bool = False
+    ttft_ms: float = 400.0
+    tokens_per_s: float = 80.0
+
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload("Support bot", "proj_support_bot", "key_support_prod", "support-chat", "openai",
+             "gpt-4o-2024-08-06", True, 30_000, 0.07, 0.75, 3_000, 350, 0.5, ttft_ms=450, tokens_per_s=85),
+    Workload("RAG search", "proj_rag_search", "key_search_prod", "rag-answer", "openai",
+             "gpt-4o-2024-08-06", False, 18_000, 0.05, 0.45, 6_000, 500, 0.3),
+    Workload("Ticket classification", "proj_ticket_triage", "key_triage_batch", "ticket-classify", "openai",
+             "gpt-4o-mini-2024-07-18", False, 200_000, 0.04, 0.55, 800, 20, 0.0, batch=True),
+    Workload("Analytics agent", "proj_analytics", "key_analytics", "analytics-agent", "openai",
+             "o3-mini-2025-01-31", False, 3_000, 0.10, 0.25, 4_000, 2_500, 0.2, reasoning_share=0.8),
+    Workload("Document embeddings", "proj_rag_search", "key_indexer", "rag-index", "openai",
+             "text-embedding-3-small", False, 400_000, 0.06, 0.9, 600, 0, 0.0, embeddings=True),
+    Workload("Code review", "code-review", "gw-engineering", "code-review", "anthropic",
+             "claude-sonnet-4-5-20250929", True, 2_200, 0.08, 0.15, 14_000, 800, 0.55,
+             cache_write_share=0.08, cache_write_1h=True, ttft_ms=900, tokens_per_s=60),
+    Workload("Ticket summaries", "support-ops", "gw-support", "ticket-summary", "anthropic",
+             "claude-haiku-4-5-20251001", True, 9_000, 0.05, 0.6, 3_000, 300, 0.25,
+             cache_write_share=0.05, ttft_ms=350, tokens_per_s=140),
+)  # fmt: skip
+
+# The gateway log keeps this many latency samples per workload and day; each row stands for a share of
+# that day's requests at one observed latency, so the histogram sees a real distribution.
+_GATEWAY_SLICES = 12
+
+
+def _daily_requests(workload: Workload, days: list[date], rng: np.random.Generator) -> np.ndarray:
+    months_before_end = np.array([(days[-1] - d).days / 30.4 for d in days])
+    trend = (1 + workload.monthly_growth) ** (-months_before_end)
+    weekend = np.array([d.weekday() >= 5 for d in days])
+    season = np.where(weekend, workload.weekend_share, 1.0)
+    noise = rng.lognormal(0.0, 0.08, len(days))
+    return np.maximum(np.round(workload.requests_per_day * trend * season * noise), 0).astype(np.int64)
+
+
+@dataclass
+class _Day:
+    requests: int
+    input_tokens: int
+    cached: int
+    cache_write: int
+    output: int
+    reasoning: int
+
+
+def _usage(workload: Workload, requests: int, rng: np.random.Generator) -> _Day:
+    input_tokens = int(requests * workload.input_tokens * rng.lognormal(0.0, 0.05))
+    output = int(requests * workload.output_tokens * rng.lognormal(0.0, 0.07))
+    cached = int(input_tokens * workload.cached_share * rng.uniform(0.9, 1.1))
+    cache_write = int(input_tokens * workload.cache_write_share * rng.uniform(0.8, 1.2))
+    cached = min(cached, input_tokens - cache_write)
+    reasoning = int(output * workload.reasoning_share)
+    return _Day(requests, input_tokens, cached, cache_write, output, reasoning)
+
+
+def _epoch(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def _openai_pages(buckets: list[tuple[date, list[dict[str, object]]]]) -> list[dict[str, object]]:
+    """Usage API pages of up to 31 daily buckets, chained by next_page cursors as the API returns them."""
+    pages = []
+    for start in range(0, len(buckets), 31):
+        chunk = buckets[start : start + 31]
+        more = start + 31 < len(buckets)
+        pages.append(
+            {
+                "object": "page",
+                "data": [
+                    {"object": "bucket", "start_time": _epoch(d), "end_time": _epoch(d + timedelta(days=1)),
+                     "results": results}
+                    for d, results in chunk
+                ],
+                "has_more": more,
+                "next_page": f"page_{start + 31:06d}" if more else None,
+            }
+        )  # fmt: skip
+    return pages
+
+
+def _completion_result(w: Workload, u: _Day) -> dict[str, object]:
+    uncached = u.input_tokens - u.cached - u.cache_write
+    return {
+        "object": "organization.usage.completions.result",
+        "input_tokens": u.input_tokens,
+        "input_cached_tokens": u.cached,
+        "input_cache_write_tokens": u.cache_write,
+        "input_uncached_tokens": uncached,
+        "output_tokens": u.output,
+        "input_text_tokens": uncached,
+        "output_text_tokens": u.output,
+        "input_cached_text_tokens": u.cached,
+        "input_audio_tokens": 0,
+        "input_cached_audio_tokens": 0,
+        "output_audio_tokens": 0,
+        "input_image_tokens": 0,
+        "input_cached_image_tokens": 0,
+        "output_image_tokens": 0,
+        "num_model_requests": u.requests,
+        "project_id": w.project,
+        "user_id": None,
+        "api_key_id": w.api_key,
+        "model": w.model,
+        "batch": w.batch,
+        "service_tier": "default",
+    }
+
+
+def _embedding_result(w: Workload, u: _Day) -> dict[str, object]:
+    return {
+        "object": "organization.usage.embeddings.result",
+        "input_tokens": u.input_tokens,
+        "num_model_requests": u.requests,
+        "project_id": w.project,
+        "user_id": None,
+        "api_key_id": w.api_key,
+        "model": w.model,
+        "batch": False,
+    }
+
+
+_GATEWAY_COLUMNS = [
+    "timestamp", "provider", "model", "project", "api_key", "feature", "requests", "input_tokens",
+    "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens",
+    "reasoning_tokens", "latency_ms",
+]  # fmt: skip
+
+
+def _gateway_rows(w: Workload, day: date, u: _Day, rng: np.random.Generator) -> Iterator[list[object]]:
+    """A day's requests split into slices, each at one latency drawn from the workload's distribution."""
+    shares = rng.dirichlet(np.full(_GATEWAY_SLICES, 4.0))
+    requests = np.floor(shares * u.requests).astype(np.int64)
+    requests[-1] += u.requests - requests.sum()
+    hours = np.sort(rng.choice(np.arange(7, 23), _GATEWAY_SLICES))
+    for i in range(_GATEWAY_SLICES):
+        if requests[i] == 0:
+            continue
+        part = requests[i] / u.requests
+        output_per_request = u.output / max(u.requests, 1)
+        generation_ms = output_per_request / w.tokens_per_s * 1000
+        latency = (w.ttft_ms + generation_ms) * rng.lognormal(0.0, 0.35)
+        write = int(u.cache_write * part)
+        yield [
+            f"{day.isoformat()}T{hours[i]:02d}:{rng.integers(0, 60):02d}:00Z", w.provider, w.model,
+            w.project, w.api_key, w.feature, int(requests[i]), int(u.input_tokens * part),
+            int(u.cached * part), write, write if w.cache_write_1h else 0, int(u.output * part),
+            int(u.reasoning * part), round(float(latency), 1),
+        ]  # fmt: skip
+
+
+def write_demo_files(folder: Path, end: date | None = None) -> list[Path]:
+    """Write the demo export files for the six months up to ``end`` (default: yesterday, UTC)."""
+    end = end or (datetime.now(UTC).date() - timedelta(days=1))
+    days = [end - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    rng = np.random.default_rng(SEED)
+    completions: dict[date, list[dict[str, object]]] = {d: [] for d in days}
+    embeddings: dict[date, list[dict[str, object]]] = {d: [] for d in days}
+    gateway: list[list[object]] = []
+    for w in WORKLOADS:
+        for day, requests in zip(days, _daily_requests(w, days, rng), strict=True):
+            if requests == 0:
+                continue
+            u = _usage(w, int(requests), rng)
+            if w.via_gateway:
+                gateway.extend(_gateway_rows(w, day, u, rng))
+            elif w.embeddings:
+                embeddings[day].append(_embedding_result(w, u))
+            else:
+                completions[day].append(_completion_result(w, u))
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, buckets in (("completions", completions), ("embeddings", embeddings)):
+        path = folder / f"openai_usage_{name}_{days[0]:%Y%m%d}_{end:%Y%m%d}.json"
+        path.write_text(json.dumps(_openai_pages(sorted(buckets.items())), indent=1))
+        written.append(path)
+    path = folder / f"gateway_requests_{days[0]:%Y%m%d}_{end:%Y%m%d}.csv"
+    with path.open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(_GATEWAY_COLUMNS)
+        writer.writerows(sorted(gateway, key=lambda row: str(row[0])))
+    written.append(path)
+    return written
+
+
+def load_demo(engine: Engine, folder: Path | None = None, end: date | None = None) -> list[IngestResult]:
+    """Write the demo files (into ``folder``, or a temporary one) and import them."""
+    if folder is not None:
+        return [ingest(engine, source_from_path(p)) for p in write_demo_files(folder, end)]
+    with tempfile.TemporaryDirectory(prefix="exitplan-demo-") as tmp:
+        return [ingest(engine, source_from_path(p)) for p in write_demo_files(Path(tmp), end)]

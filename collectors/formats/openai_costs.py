@@ -1,0 +1,121 @@
+"""OpenAI costs: Admin API ``/v1/organization/costs`` pages and the dashboard cost CSV export.
+
+Costs are reported-cost rows: no tokens, the amount in dollars, attributed to the model a line item
+names (``"gpt-4o-2024-08-06, input"``). Line items are not enumerated by OpenAI; the raw model part is
+kept and unresolvable names stay unpriced rather than guessed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pandas as pd
+
+from collectors.csvfile import read_csv
+from collectors.format import Format, Peek
+from collectors.jsonfile import load_json
+from collectors.normalise import first_reason, parse_money, parse_timestamps, text
+from collectors.records import Batch, make_records
+from collectors.source import IngestError, Source
+
+__all__ = ["API_FORMAT", "CSV_FORMAT", "cost_records"]
+
+UNATTRIBUTED = "unattributed (not grouped by line item)"
+
+
+def line_item_model(line_items: pd.Series) -> pd.Series:
+    """The model a line item names: the part before ``", "`` (``"gpt-4o, input"`` → ``gpt-4o``).
+
+    >>> line_item_model(pd.Series(["gpt-4o, cached input", "web search tool calls", None])).tolist()
+    ['gpt-4o', 'web search tool calls', 'unattributed (not grouped by line item)']
+    """
+    items = text(line_items)
+    model = items.str.split(", ", n=1).str[0]
+    return model.where(items.notna(), UNATTRIBUTED).astype(object)
+
+
+def cost_records(
+    frame: pd.DataFrame, times: pd.Series, time_reasons: pd.Series, amount: pd.Series, currency: pd.Series
+) -> pd.DataFrame:
+    value = parse_money(amount, "amount")
+    unit = text(currency).str.lower()
+    wrong_currency = unit.notna() & (unit != "usd")
+    currency_reason = pd.Series(None, index=frame.index, dtype=object).mask(
+        wrong_currency, "amount is in " + unit.astype(str).str.upper() + "; exitplan records USD"
+    )
+    project = frame["project_id"] if "project_id" in frame.columns else None
+    api_key = frame["api_key_id"] if "api_key_id" in frame.columns else None
+    line_item = frame["line_item"] if "line_item" in frame.columns else pd.Series(None, index=frame.index)
+    return make_records(
+        frame.index,
+        timestamp=times,
+        provider="openai",
+        model=line_item_model(line_item),
+        project=project,
+        api_key=api_key,
+        reported_cost_usd=value.values,
+        reason=first_reason(time_reasons, value.reasons, currency_reason),
+    )
+
+
+def _sniff_api(peek: Peek) -> bool:
+    return peek.is_json_document and '"organization.costs.result"' in peek.text
+
+
+def _read_api(source: Source) -> Iterator[Batch]:
+    document = load_json(source)
+    pages = document if isinstance(document, list) else [document]
+    if not all(isinstance(page, dict) and isinstance(page.get("data"), list) for page in pages):
+        raise IngestError(f"{source.name}: not an OpenAI costs page (expected an object with a 'data' list)")
+    rows, raws, locations = [], [], []
+    for p, page in enumerate(pages, start=1):
+        for b, bucket in enumerate(page["data"], start=1):
+            for r, result in enumerate(bucket.get("results") or [], start=1):
+                amount = result.get("amount") or {}
+                rows.append(
+                    {
+                        "start_time": bucket.get("start_time"),
+                        "value": amount.get("value"),
+                        "currency": amount.get("currency"),
+                        "line_item": result.get("line_item"),
+                        "project_id": result.get("project_id"),
+                        "api_key_id": result.get("api_key_id"),
+                    }
+                )
+                raws.append(json.dumps(result))
+                locations.append(f"page {p}, bucket {b}, result {r}")
+    columns = ["start_time", "value", "currency", "line_item", "project_id", "api_key_id"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    time = parse_timestamps(frame["start_time"], "bucket start_time", unit="s")
+    yield Batch(
+        cost_records(frame, time.values, time.reasons, frame["value"], frame["currency"]),
+        pd.DataFrame({"raw": raws}, index=frame.index),
+        len(frame),
+        locations=pd.Series(locations, index=frame.index, dtype=object),
+    )
+
+
+def _sniff_csv(peek: Peek) -> bool:
+    return peek.has_columns("start_time", "amount_value", "amount_currency")
+
+
+def _read_csv(source: Source) -> Iterator[Batch]:
+    for chunk in read_csv(source, required=(("start_time", "start_time_iso"), ("amount_value",))):
+        frame = chunk.frame
+        if "start_time_iso" in frame.columns:
+            time = parse_timestamps(frame["start_time_iso"], "start_time_iso")
+        else:
+            time = parse_timestamps(frame["start_time"], "start_time", unit="s")
+        currency = frame["amount_currency"] if "amount_currency" in frame.columns else pd.Series("usd")
+        yield Batch(
+            cost_records(frame, time.values, time.reasons, frame["amount_value"], currency),
+            frame,
+            len(frame) + len(chunk.rejected),
+            chunk.first_row,
+            rejected=chunk.rejected,
+        )
+
+
+API_FORMAT = Format("openai_costs_api", "OpenAI Costs API pages", _sniff_api, _read_api)
+CSV_FORMAT = Format("openai_costs_csv", "OpenAI dashboard cost export (CSV)", _sniff_csv, _read_csv)

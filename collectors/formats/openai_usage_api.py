@@ -1,0 +1,113 @@
+"""OpenAI Admin API usage pages: ``/v1/organization/usage/completions`` and ``…/embeddings``.
+
+A file holds one page (``{"object": "page", "data": [buckets…]}``) or a JSON list of pages. Each
+bucket's results become records at the bucket's start time. OpenAI counts cached tokens and cache
+writes *inside* ``input_tokens`` (FORMATS.md §1.3), which is the canonical meaning, so they map as is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pandas as pd
+
+from collectors.format import Format, Peek
+from collectors.jsonfile import load_json
+from collectors.normalise import first_reason, parse_bools, parse_counts, parse_timestamps
+from collectors.records import Batch, make_records
+from collectors.source import IngestError, Source
+
+__all__ = ["FORMAT", "usage_records"]
+
+_COMPLETIONS = "organization.usage.completions.result"
+_EMBEDDINGS = "organization.usage.embeddings.result"
+_MODERATIONS = "organization.usage.moderations.result"
+_TOKEN_RESULTS = (_COMPLETIONS, _EMBEDDINGS, _MODERATIONS)
+# Used when a pull was not grouped by model: the tokens still count, but cannot be priced.
+UNKNOWN_MODEL = "unknown (not grouped by model)"
+
+
+def _sniff(peek: Peek) -> bool:
+    return peek.is_json_document and '"organization.usage.' in peek.text
+
+
+def _column(frame: pd.DataFrame, name: str, default: object = None) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(default, index=frame.index, dtype=object)
+
+
+def usage_records(frame: pd.DataFrame, timestamps: pd.Series, time_reasons: pd.Series) -> pd.DataFrame:
+    """Records from rows named with the usage API's result fields (the dashboard CSV uses them too)."""
+    input_tokens = parse_counts(_column(frame, "input_tokens"), "input_tokens", required=True)
+    # Before July 2026 the spec counted audio input apart from input_tokens; only responses of that era
+    # lack input_uncached_tokens, and only for them is audio added to make input_tokens all input.
+    if "input_uncached_tokens" not in frame.columns and "input_audio_tokens" in frame.columns:
+        audio = parse_counts(frame["input_audio_tokens"], "input_audio_tokens")
+        input_tokens = input_tokens._replace(
+            values=input_tokens.values + audio.values.fillna(0),
+            reasons=first_reason(input_tokens.reasons, audio.reasons),
+        )
+    counts = {
+        "input_tokens": input_tokens,
+        "output_tokens": parse_counts(_column(frame, "output_tokens"), "output_tokens"),
+        "cache_read_tokens": parse_counts(_column(frame, "input_cached_tokens"), "input_cached_tokens"),
+        "cache_write_tokens": parse_counts(_column(frame, "input_cache_write_tokens"), "input_cache_write_tokens"),
+        "requests": parse_counts(_column(frame, "num_model_requests"), "num_model_requests", default=None),
+    }
+    batch = parse_bools(_column(frame, "batch"), "batch")
+    model = _column(frame, "model").astype(object)
+    model = model.where(model.notna() & (model.astype(str).str.strip() != ""), UNKNOWN_MODEL)
+    return make_records(
+        frame.index,
+        timestamp=timestamps,
+        provider="openai",
+        model=model,
+        project=_column(frame, "project_id"),
+        api_key=_column(frame, "api_key_id"),
+        user=_column(frame, "user_id"),
+        service_tier=_column(frame, "service_tier"),
+        batch=batch.values,
+        **{name: parsed.values for name, parsed in counts.items()},
+        reason=first_reason(time_reasons, *(p.reasons for p in counts.values()), batch.reasons),
+    )
+
+
+def _pages(document: object, source: Source) -> list[dict[str, object]]:
+    pages = document if isinstance(document, list) else [document]
+    if not all(isinstance(page, dict) and isinstance(page.get("data"), list) for page in pages):
+        raise IngestError(f"{source.name}: not an OpenAI usage page (expected an object with a 'data' list)")
+    return pages  # type: ignore[return-value]
+
+
+def _read(source: Source) -> Iterator[Batch]:
+    rows: list[dict[str, object]] = []
+    raws: list[str] = []
+    locations: list[str] = []
+    for p, page in enumerate(_pages(load_json(source), source), start=1):
+        for b, bucket in enumerate(page["data"], start=1):  # type: ignore[arg-type]
+            for r, result in enumerate(bucket.get("results") or [], start=1):
+                rows.append({**result, "start_time": bucket.get("start_time")})
+                raws.append(json.dumps(result))
+                locations.append(f"page {p}, bucket {b}, result {r}")
+    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame({"start_time": []})
+    time = parse_timestamps(_column(frame, "start_time"), "bucket start_time", unit="s")
+    records = usage_records(frame, time.values, time.reasons)
+    kind = _column(frame, "object").astype(object)
+    unsupported = kind.notna() & ~kind.isin(_TOKEN_RESULTS)
+    records["reason"] = first_reason(
+        pd.Series(None, index=frame.index, dtype=object).mask(
+            unsupported, "not token usage (" + kind.astype(str) + "): exitplan imports token usage only"
+        ),
+        records["reason"],
+    )
+    yield Batch(
+        records,
+        pd.DataFrame({"raw": raws}, index=frame.index),
+        len(frame),
+        locations=pd.Series(locations, index=frame.index, dtype=object),
+    )
+
+
+FORMAT = Format("openai_usage_api", "OpenAI Usage API pages (completions, embeddings)", _sniff, _read)

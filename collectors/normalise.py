@@ -1,0 +1,138 @@
+"""Vectorised parsing of source columns into canonical values, with a reason for each bad cell.
+
+Each parser takes a column as read (strings from a CSV, Python values from JSON) and returns the
+parsed values plus a ``reasons`` series: null where the cell is fine, else a sentence a user can act on.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "Parsed",
+    "first_reason",
+    "parse_bools",
+    "parse_counts",
+    "parse_money",
+    "parse_numbers",
+    "parse_timestamps",
+    "text",
+]
+
+# No single usage row holds ten trillion tokens; a bigger number is a unit or parsing mistake, and
+# rejecting it keeps sums far from the 64-bit limit.
+MAX_COUNT = 10**13
+
+
+class Parsed(NamedTuple):
+    values: pd.Series
+    reasons: pd.Series
+
+
+def _blank(raw: pd.Series) -> pd.Series:
+    blank = raw.isna()
+    is_text = raw.map(lambda v: isinstance(v, str)) if raw.dtype == object else None
+    if is_text is not None:
+        blank |= is_text & (raw.astype(str).str.strip() == "")
+    elif pd.api.types.is_string_dtype(raw):
+        blank |= raw.str.strip() == ""
+    return blank
+
+
+def _reasons(index: pd.Index) -> pd.Series:
+    return pd.Series(None, index=index, dtype=object)
+
+
+def _say(reasons: pd.Series, mask: pd.Series | np.ndarray, message: str | pd.Series) -> None:
+    """Set ``message`` where ``mask`` holds and no earlier reason was given."""
+    target = np.asarray(mask, dtype=bool) & reasons.isna().to_numpy()
+    if target.any():
+        if isinstance(message, pd.Series):
+            reasons[target] = message[target]
+        else:
+            reasons[target] = message
+
+
+def _shown(raw: pd.Series) -> pd.Series:
+    return "'" + raw.astype(str).str.slice(0, 40) + "'"
+
+
+def parse_numbers(raw: pd.Series, name: str, *, required: bool = False) -> Parsed:
+    """Floats; blank is missing (a reason only when ``required``), text that is not a number is a reason."""
+    blank = _blank(raw)
+    values = pd.to_numeric(raw.where(~blank, None), errors="coerce").astype("float64")
+    reasons = _reasons(raw.index)
+    if required:
+        _say(reasons, blank, f"{name} is missing")
+    _say(reasons, values.isna() & ~blank, f"{name} is not a number: " + _shown(raw))
+    _say(reasons, ~np.isfinite(values.fillna(0)), f"{name} is not a finite number")
+    return Parsed(values, reasons)
+
+
+def parse_counts(raw: pd.Series, name: str, *, required: bool = False, default: int | None = 0) -> Parsed:
+    """Whole, non-negative counts (``217`` and ``217.0`` both read as 217) as ``Int64``.
+
+    Blank cells take ``default`` (or are a reason when ``required``).
+    """
+    numbers, reasons = parse_numbers(raw, name, required=required)
+    _say(reasons, numbers < 0, f"{name} is negative")
+    _say(reasons, (numbers % 1 != 0) & numbers.notna(), f"{name} is not a whole number")
+    _say(reasons, numbers > MAX_COUNT, f"{name} is impossibly large")
+    usable = numbers.where(reasons.isna() & numbers.notna())
+    if default is not None:
+        usable = usable.fillna(default).where(reasons.isna())
+    return Parsed(usable.round().astype("Int64"), reasons)
+
+
+def parse_money(raw: pd.Series, name: str) -> Parsed:
+    """Amounts in a currency unit as floats; blank is missing. Negative amounts (credits) are allowed."""
+    return parse_numbers(raw, name)
+
+
+def parse_timestamps(raw: pd.Series, name: str, *, unit: str | None = None) -> Parsed:
+    """UTC timestamps from ISO 8601 text (UTC unless an offset is given) or, with ``unit``, epoch numbers."""
+    blank = _blank(raw)
+    reasons = _reasons(raw.index)
+    _say(reasons, blank, f"{name} is missing")
+    if unit is not None:
+        numbers = pd.to_numeric(raw.where(~blank, None), errors="coerce")
+        values = pd.to_datetime(numbers, unit=unit, utc=True, errors="coerce")
+    else:
+        values = pd.to_datetime(raw.where(~blank, None), utc=True, format="ISO8601", errors="coerce")
+    _say(reasons, values.isna(), f"{name} is not a date/time: " + _shown(raw))
+    return Parsed(values.astype("datetime64[us, UTC]"), reasons)
+
+
+_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0"}
+
+
+def parse_bools(raw: pd.Series, name: str) -> Parsed:
+    """true/false, yes/no, 1/0 in any case; blank is unknown."""
+    blank = _blank(raw)
+    words = raw.astype(object).where(~blank, None).map(lambda v: str(v).strip().lower() if v is not None else None)
+    values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    values[words.isin(_TRUE).to_numpy()] = True
+    values[words.isin(_FALSE).to_numpy()] = False
+    reasons = _reasons(raw.index)
+    _say(reasons, values.isna() & ~blank, f"{name} is not true or false: " + _shown(raw))
+    return Parsed(values, reasons)
+
+
+def text(raw: pd.Series) -> pd.Series:
+    """Text cells, stripped; blank becomes missing."""
+    values = raw.astype(object)
+    present = values.notna()
+    values = values.where(~present, values[present].astype(str).str.strip().reindex(values.index))
+    return values.where(values.notna() & (values != ""), None)
+
+
+def first_reason(*reasons: pd.Series) -> pd.Series:
+    """Per row, the first reason given by any of ``reasons`` (null when none)."""
+    combined = reasons[0].copy()
+    for more in reasons[1:]:
+        combined = combined.where(combined.notna(), more)
+    return combined.where(combined.notna(), None).astype(object)

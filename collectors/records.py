@@ -1,0 +1,118 @@
+"""Usage records: what every importer produces — one row per source row, in canonical measures.
+
+A format module turns its source rows into a records frame (:func:`make_records`) and says, per row,
+why it cannot be accepted (the ``reason`` column; null when the row is fine). The pipeline validates,
+rolls up and stores them; no format writes to the ledger itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from collectors.normalise import text
+from db.imports import Rejection
+from db.measures import TOKEN_MEASURES
+
+__all__ = ["COUNT_COLUMNS", "RECORD_COLUMNS", "TEXT_COLUMNS", "Batch", "make_records"]
+
+TEXT_COLUMNS: tuple[str, ...] = (
+    "provider",
+    "host",
+    "model",
+    "project",
+    "api_key",
+    "user",
+    "feature",
+    "service_tier",
+)
+COUNT_COLUMNS: tuple[str, ...] = ("requests", *TOKEN_MEASURES)
+
+# Column → dtype of a records frame.
+RECORD_COLUMNS: dict[str, str] = {
+    "timestamp": "datetime64[us, UTC]",
+    **dict.fromkeys(TEXT_COLUMNS, "object"),
+    "batch": "boolean",
+    **dict.fromkeys(COUNT_COLUMNS, "Int64"),
+    # What the source said the row cost, in USD (kept for reconciliation, never used as a price).
+    "reported_cost_usd": "float64",
+    # Mean latency of the row's requests, where the source measures it.
+    "latency_ms": "float64",
+    # A prompt-size band the source states itself (Anthropic's context_window); else derived from
+    # input tokens per request.
+    "prompt_band": "Int64",
+    "reason": "object",
+}
+
+
+def make_records(index: pd.Index | int, **columns: object) -> pd.DataFrame:
+    """A records frame over ``index`` with the given columns; the others take their defaults.
+
+    Token measures default to 0, everything else to missing. Text columns are stripped and blank
+    text becomes missing.
+
+    >>> make_records(2, provider="openai", model="gpt-4o", input_tokens=10)["output_tokens"].tolist()
+    [0, 0]
+    """
+    if isinstance(index, int):
+        index = pd.RangeIndex(index)
+    frame = pd.DataFrame(index=index)
+    for name, dtype in RECORD_COLUMNS.items():
+        value = columns.pop(name, None)
+        if value is None:
+            value = 0 if name in TOKEN_MEASURES else None
+        series = value if isinstance(value, pd.Series) else pd.Series(value, index=index)
+        if name in TEXT_COLUMNS:
+            series = text(series)
+        frame[name] = series.astype(dtype) if dtype != "object" else series.astype(object)
+    if columns:
+        raise TypeError(f"not record columns: {sorted(columns)}")
+    frame["reason"] = frame["reason"].where(frame["reason"].notna(), None)
+    return frame
+
+
+@dataclass
+class Batch:
+    """A chunk of one source: its records, and what a rejected row looked like in the file.
+
+    ``source`` holds the rows as read (one column per field, or a single ``raw`` column with the
+    row's text); ``locations`` says where each row was (default: ``row N`` counted from
+    ``first_row``). ``rejected`` carries rows the reader itself could not split into fields.
+    """
+
+    records: pd.DataFrame
+    source: pd.DataFrame
+    rows_read: int
+    first_row: int = 1
+    locations: pd.Series | None = None
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def rejections(self, mask: pd.Series) -> Iterable[Rejection]:
+        """The rejected rows (``mask`` true) as :class:`Rejection` records."""
+        if not mask.any():
+            return
+        picked = self.source[mask.to_numpy()]
+        if "raw" in picked.columns and len(picked.columns) == 1:
+            raws = picked["raw"].astype(str)
+        else:
+            raws = picked.astype(str).apply(_as_csv_line, axis=1)
+        if self.locations is not None:
+            where = self.locations[mask.to_numpy()]
+        else:
+            positions = pd.Series(range(len(mask)), index=mask.index)[mask.to_numpy()]
+            where = "row " + (positions + self.first_row).astype(str)
+        reasons = self.records.loc[mask.to_numpy(), "reason"]
+        for location, raw, reason in zip(where, raws, reasons, strict=True):
+            yield Rejection(str(location), str(raw), str(reason))
+
+
+def _as_csv_line(values: pd.Series) -> str:
+    return ",".join(_quoted(v) for v in values)
+
+
+def _quoted(value: str) -> str:
+    if any(ch in value for ch in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value

@@ -1,0 +1,31 @@
+"""Checks every record must pass, whatever its source: the canonical measures must be consistent."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from collectors.normalise import first_reason
+
+__all__ = ["validate"]
+
+
+def validate(records: pd.DataFrame) -> pd.Series:
+    """Per record, why it must be rejected (null when it is fine), keeping a reason the format gave."""
+    r = records
+    checks: list[tuple[pd.Series, str]] = [
+        (r["timestamp"].isna(), "no usable date/time"),
+        (r["provider"].isna(), "provider is missing"),
+        (r["model"].isna(), "model is missing"),
+        (
+            r["cache_read_tokens"] + r["cache_write_tokens"] > r["input_tokens"],
+            "cache tokens exceed input tokens (input must include cache reads and writes)",
+        ),
+        (r["cache_write_1h_tokens"] > r["cache_write_tokens"], "1-hour cache writes exceed all cache writes"),
+        (r["reasoning_tokens"] > r["output_tokens"], "reasoning tokens exceed output tokens"),
+        (r["latency_ms"] < 0, "latency is negative"),
+    ]
+    reasons = [r["reason"]]
+    for failed, message in checks:
+        failed = failed.fillna(False).astype(bool)
+        reasons.append(pd.Series(None, index=r.index, dtype=object).mask(failed, message))
+    return first_reason(*reasons)

@@ -1,0 +1,157 @@
+"""Imports: the record of each file or API pull in the ledger, its rejected rows, and undoing it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from db.schema import imports, rejected_rows, usage
+
+__all__ = [
+    "ImportRecord",
+    "Rejection",
+    "add_rejected",
+    "delete_import",
+    "find_by_sha256",
+    "finish_import",
+    "get_import",
+    "list_imports",
+    "rejected_rows_of",
+    "start_import",
+]
+
+# Raw text of a rejected row is kept up to this length: enough to see what was wrong, bounded so a
+# corrupt multi-megabyte "row" cannot bloat the ledger.
+MAX_RAW_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row the import could not accept: where it was, what it said, and why it was refused."""
+
+    location: str
+    raw: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    source_name: str
+    format: str
+    sha256: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    period_start: datetime | None
+    period_end: datetime | None
+    created_at: datetime
+
+
+def find_by_sha256(conn: Connection, sha256: str) -> int | None:
+    """The id of an earlier import of identical content, if any."""
+    return conn.execute(select(imports.c.id).where(imports.c.sha256 == sha256)).scalar_one_or_none()
+
+
+def start_import(conn: Connection, *, source_name: str, format: str, sha256: str) -> int:
+    """Open an import record inside the caller's transaction; counts are filled by :func:`finish_import`."""
+    result = conn.execute(
+        insert(imports).values(
+            source_name=source_name[:500],
+            format=format,
+            sha256=sha256,
+            rows_read=0,
+            rows_accepted=0,
+            rows_rejected=0,
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def add_rejected(conn: Connection, import_id: int, rows: Iterable[Rejection]) -> int:
+    """Store rejected rows with their reasons; returns how many were stored."""
+    values = [
+        {
+            "import_id": import_id,
+            "location": r.location[:200],
+            "raw": r.raw[:MAX_RAW_CHARS],
+            "reason": r.reason[:500],
+        }
+        for r in rows
+    ]
+    if values:
+        conn.execute(insert(rejected_rows), values)
+    return len(values)
+
+
+def finish_import(
+    conn: Connection,
+    import_id: int,
+    *,
+    rows_read: int,
+    rows_accepted: int,
+    rows_rejected: int,
+    period_start: datetime | None,
+    period_end: datetime | None,
+) -> None:
+    conn.execute(
+        update(imports)
+        .where(imports.c.id == import_id)
+        .values(
+            rows_read=rows_read,
+            rows_accepted=rows_accepted,
+            rows_rejected=rows_rejected,
+            period_start=period_start,
+            period_end=period_end,
+        )
+    )
+
+
+def _record(row: object) -> ImportRecord:
+    return ImportRecord(**row._mapping)  # type: ignore[attr-defined]
+
+
+def get_import(engine: Engine, import_id: int) -> ImportRecord | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(imports).where(imports.c.id == import_id)).first()
+    return _record(row) if row else None
+
+
+def list_imports(engine: Engine) -> pd.DataFrame:
+    """Every import, newest first, with the number of usage rollups it holds."""
+    rollups = select(usage.c.import_id, func.count().label("rollups")).group_by(usage.c.import_id).subquery()
+    query = (
+        select(imports, func.coalesce(rollups.c.rollups, 0).label("rollups"))
+        .outerjoin(rollups, rollups.c.import_id == imports.c.id)
+        .order_by(imports.c.id.desc())
+    )
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def rejected_rows_of(engine: Engine, import_id: int, limit: int | None = None) -> pd.DataFrame:
+    """The rejected rows of one import, in file order: location, raw, reason."""
+    query = (
+        select(rejected_rows.c.location, rejected_rows.c.raw, rejected_rows.c.reason)
+        .where(rejected_rows.c.import_id == import_id)
+        .order_by(rejected_rows.c.id)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def delete_import(engine: Engine, import_id: int) -> bool:
+    """Undo an import completely: its usage, its rejected rows and its record. False if there was none."""
+    with engine.begin() as conn:
+        # Children first, explicitly: correct even on a database that does not enforce ON DELETE CASCADE.
+        conn.execute(delete(usage).where(usage.c.import_id == import_id))
+        conn.execute(delete(rejected_rows).where(rejected_rows.c.import_id == import_id))
+        return conn.execute(delete(imports).where(imports.c.id == import_id)).rowcount > 0

@@ -1,0 +1,91 @@
+"""The ledger's canonical measures and dimensions (ARCHITECTURE.md §3).
+
+Every importer maps its source onto these names, so totals compare across vendors:
+
+- ``input_tokens`` is *all* input, cache reads and cache writes included (OpenAI semantics);
+- ``cache_read_tokens`` and ``cache_write_tokens`` are parts of it; ``cache_write_1h_tokens`` is the
+  part of the writes with a one-hour TTL;
+- ``output_tokens`` is all output, reasoning included; ``reasoning_tokens`` is part of it.
+
+Two derived dimensions make rollups priceable and latency percentiles mergeable:
+
+- the *prompt-size band*: long-context prices are cliffs (above 128k/200k/272k every token of the
+  request costs more), so a rollup keeps how many requests fell in each band;
+- the *latency histogram*: log-spaced bins whose counts add up across rollups, so p50/p95 survive
+  any aggregation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+__all__ = [
+    "DIMENSIONS",
+    "LATENCY_BIN_COLUMNS",
+    "LATENCY_EDGES_MS",
+    "PROMPT_BANDS",
+    "TOKEN_MEASURES",
+    "band_label",
+    "latency_bin_midpoints_ms",
+]
+
+# Additive token measures, in the order reports show them.
+TOKEN_MEASURES: tuple[str, ...] = (
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+
+# What a usage rollup is keyed by, besides its time bucket.
+DIMENSIONS: tuple[str, ...] = (
+    "provider",
+    "host",
+    "model",
+    "canonical_model",
+    "project",
+    "api_key",
+    "user",
+    "feature",
+    "service_tier",
+    "batch",
+    "prompt_band",
+)
+
+# Lower bounds (exclusive) of the prompt-size bands, in tokens. A request whose prompt has p tokens
+# falls in the highest band whose bound is below p. These are the thresholds where vendors' long-context
+# cliffs sit (OpenAI 128k and 272k, Anthropic and Google 200k).
+PROMPT_BANDS: tuple[int, ...] = (0, 128_000, 200_000, 272_000)
+
+
+def band_label(band: int | None) -> str:
+    """A prompt-size band as a user reads it.
+
+    >>> band_label(128_000)
+    '128k–200k'
+    """
+    if band is None:
+        return "unknown"
+    i = PROMPT_BANDS.index(band)
+    low = f"{band // 1000}k"
+    if i + 1 == len(PROMPT_BANDS):
+        return f">{low}"
+    return f"{low}–{PROMPT_BANDS[i + 1] // 1000}k"
+
+
+# Latency histogram: 32 bins, edges 10 ms × √2^k (k = 0…30), so bin 0 holds < 10 ms and bin 31 holds
+# ≥ ~328 s. Adjacent edges differ by √2, which bounds a percentile read from the bins to about ±19%.
+LATENCY_EDGES_MS: tuple[float, ...] = tuple(10.0 * math.sqrt(2) ** k for k in range(31))
+LATENCY_BIN_COLUMNS: tuple[str, ...] = tuple(f"latency_bin_{i:02d}" for i in range(len(LATENCY_EDGES_MS) + 1))
+
+
+def latency_bin_midpoints_ms() -> tuple[float, ...]:
+    """A representative latency per bin (geometric middle; the open ends use their one edge)."""
+    edges = LATENCY_EDGES_MS
+    middles = [edges[0] / math.sqrt(2)]
+    middles += [math.sqrt(a * b) for a, b in itertools.pairwise(edges)]
+    middles.append(edges[-1] * math.sqrt(2))
+    return tuple(middles)

@@ -1,0 +1,101 @@
+"""Usage rollups: writing an import's rollups, reading them back aggregated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.sql import ColumnElement
+
+from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
+from db.schema import usage
+
+__all__ = ["SUMMED", "add_usage", "read_usage", "usage_span"]
+
+# Measures that add up across rollups.
+SUMMED: tuple[str, ...] = (
+    "requests",
+    *TOKEN_MEASURES,
+    "reported_cost_nano_usd",
+    "latency_count",
+    "latency_sum_ms",
+)
+
+_WRITE_CHUNK = 5_000
+
+
+def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
+    """Insert an import's rollups (columns named as in ``db.schema.usage``); returns the row count."""
+    columns = [c.name for c in usage.columns if c.name not in ("id", "import_id")]
+    frame = rollup[columns].copy()
+    frame["bucket_start"] = _naive_utc(frame["bucket_start"])
+    # Object dtype turns numpy scalars into Python ones, which every DB driver accepts.
+    frame = frame.astype(object).where(frame.notna(), None)
+    for start in range(0, len(frame), _WRITE_CHUNK):
+        rows = [
+            {**{str(k): v for k, v in row.items()}, "import_id": import_id}
+            for row in frame.iloc[start : start + _WRITE_CHUNK].to_dict("records")
+        ]
+        conn.execute(insert(usage), rows)
+    return len(frame)
+
+
+def _naive_utc(times: pd.Series) -> pd.Series:
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    return times
+
+
+def read_usage(
+    engine: Engine,
+    by: Sequence[str] = (),
+    *,
+    grain: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    latency_bins: bool = False,
+) -> pd.DataFrame:
+    """Sum the ledger's measures grouped by ``by`` (dimension names) and optionally a time ``grain``.
+
+    ``grain`` is ``"day"`` (a ``day`` column of dates) or ``"hour"`` (``bucket_start``). ``since`` and
+    ``until`` are inclusive UTC dates. Rows come back as a DataFrame with one column per key and measure.
+    """
+    unknown = set(by) - set(DIMENSIONS)
+    if unknown:
+        raise ValueError(f"unknown dimensions: {sorted(unknown)}")
+    keys: list[ColumnElement[object]] = [usage.c[name] for name in by]
+    if grain == "day":
+        keys.insert(0, func.date(usage.c.bucket_start).label("day"))
+    elif grain == "hour":
+        keys.insert(0, usage.c.bucket_start)
+    elif grain is not None:
+        raise ValueError(f"unknown grain {grain!r}")
+    measures = list(SUMMED) + (list(LATENCY_BIN_COLUMNS) if latency_bins else [])
+    query = select(*keys, *(func.sum(usage.c[m]).label(m) for m in measures))
+    if since is not None:
+        query = query.where(usage.c.bucket_start >= pd.Timestamp(since).to_pydatetime())
+    if until is not None:
+        query = query.where(usage.c.bucket_start < pd.Timestamp(until + timedelta(days=1)).to_pydatetime())
+    if keys:
+        query = query.group_by(*keys)
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    if grain == "day":
+        frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    for name in measures:
+        if name == "latency_sum_ms":
+            frame[name] = frame[name].astype("float64")
+        else:
+            frame[name] = pd.to_numeric(frame[name]).astype("Int64")
+    return frame
+
+
+def usage_span(engine: Engine) -> tuple[date, date] | None:
+    """First and last day with usage in the ledger, or None when it is empty."""
+    with engine.connect() as conn:
+        first, last = conn.execute(select(func.min(usage.c.bucket_start), func.max(usage.c.bucket_start))).one()
+    if first is None:
+        return None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()

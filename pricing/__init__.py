@@ -1,0 +1,1 @@
+"""Model identity, the price book, and the cost of usage."""

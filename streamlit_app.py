@@ -1,0 +1,11 @@
+"""The dashboard's entry: navigation over the pages in app/pages."""
+
+import streamlit as st
+
+st.set_page_config(page_title="exitplan", page_icon="🧭", layout="wide")
+st.navigation(
+    [
+        st.Page("app/pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+        st.Page("app/pages/data.py", title="Data", icon=":material/upload_file:"),
+    ]
+).run()

@@ -1,0 +1,83 @@
+"""Overview figures from a priced frame, with hand-computed expectations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from analysis.overview import by_project_and_model, kpis, spend_over_time
+from analysis.spend import price_usage
+
+
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    base = {
+        "service_tier": None, "batch": None, "prompt_band": None, "project": None, "requests": 1,
+        "input_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0, "cache_write_1h_tokens": 0,
+        "output_tokens": 0, "reasoning_tokens": 0, "reported_cost_nano_usd": None,
+    }  # fmt: skip
+    frame = pd.DataFrame([{**base, **row} for row in rows])
+    for name in ("requests", "reported_cost_nano_usd"):
+        frame[name] = frame[name].astype("Int64")
+    return price_usage(frame)
+
+
+END = date(2025, 9, 30)
+
+
+def test_kpis_over_the_last_30_days() -> None:
+    # gpt-4o: 1M input = $2.50. claude-sonnet-4-5: 1M input = $3.00.
+    priced = _frame(
+        [
+            {"day": END, "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000, "requests": 10},
+            {"day": END - timedelta(days=29), "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000},
+            {"day": END - timedelta(days=30), "provider": "anthropic", "model": "claude-sonnet-4-5",
+             "input_tokens": 1_000_000},  # outside the window
+            {"day": END, "provider": "anthropic", "model": "claude-sonnet-4-5", "input_tokens": 1_000_000},
+            {"day": END, "provider": "openai", "model": "mystery-model", "input_tokens": 5},
+        ]
+    )  # fmt: skip
+    k = kpis(priced)
+    assert k is not None
+    assert (k.window_start, k.window_end) == (END - timedelta(days=29), END)
+    assert k.spend_usd == pytest.approx(2.5 + 2.5 + 3.0)
+    assert k.monthly_run_rate_usd == pytest.approx(8.0 / 30 * 365.25 / 12)
+    assert k.requests == 10 + 1 + 1 + 1
+    assert k.tokens == 3_000_005
+    assert k.top_provider == "openai"
+    assert k.top_provider_share == pytest.approx(5.0 / 8.0)
+    assert k.unpriced_models == ("openai/mystery-model",)
+
+
+def test_reported_cost_stands_where_there_is_nothing_to_price() -> None:
+    priced = _frame(
+        [{"day": END, "provider": "openai", "model": "web search tool calls", "requests": None,
+          "reported_cost_nano_usd": 1_500_000_000}]
+    )  # fmt: skip
+    assert priced["spend_usd"].iloc[0] == pytest.approx(1.5)
+
+
+def test_spend_over_time_by_week_starts_monday() -> None:
+    priced = _frame(
+        [
+            {"day": date(2025, 9, 1), "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000},
+            {"day": date(2025, 9, 7), "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000},
+            {"day": date(2025, 9, 8), "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000},
+        ]
+    )
+    weekly = spend_over_time(priced, "provider", "W")
+    assert weekly["period"].dt.date.tolist() == [date(2025, 9, 1), date(2025, 9, 8)]
+    assert weekly["spend_usd"].tolist() == pytest.approx([5.0, 2.5])
+
+
+def test_table_by_project_and_model_sorted_by_spend_with_shares() -> None:
+    priced = _frame(
+        [
+            {"day": END, "provider": "openai", "model": "gpt-4o", "project": "a", "input_tokens": 1_000_000},
+            {"day": END, "provider": "openai", "model": "gpt-4o", "project": "b", "input_tokens": 3_000_000},
+        ]
+    )
+    table = by_project_and_model(priced)
+    assert table["project"].tolist() == ["b", "a"]
+    assert table["share"].tolist() == pytest.approx([0.75, 0.25])

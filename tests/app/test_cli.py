@@ -1,0 +1,129 @@
+"""The exitplan command as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+from tests.conftest import FIXTURES
+
+EXITPLAN = str(Path(sys.executable).with_name("exitplan"))
+runner = CliRunner()
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([EXITPLAN, *args], capture_output=True, text=True, timeout=120)
+
+
+OPENAI_SAMPLES = {
+    "openai_usage_completions.json": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
+                                      "output_tokens": 6_811_732, "requests": 14_516},
+    "openai_dashboard_completions_usage.csv": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
+                                               "output_tokens": 6_811_732, "requests": 14_516},
+    "openai_legacy_v1_usage.json": {"input_tokens": 104_149, "cache_read_tokens": 24_448, "output_tokens": 7_356,
+                                    "requests": 164},
+    "openai_costs.json": {"input_tokens": 0, "reported_cost_usd": 62.182729},
+    "openai_dashboard_costs.csv": {"input_tokens": 0, "reported_cost_usd": 522.972061},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(OPENAI_SAMPLES))
+def test_ingest_then_summary_reproduces_each_openai_sample(name: str, ledger_url: str) -> None:
+    ingested = run("ingest", str(FIXTURES / name), "--json", "--db", ledger_url)
+    assert ingested.returncode == 0, ingested.stderr
+    line = json.loads(ingested.stdout)
+    assert set(line) == {
+        "file",
+        "format",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "duplicate",
+        "import_id",
+    }
+    assert line["rows_rejected"] == 0 and not line["duplicate"]
+    result = run("summary", "--json", "--db", ledger_url)
+    assert result.returncode == 0, result.stderr
+    totals = json.loads(result.stdout)
+    for key, expected in OPENAI_SAMPLES[name].items():
+        assert totals[key] == pytest.approx(expected, abs=1e-6), key
+    assert set(totals["by_provider"]) == {"openai"}
+
+
+def test_bad_file_exits_2_with_one_line_and_leaves_the_ledger_as_it_was(ledger_url: str, tmp_path: Path) -> None:
+    good = run("ingest", str(FIXTURES / "openai_usage_completions.json"), "--db", ledger_url)
+    assert good.returncode == 0
+    before = run("summary", "--json", "--db", ledger_url).stdout
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"object": "page", "data": [{"results": [{"object": "organization.usage.completions.res')
+    result = run("ingest", str(bad), "--db", ledger_url)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and str(bad) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run("summary", "--json", "--db", ledger_url).stdout == before
+
+
+def test_partly_bad_file_exits_0_and_counts_rejects(ledger_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "date,provider,model,input_tokens,output_tokens\n2025-09-01,openai,gpt-4o,1,1\nbad,openai,gpt-4o,1,1\n"
+    )
+    result = runner.invoke(app, ["ingest", str(path), "--json", "--db", ledger_url])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["rows_rejected"] == 1
+
+
+def test_duplicate_is_reported(ledger_url: str) -> None:
+    path = str(FIXTURES / "openai_legacy_v1_usage.json")
+    runner.invoke(app, ["ingest", path, "--db", ledger_url])
+    again = runner.invoke(app, ["ingest", path, "--json", "--db", ledger_url])
+    assert json.loads(again.stdout)["duplicate"] is True
+
+
+def test_imports_list_show_delete(ledger_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "date,provider,model,input_tokens,output_tokens\n2025-09-01,openai,gpt-4o,1,1\n2025-09-01,openai,gpt-4o,-1,1\n"
+    )
+    import_id = json.loads(runner.invoke(app, ["ingest", str(path), "--json", "--db", ledger_url]).stdout)["import_id"]
+    listed = json.loads(runner.invoke(app, ["imports", "list", "--json", "--db", ledger_url]).stdout)
+    assert [row["id"] for row in listed] == [import_id]
+    shown = runner.invoke(app, ["imports", "show", str(import_id), "--db", ledger_url])
+    assert "input_tokens is negative" in shown.stdout
+    assert runner.invoke(app, ["imports", "delete", str(import_id), "--db", ledger_url]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)["input_tokens"] is None
+    missing = runner.invoke(app, ["imports", "delete", str(import_id), "--db", ledger_url])
+    assert missing.exit_code == 2 and f"no import {import_id}" in missing.stderr
+
+
+def test_summary_date_range(ledger_url: str) -> None:
+    runner.invoke(app, ["ingest", str(FIXTURES / "openai_usage_completions.json"), "--db", ledger_url])
+    day = json.loads(runner.invoke(app, ["summary", "--since", "2025-09-01", "--until", "2025-09-01", "--json",
+                                         "--db", ledger_url]).stdout)  # fmt: skip
+    everything = json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)
+    assert 0 < day["input_tokens"] < everything["input_tokens"]
+    bad = runner.invoke(app, ["summary", "--since", "yesterday", "--db", ledger_url])
+    assert bad.exit_code == 2
+
+
+def test_db_url_from_the_environment(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXITPLAN_DB_URL", ledger_url)
+    runner.invoke(app, ["ingest", str(FIXTURES / "openai_legacy_v1_usage.json")])
+    assert json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)["requests"] == 164
+
+
+def test_every_command_has_help() -> None:
+    commands = [[], ["serve"], ["demo"], ["ingest"], ["imports"], ["imports", "list"], ["imports", "show"],
+                ["imports", "delete"], ["summary"]]  # fmt: skip
+    for command in commands:
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.stdout
+    for name, command in [(c.name, c) for c in app.registered_commands]:
+        assert command.callback.__doc__, f"{name} has no help text"

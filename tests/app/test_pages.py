@@ -1,0 +1,69 @@
+"""Every page renders without an exception, empty and with data (Streamlit AppTest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from collectors.demo import load_demo
+from db import list_imports
+
+ENTRY = str(Path(__file__).parents[2] / "streamlit_app.py")
+PAGES = ["app/pages/overview.py", "app/pages/data.py"]
+
+
+@pytest.fixture(autouse=True)
+def app_ledger(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("EXITPLAN_DB_URL", ledger_url)
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_ledger_offers_the_demo(page: str) -> None:
+    at = open_page(page)
+    assert any("ledger is empty" in info.value for info in at.info)
+    at.button(key=f"{Path(page).stem}-demo").click().run()
+    assert not at.exception
+    if page == PAGES[0]:
+        assert [m.label for m in at.metric][:2] == ["Spend, last 30 days", "Monthly run-rate"]
+
+
+def test_overview_with_data(ledger: Engine, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    at = open_page(PAGES[0])
+    values = {m.label: m.value for m in at.metric}
+    assert values["Spend, last 30 days"].startswith("$")
+    assert values["Top provider (openai)"].endswith("%")
+    assert not at.warning, "the demo data should be fully priced"
+    at.selectbox(key="overview-grain").set_value("Month").run()
+    assert not at.exception
+    assert len(at.dataframe) == 1
+
+
+def test_data_page_lists_and_deletes_imports(ledger: Engine, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    at = open_page(PAGES[1])
+    assert len(list_imports(ledger)) == 3
+    first = at.selectbox(key="data-chosen").value
+    at.button(key="data-delete").click().run()
+    assert not at.exception
+    assert first not in set(list_imports(ledger)["id"])
+    assert len(list_imports(ledger)) == 2

@@ -1,0 +1,43 @@
+"""The demo company's data: deterministic, realistic in shape, imported through the user's pipeline."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from analysis.spend import priced_usage
+from collectors.demo import WORKLOADS, load_demo, write_demo_files
+from collectors.detect import detect
+from collectors.source import source_from_path
+
+END = date(2026, 10, 31)
+
+
+def test_same_end_date_same_files(tmp_path: Path) -> None:
+    first = [p.read_bytes() for p in write_demo_files(tmp_path / "a", END)]
+    second = [p.read_bytes() for p in write_demo_files(tmp_path / "b", END)]
+    assert first == second
+
+
+def test_files_are_real_export_formats(tmp_path: Path) -> None:
+    names = {detect(source_from_path(p)).name for p in write_demo_files(tmp_path, END)}
+    assert names == {"openai_usage_api", "exitplan_csv"}
+
+
+def test_six_months_mostly_openai_across_the_workloads(ledger, tmp_path: Path) -> None:
+    results = load_demo(ledger, tmp_path, END)
+    assert all(r.rows_rejected == 0 and r.rows_accepted > 0 for r in results)
+    priced = priced_usage(ledger, ["project", "feature"])
+    assert not priced["unpriced"].any()
+    days = priced["day"]
+    assert (min(days), max(days)) == (date(2026, 5, 2), END)
+    share = priced.groupby("provider")["spend_usd"].sum() / priced["spend_usd"].sum()
+    assert 0.80 <= share["openai"] <= 0.90
+    assert set(priced["model"]) >= {"gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "o3-mini-2025-01-31",
+                                    "text-embedding-3-small"}  # fmt: skip
+    assert 6 <= len(WORKLOADS) <= 8
+    # Growth: the last month costs more than the first.
+    months = priced.assign(month=[d.replace(day=1) for d in days]).groupby("month")["spend_usd"].sum()
+    assert months.iloc[-1] > months.iloc[1]
+    # Prompt caching and the batch API are in use.
+    assert priced["cache_read_tokens"].sum() > 0 and priced["batch"].fillna(False).any()

@@ -1,0 +1,113 @@
+"""The ingest pipeline: all or nothing, idempotent, nothing dropped silently, undoable."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from analysis.spend import summary
+from collectors import IngestError, ingest, source_from_bytes, source_from_path
+from collectors.formats import canonical_csv
+from db import delete_import, list_imports
+from db.schema import imports, rejected_rows, usage
+from tests.conftest import FIXTURES
+
+
+def _counts(ledger: Engine) -> tuple[int, int, int]:
+    with ledger.connect() as conn:
+        return tuple(
+            conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (imports, usage, rejected_rows)
+        )  # type: ignore[return-value]
+
+
+def test_reimporting_identical_content_is_a_duplicate_and_changes_nothing(ledger: Engine, tmp_path: Path) -> None:
+    path = FIXTURES / "openai_usage_completions.json"
+    first = ingest(ledger, source_from_path(path))
+    before = _counts(ledger), summary(ledger)
+    gz = tmp_path / "again.json.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    again = ingest(ledger, source_from_path(gz))
+    assert again.duplicate and again.import_id == first.import_id
+    assert (_counts(ledger), summary(ledger)) == before
+
+
+def test_failure_part_way_leaves_nothing_behind(ledger: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    header = "date,provider,model,input_tokens,output_tokens\n"
+    content = header + "".join(f"2025-09-{d:02d},openai,gpt-4o,10,1\n" for d in range(1, 29))
+    real = canonical_csv.to_records
+    calls = {"n": 0}
+
+    def failing_second_chunk(frame):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real(frame)
+
+    monkeypatch.setattr(canonical_csv, "to_records", failing_second_chunk)
+    monkeypatch.setattr("collectors.csvfile.BLOCK_BYTES", 64)
+    source = source_from_bytes("big.csv", content.encode())
+    with pytest.raises(RuntimeError):
+        ingest(ledger, source)
+    assert calls["n"] == 2, "the file should have been read in several chunks"
+    assert _counts(ledger) == (0, 0, 0)
+
+
+def test_chunked_reading_gives_the_same_totals(ledger: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("collectors.csvfile.BLOCK_BYTES", 1024)
+    result = ingest(ledger, source_from_path(FIXTURES / "openai_dashboard_completions_usage.csv"))
+    assert result.rows_accepted == 42
+    assert summary(ledger)["input_tokens"] == 43_108_511
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "unrecognised format"),
+        (b"name,age\nbob,4\n", "unrecognised format"),
+        (
+            b'{"object": "page", "data": [{"object": "bucket", "results": [{"object": "organization.usage.comp',
+            "not valid JSON",
+        ),
+    ],
+)
+def test_unreadable_files_fail_whole_and_leave_the_ledger_unchanged(
+    ledger: Engine, content: bytes, message: str
+) -> None:
+    with pytest.raises(IngestError, match=message) as caught:
+        ingest(ledger, source_from_bytes("broken.file", content))
+    assert str(caught.value).startswith("broken.file: ")
+    assert _counts(ledger) == (0, 0, 0)
+
+
+def test_truncated_gzip_fails_whole(ledger: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "usage.csv.gz"
+    path.write_bytes(gzip.compress((FIXTURES / "openai_dashboard_completions_usage.csv").read_bytes())[:900])
+    with pytest.raises(IngestError, match=r"usage\.csv\.gz"):
+        ingest(ledger, source_from_path(path))
+    assert _counts(ledger) == (0, 0, 0)
+
+
+def test_rejected_rows_are_stored_and_delete_undoes_everything(ledger: Engine) -> None:
+    content = (
+        b"date,provider,model,input_tokens,output_tokens\n"
+        b"2025-09-01,openai,gpt-4o,10,1\n"
+        b"2025-09-01,openai,gpt-4o,x,1\n"
+    )
+    result = ingest(ledger, source_from_bytes("mixed.csv", content))
+    assert _counts(ledger) == (1, 1, 1)
+    history = list_imports(ledger)
+    assert history.loc[0, "rows_rejected"] == 1 and history.loc[0, "rollups"] == 1
+    assert delete_import(ledger, result.import_id)
+    assert _counts(ledger) == (0, 0, 0)
+    assert not delete_import(ledger, result.import_id)
+    # After an undo the same content can come in again.
+    assert not ingest(ledger, source_from_bytes("mixed.csv", content)).duplicate
+
+
+def test_forced_unknown_format_is_a_clear_error(ledger: Engine) -> None:
+    with pytest.raises(IngestError, match="unknown format 'nope'"):
+        ingest(ledger, source_from_bytes("a.csv", b"x"), format_name="nope")

@@ -1,0 +1,47 @@
+"""Opening the ledger: the database chosen, SQLite tuned, the schema migrated and in step with the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from db import default_url, open_ledger
+from db.schema import metadata
+
+
+def test_default_url_is_a_file_in_the_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EXITPLAN_DB_URL", raising=False)
+    url = default_url()
+    assert url.startswith("sqlite:///") and url.endswith("exitplan.db")
+
+
+def test_environment_selects_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXITPLAN_DB_URL", "postgresql+psycopg://team@db/exitplan")
+    assert default_url() == "postgresql+psycopg://team@db/exitplan"
+
+
+def test_sqlite_pragmas_are_set_on_every_connection(ledger: Engine) -> None:
+    with ledger.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+def test_migrations_create_the_schema_the_code_describes(ledger: Engine) -> None:
+    assert {"imports", "usage", "rejected_rows", "alembic_version"} <= set(inspect(ledger).get_table_names())
+    with ledger.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
+
+
+def test_opening_twice_is_harmless_and_creates_the_folder(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nested' / 'dir' / 'ledger.db'}"
+    open_ledger(url).dispose()
+    engine = open_ledger(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    engine.dispose()
