@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from analysis.spend import summary as ledger_summary
-from collectors import IngestError, ingest, source_from_path
-from collectors.demo import load_demo
+from collectors import IngestError, ingest, sources_from_path
+from collectors.demo import demo_loaded, load_demo
 from db import default_url, delete_import, get_import, list_imports, open_ledger, rejected_rows_of, usage_span
 
 app = typer.Typer(
@@ -82,6 +82,9 @@ def demo(
     if if_empty and usage_span(engine) is not None:
         out.print("The ledger already has usage; demo data not loaded.")
         return
+    if demo_loaded(engine):
+        out.print("The demo data is already loaded (delete its imports to load it again).")
+        return
     for result in load_demo(engine, out_dir):
         state = "already imported" if result.duplicate else f"{result.rows_accepted:,} rows"
         out.print(f"{result.file}: {result.format}, {state}")
@@ -101,20 +104,21 @@ def ingest_command(
     failed = False
     for path in paths:
         try:
-            result = ingest(engine, source_from_path(path), format_name=format)
+            for source in sources_from_path(path):
+                result = ingest(engine, source, format_name=format)
+                if as_json:
+                    print(json.dumps(result.as_dict()))
+                elif result.duplicate:
+                    out.print(f"{source.name}: duplicate of import {result.import_id}; nothing changed")
+                else:
+                    out.print(
+                        f"{source.name}: import {result.import_id} ({result.format}): "
+                        f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
+                        f"{result.rows_rejected:,} rejected"
+                    )
         except IngestError as exc:
             err.print(str(exc), markup=False, highlight=False)
             failed = True
-            continue
-        if as_json:
-            print(json.dumps(result.as_dict()))
-        elif result.duplicate:
-            out.print(f"{path}: duplicate of import {result.import_id}; nothing changed")
-        else:
-            out.print(
-                f"{path}: import {result.import_id} ({result.format}): {result.rows_read:,} rows read, "
-                f"{result.rows_accepted:,} accepted, {result.rows_rejected:,} rejected"
-            )
     if failed:
         raise typer.Exit(2)
 

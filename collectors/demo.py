@@ -24,8 +24,9 @@ from sqlalchemy import Engine
 
 from collectors.pipeline import IngestResult, ingest
 from collectors.source import source_from_path
+from db.imports import list_imports
 
-__all__ = ["WORKLOADS", "Workload", "load_demo", "write_demo_files"]
+__all__ = ["WORKLOADS", "Workload", "demo_loaded", "load_demo", "write_demo_files"]
 
 DAYS = 183
 SEED = 20231117  # the day of the boardroom crisis that made "what if we had to move?" a real question
@@ -237,9 +238,22 @@ def write_demo_files(folder: Path, end: date | None = None) -> list[Path]:
     return written
 
 
+# Demo imports are named under this prefix, so they can be told apart from the user's own.
+SOURCE_PREFIX = "demo/"
+
+
+def demo_loaded(engine: Engine) -> bool:
+    """Whether the ledger holds demo imports (of any end date)."""
+    return bool(list_imports(engine)["source_name"].str.startswith(SOURCE_PREFIX).any())
+
+
+def _import_all(engine: Engine, paths: list[Path]) -> list[IngestResult]:
+    return [ingest(engine, source_from_path(p, name=SOURCE_PREFIX + p.name)) for p in paths]
+
+
 def load_demo(engine: Engine, folder: Path | None = None, end: date | None = None) -> list[IngestResult]:
     """Write the demo files (into ``folder``, or a temporary one) and import them."""
     if folder is not None:
-        return [ingest(engine, source_from_path(p)) for p in write_demo_files(folder, end)]
+        return _import_all(engine, write_demo_files(folder, end))
     with tempfile.TemporaryDirectory(prefix="exitplan-demo-") as tmp:
-        return [ingest(engine, source_from_path(p)) for p in write_demo_files(Path(tmp), end)]
+        return _import_all(engine, write_demo_files(Path(tmp), end))

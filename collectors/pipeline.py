@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from itertools import chain
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from collectors.detect import detect
@@ -17,7 +18,7 @@ from collectors.rollup import Rollup
 from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.imports import add_rejected, find_by_sha256, finish_import, get_import, start_import
-from db.usage import add_usage
+from db.usage import add_usage, delete_collector_usage
 
 __all__ = ["IngestResult", "ingest"]
 
@@ -57,6 +58,9 @@ def ingest(
     source: Source,
     *,
     format_name: str | None = None,
+    collector: str | None = None,
+    replaces: tuple[datetime, datetime] | None = None,
+    in_transaction: Callable[[Connection], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Import ``source`` into the ledger, all or nothing.
@@ -64,6 +68,11 @@ def ingest(
     Rows that fail validation are stored with their reason and the rest imports. A file that cannot be
     read at all raises :class:`IngestError` and leaves the ledger unchanged; so does any other failure
     part-way through.
+
+    API collectors name themselves (``collector``) and may say which time range their pull covers
+    (``replaces``, naive UTC [start, end)): what earlier pulls stored for that range is replaced, not
+    added to. ``in_transaction`` runs inside the import's transaction, so a collector's sync state
+    commits with its data or not at all.
     """
     try:
         fmt = format_named(format_name) if format_name else detect(source)
@@ -81,7 +90,11 @@ def ingest(
     rollup = Rollup()
     try:
         with engine.begin() as conn:
-            import_id = start_import(conn, source_name=source.name, format=fmt.name, sha256=sha256)
+            import_id = start_import(conn, source_name=source.name, format=fmt.name, sha256=sha256, collector=collector)
+            if replaces is not None:
+                if collector is None:
+                    raise ValueError("only a collector's pull can replace a time range")
+                delete_collector_usage(conn, collector, *replaces)
             for batch in fmt.read(source):
                 reasons = validate(batch.records)
                 batch.records["reason"] = reasons
@@ -107,6 +120,8 @@ def ingest(
                 period_start=_naive(first),
                 period_end=_naive(last),
             )
+            if in_transaction is not None:
+                in_transaction(conn)
     except IntegrityError:
         # Another process imported the same content while this one read it.
         with engine.connect() as conn:

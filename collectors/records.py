@@ -38,8 +38,9 @@ RECORD_COLUMNS: dict[str, str] = {
     **dict.fromkeys(COUNT_COLUMNS, "Int64"),
     # What the source said the row cost, in USD (kept for reconciliation, never used as a price).
     "reported_cost_usd": "float64",
-    # Mean latency of the row's requests, where the source measures it.
+    # Mean latency of the row's requests, and mean time to first token, where the source measures them.
     "latency_ms": "float64",
+    "ttft_ms": "float64",
     # A prompt-size band the source states itself (Anthropic's context_window); else derived from
     # input tokens per request.
     "prompt_band": "Int64",

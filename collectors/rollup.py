@@ -16,7 +16,15 @@ from pricing.identity import canonical_models
 __all__ = ["KEYS", "Rollup", "prompt_bands"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
-_SUMS: list[str] = ["requests", *TOKEN_MEASURES, "reported_cost_nano_usd", "latency_count", "latency_sum_ms"]
+_SUMS: list[str] = [
+    "requests",
+    *TOKEN_MEASURES,
+    "reported_cost_nano_usd",
+    "latency_count",
+    "latency_sum_ms",
+    "ttft_count",
+    "ttft_sum_ms",
+]
 _NO_TEXT = ""  # stands for a missing dimension while grouping (blank text never survives normalising)
 _NO_NUMBER = -1
 # Merge partial rollups once they hold this many rows.
@@ -56,6 +64,10 @@ def _keyed(records: pd.DataFrame) -> pd.DataFrame:
     weight = requests.astype("float64").fillna(1.0).where(timed, 0.0)
     frame["latency_count"] = weight.round().astype("int64")
     frame["latency_sum_ms"] = (latency.fillna(0.0) * weight).astype("float64")
+    ttft = records["ttft_ms"]
+    ttft_weight = requests.astype("float64").fillna(1.0).where(ttft.notna(), 0.0)
+    frame["ttft_count"] = ttft_weight.round().astype("int64")
+    frame["ttft_sum_ms"] = (ttft.fillna(0.0) * ttft_weight).astype("float64")
     bins = np.searchsorted(np.asarray(LATENCY_EDGES_MS), latency.fillna(0).to_numpy(), side="right")
     frame["latency_bin"] = np.where(timed.to_numpy(), bins, _NO_NUMBER).astype("int64")
     return frame
@@ -111,7 +123,7 @@ def _restore_missing(frame: pd.DataFrame) -> pd.DataFrame:
     frame["batch"] = frame["batch"].astype("Int8").mask(frame["batch"] == _NO_NUMBER).astype("boolean")
     frame["prompt_band"] = frame["prompt_band"].astype("Int64").mask(frame["prompt_band"] == _NO_NUMBER)
     frame["canonical_model"] = canonical_models(frame["provider"], frame["model"])
-    for name in ("requests", "reported_cost_nano_usd", *TOKEN_MEASURES, "latency_count"):
+    for name in ("requests", "reported_cost_nano_usd", *TOKEN_MEASURES, "latency_count", "ttft_count"):
         frame[name] = frame[name].astype("Int64")
     frame[list(TOKEN_MEASURES)] = frame[list(TOKEN_MEASURES)].fillna(0)
     return frame

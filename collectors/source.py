@@ -6,15 +6,24 @@ import codecs
 import gzip
 import hashlib
 import io
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["IngestError", "Source", "source_from_bytes", "source_from_path"]
+__all__ = [
+    "IngestError",
+    "Source",
+    "source_from_bytes",
+    "source_from_path",
+    "sources_from_bytes",
+    "sources_from_path",
+]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
 _HASH_BLOCK = 1 << 20
 
 
@@ -74,12 +83,54 @@ class Source:
         return io.TextIOWrapper(self.open(), encoding=self.encoding(), newline="")
 
 
-def source_from_path(path: str | Path) -> Source:
+def source_from_path(path: str | Path, name: str | None = None) -> Source:
     path = Path(path)
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
-    return Source(str(path), lambda: open(path, "rb"), path.stat().st_size)
+    return Source(name or str(path), lambda: open(path, "rb"), path.stat().st_size)
 
 
 def source_from_bytes(name: str, content: bytes) -> Source:
     return Source(name, lambda: io.BytesIO(content), len(content))
+
+
+def _zip_members(name: str, open_raw: Callable[[], BinaryIO]) -> list[Source]:
+    """One source per file inside a zip archive, named ``archive.zip!member``."""
+    try:
+        with zipfile.ZipFile(open_raw()) as archive:
+            members = [
+                info.filename
+                for info in archive.infolist()
+                if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+            ]
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise IngestError(f"{name}: damaged zip archive ({exc})") from exc
+    if not members:
+        raise IngestError(f"{name}: the zip archive holds no files")
+
+    def opener(member: str) -> Callable[[], BinaryIO]:
+        def open_member() -> BinaryIO:
+            try:
+                return zipfile.ZipFile(open_raw()).open(member)  # type: ignore[return-value]
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise IngestError(f"{name}!{member}: damaged zip archive ({exc})") from exc
+
+        return open_member
+
+    return [Source(f"{name}!{member}", opener(member)) for member in members]
+
+
+def _sources(source: Source) -> list[Source]:
+    with source._open_raw() as raw:
+        is_zip = raw.read(4) == _ZIP_MAGIC
+    return _zip_members(source.name, source._open_raw) if is_zip else [source]
+
+
+def sources_from_path(path: str | Path) -> list[Source]:
+    """The sources in a file: the file itself, or each file inside it when it is a zip archive."""
+    return _sources(source_from_path(path))
+
+
+def sources_from_bytes(name: str, content: bytes) -> list[Source]:
+    """As :func:`sources_from_path`, for content already in memory (an upload)."""
+    return _sources(source_from_bytes(name, content))

@@ -23,6 +23,7 @@ def validate(records: pd.DataFrame) -> pd.Series:
         (r["cache_write_1h_tokens"] > r["cache_write_tokens"], "1-hour cache writes exceed all cache writes"),
         (r["reasoning_tokens"] > r["output_tokens"], "reasoning tokens exceed output tokens"),
         (r["latency_ms"] < 0, "latency is negative"),
+        (r["ttft_ms"] < 0, "time to first token is negative"),
     ]
     reasons = [r["reason"]]
     for failed, message in checks:

@@ -50,6 +50,7 @@ class ImportRecord:
     period_start: datetime | None
     period_end: datetime | None
     created_at: datetime
+    collector: str | None = None
 
 
 def find_by_sha256(conn: Connection, sha256: str) -> int | None:
@@ -57,7 +58,7 @@ def find_by_sha256(conn: Connection, sha256: str) -> int | None:
     return conn.execute(select(imports.c.id).where(imports.c.sha256 == sha256)).scalar_one_or_none()
 
 
-def start_import(conn: Connection, *, source_name: str, format: str, sha256: str) -> int:
+def start_import(conn: Connection, *, source_name: str, format: str, sha256: str, collector: str | None = None) -> int:
     """Open an import record inside the caller's transaction; counts are filled by :func:`finish_import`."""
     result = conn.execute(
         insert(imports).values(
@@ -68,6 +69,7 @@ def start_import(conn: Connection, *, source_name: str, format: str, sha256: str
             rows_accepted=0,
             rows_rejected=0,
             created_at=datetime.now(UTC).replace(tzinfo=None),
+            collector=collector,
         )
     )
     key = result.inserted_primary_key

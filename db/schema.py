@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 
-__all__ = ["imports", "metadata", "rejected_rows", "usage"]
+__all__ = ["collector_state", "column_mappings", "imports", "metadata", "rejected_rows", "usage"]
 
 metadata = MetaData()
 
@@ -42,6 +42,8 @@ imports = Table(
     Column("period_start", DateTime, nullable=True),
     Column("period_end", DateTime, nullable=True),
     Column("created_at", DateTime, nullable=False),
+    # The API collector that pulled it (openai_admin, anthropic_admin); null for files.
+    Column("collector", String(80), nullable=True),
 )
 
 # The fact table: usage rolled up on ingest to (hour, dimensions). All times are naive UTC.
@@ -73,6 +75,9 @@ usage = Table(
     Column("latency_count", BigInteger, nullable=False, default=0),
     Column("latency_sum_ms", Float, nullable=False, default=0.0),
     *(Column(name, BigInteger, nullable=False, default=0) for name in LATENCY_BIN_COLUMNS),
+    # Time to first token, where the source measures it: how many requests, and their sum.
+    Column("ttft_count", BigInteger, nullable=False, default=0),
+    Column("ttft_sum_ms", Float, nullable=False, default=0.0),
     Index("ix_usage_bucket_start", "bucket_start"),
     Index("ix_usage_import_id", "import_id"),
     Index("ix_usage_provider_model", "provider", "model"),
@@ -88,4 +93,24 @@ rejected_rows = Table(
     Column("raw", Text, nullable=False),
     Column("reason", String(500), nullable=False),
     Index("ix_rejected_rows_import_id", "import_id"),
+)
+
+# Where each API collector's last successful sync ended, so the next one starts there.
+collector_state = Table(
+    "collector_state",
+    metadata,
+    Column("collector", String(80), primary_key=True),
+    Column("synced_until", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Column mappings a user confirmed for a CSV of an unknown layout, reused for the next file with the same
+# header. ``header_key`` is a digest of the normalised header.
+column_mappings = Table(
+    "column_mappings",
+    metadata,
+    Column("header_key", String(64), primary_key=True),
+    Column("header", Text, nullable=False),
+    Column("mapping", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
 )

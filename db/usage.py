@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.sql import ColumnElement
 
 from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
-from db.schema import usage
+from db.schema import imports, usage
 
-__all__ = ["SUMMED", "add_usage", "read_usage", "usage_span"]
+__all__ = ["SUMMED", "add_usage", "delete_collector_usage", "read_usage", "usage_span"]
 
 # Measures that add up across rollups.
 SUMMED: tuple[str, ...] = (
@@ -21,6 +21,8 @@ SUMMED: tuple[str, ...] = (
     "reported_cost_nano_usd",
     "latency_count",
     "latency_sum_ms",
+    "ttft_count",
+    "ttft_sum_ms",
 )
 
 _WRITE_CHUNK = 5_000
@@ -40,6 +42,20 @@ def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
         ]
         conn.execute(insert(usage), rows)
     return len(frame)
+
+
+def delete_collector_usage(conn: Connection, collector: str, start: datetime, end: datetime) -> int:
+    """Remove what earlier pulls of ``collector`` stored for buckets in [start, end); a re-pull of an
+    overlapping range then replaces them instead of adding to them. Returns the rows removed."""
+    pulled = select(imports.c.id).where(imports.c.collector == collector)
+    result = conn.execute(
+        delete(usage).where(
+            usage.c.import_id.in_(pulled),
+            usage.c.bucket_start >= start,
+            usage.c.bucket_start < end,
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 def _naive_utc(times: pd.Series) -> pd.Series:
@@ -85,7 +101,7 @@ def read_usage(
     if grain == "day":
         frame["day"] = pd.to_datetime(frame["day"]).dt.date
     for name in measures:
-        if name == "latency_sum_ms":
+        if name in ("latency_sum_ms", "ttft_sum_ms"):
             frame[name] = frame[name].astype("float64")
         else:
             frame[name] = pd.to_numeric(frame[name]).astype("Int64")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import cache
 from app.components.demo_data import offer_demo
-from collectors import IngestError, ingest, source_from_bytes
+from collectors import IngestError, ingest, sources_from_bytes
 from db import default_url, delete_import, rejected_rows_of
 
 st.title("Data")
@@ -31,8 +31,9 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
             bar.progress(done, text=f"{name}: {rows:,} rows read")
 
         try:
-            outcome = ingest(cache.engine(), source_from_bytes(upload.name, upload.getvalue()), on_progress=report)
-            results.append({"file": upload.name, "result": outcome.as_dict()})
+            for source in sources_from_bytes(upload.name, upload.getvalue()):
+                outcome = ingest(cache.engine(), source, on_progress=report)
+                results.append({"file": source.name, "result": outcome.as_dict()})
         except IngestError as exc:
             results.append({"file": upload.name, "error": str(exc)})
         bar.progress((i + 1) / len(uploads), text=f"{i + 1} of {len(uploads)} files")

@@ -93,9 +93,7 @@ def test_truncated_gzip_fails_whole(ledger: Engine, tmp_path: Path) -> None:
 
 def test_rejected_rows_are_stored_and_delete_undoes_everything(ledger: Engine) -> None:
     content = (
-        b"date,provider,model,input_tokens,output_tokens\n"
-        b"2025-09-01,openai,gpt-4o,10,1\n"
-        b"2025-09-01,openai,gpt-4o,x,1\n"
+        b"date,provider,model,input_tokens,output_tokens\n2025-09-01,openai,gpt-4o,10,1\n2025-09-01,openai,gpt-4o,x,1\n"
     )
     result = ingest(ledger, source_from_bytes("mixed.csv", content))
     assert _counts(ledger) == (1, 1, 1)
