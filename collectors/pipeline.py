@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from collectors.detect import detect
+from collectors.format import Format
 from collectors.formats import format_named
 from collectors.rollup import Rollup
 from collectors.source import IngestError, Source
@@ -39,20 +40,6 @@ class IngestResult:
         return asdict(self)
 
 
-def _earlier(engine: Engine, source: Source, format_name: str, import_id: int) -> IngestResult:
-    record = get_import(engine, import_id)
-    assert record is not None
-    return IngestResult(
-        source.name,
-        format_name,
-        record.rows_read,
-        record.rows_accepted,
-        record.rows_rejected,
-        True,
-        import_id,
-    )
-
-
 def ingest(
     engine: Engine,
     source: Source,
@@ -60,76 +47,105 @@ def ingest(
     format_name: str | None = None,
     collector: str | None = None,
     replaces: tuple[datetime, datetime] | None = None,
-    in_transaction: Callable[[Connection], None] | None = None,
+    connection: Connection | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Import ``source`` into the ledger, all or nothing.
 
     Rows that fail validation are stored with their reason and the rest imports. A file that cannot be
     read at all raises :class:`IngestError` and leaves the ledger unchanged; so does any other failure
-    part-way through.
+    part-way through. Identical content imported before is reported as a duplicate and changes nothing.
 
     API collectors name themselves (``collector``) and may say which time range their pull covers
-    (``replaces``, naive UTC [start, end)): what earlier pulls stored for that range is replaced, not
-    added to. ``in_transaction`` runs inside the import's transaction, so a collector's sync state
-    commits with its data or not at all.
+    (``replaces``, naive UTC [start, end)): what that collector stored earlier for the range is replaced,
+    not added to. To commit several imports (and their sync state) together, pass the ``connection`` of
+    an open transaction: the import then runs inside it, and the caller commits or rolls back.
     """
     try:
         fmt = format_named(format_name) if format_name else detect(source)
     except KeyError as exc:
         raise IngestError(f"{source.name}: {exc.args[0]}") from None
     sha256 = source.sha256()
-    with engine.connect() as conn:
-        earlier = find_by_sha256(conn, sha256)
-    if earlier is not None:
-        return _earlier(engine, source, fmt.name, earlier)
-
-    read = accepted = rejected = 0
-    first: pd.Timestamp | None = None
-    last: pd.Timestamp | None = None
-    rollup = Rollup()
+    if replaces is not None and collector is None:
+        raise ValueError("only a collector's pull can replace a time range")
+    job = _Import(source, fmt, sha256, collector, replaces, on_progress)
+    if connection is not None:
+        return job.run(connection)
     try:
         with engine.begin() as conn:
-            import_id = start_import(conn, source_name=source.name, format=fmt.name, sha256=sha256, collector=collector)
-            if replaces is not None:
-                if collector is None:
-                    raise ValueError("only a collector's pull can replace a time range")
-                delete_collector_usage(conn, collector, *replaces)
-            for batch in fmt.read(source):
-                reasons = validate(batch.records)
-                batch.records["reason"] = reasons
-                bad = reasons.notna()
-                rejected += add_rejected(conn, import_id, chain(batch.rejected, batch.rejections(bad)))
-                good = batch.records[~bad.to_numpy()]
-                rollup.add(good)
-                read += batch.rows_read
-                accepted += len(good)
-                if len(good):
-                    low, high = good["timestamp"].min(), good["timestamp"].max()
-                    first = low if first is None else min(first, low)
-                    last = high if last is None else max(last, high)
-                if on_progress is not None:
-                    on_progress(read)
-            add_usage(conn, import_id, rollup.result())
-            finish_import(
-                conn,
-                import_id,
-                rows_read=read,
-                rows_accepted=accepted,
-                rows_rejected=rejected,
-                period_start=_naive(first),
-                period_end=_naive(last),
-            )
-            if in_transaction is not None:
-                in_transaction(conn)
+            return job.run(conn)
     except IntegrityError:
         # Another process imported the same content while this one read it.
         with engine.connect() as conn:
-            earlier = find_by_sha256(conn, sha256)
+            earlier = job.earlier(conn)
         if earlier is None:
             raise
-        return _earlier(engine, source, fmt.name, earlier)
-    return IngestResult(source.name, fmt.name, read, accepted, rejected, False, import_id)
+        return earlier
+
+
+@dataclass
+class _Import:
+    source: Source
+    fmt: Format
+    sha256: str
+    collector: str | None
+    replaces: tuple[datetime, datetime] | None
+    on_progress: Callable[[int], None] | None
+
+    def earlier(self, conn: Connection) -> IngestResult | None:
+        import_id = find_by_sha256(conn, self.sha256)
+        if import_id is None:
+            return None
+        record = get_import(conn, import_id)
+        assert record is not None
+        return IngestResult(
+            self.source.name,
+            self.fmt.name,
+            record.rows_read,
+            record.rows_accepted,
+            record.rows_rejected,
+            True,
+            import_id,
+        )
+
+    def run(self, conn: Connection) -> IngestResult:
+        if (earlier := self.earlier(conn)) is not None:
+            return earlier
+        read = accepted = rejected = 0
+        first: pd.Timestamp | None = None
+        last: pd.Timestamp | None = None
+        rollup = Rollup()
+        import_id = start_import(
+            conn, source_name=self.source.name, format=self.fmt.name, sha256=self.sha256, collector=self.collector
+        )
+        if self.replaces is not None and self.collector is not None:
+            delete_collector_usage(conn, self.collector, *self.replaces)
+        for batch in self.fmt.read(self.source):
+            reasons = validate(batch.records)
+            batch.records["reason"] = reasons
+            bad = reasons.notna()
+            rejected += add_rejected(conn, import_id, chain(batch.rejected, batch.rejections(bad)))
+            good = batch.records[~bad.to_numpy()]
+            rollup.add(good)
+            read += batch.rows_read
+            accepted += len(good)
+            if len(good):
+                low, high = good["timestamp"].min(), good["timestamp"].max()
+                first = low if first is None else min(first, low)
+                last = high if last is None else max(last, high)
+            if self.on_progress is not None:
+                self.on_progress(read)
+        add_usage(conn, import_id, rollup.result())
+        finish_import(
+            conn,
+            import_id,
+            rows_read=read,
+            rows_accepted=accepted,
+            rows_rejected=rejected,
+            period_start=_naive(first),
+            period_end=_naive(last),
+        )
+        return IngestResult(self.source.name, self.fmt.name, read, accepted, rejected, False, import_id)
 
 
 def _naive(moment: pd.Timestamp | None) -> object:

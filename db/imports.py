@@ -120,9 +120,14 @@ def _record(row: object) -> ImportRecord:
     return ImportRecord(**row._mapping)  # type: ignore[attr-defined]
 
 
-def get_import(engine: Engine, import_id: int) -> ImportRecord | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(imports).where(imports.c.id == import_id)).first()
+def get_import(db: Engine | Connection, import_id: int) -> ImportRecord | None:
+    """One import's record, read through an engine or inside an open transaction."""
+    query = select(imports).where(imports.c.id == import_id)
+    if isinstance(db, Connection):
+        row = db.execute(query).first()
+    else:
+        with db.connect() as conn:
+            row = conn.execute(query).first()
     return _record(row) if row else None
 
 

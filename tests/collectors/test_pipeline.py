@@ -109,3 +109,32 @@ def test_rejected_rows_are_stored_and_delete_undoes_everything(ledger: Engine) -
 def test_forced_unknown_format_is_a_clear_error(ledger: Engine) -> None:
     with pytest.raises(IngestError, match="unknown format 'nope'"):
         ingest(ledger, source_from_bytes("a.csv", b"x"), format_name="nope")
+
+
+def test_imports_inside_a_callers_transaction_commit_or_roll_back_together(ledger: Engine) -> None:
+    header = b"date,provider,model,input_tokens,output_tokens\n"
+    first = source_from_bytes("a.csv", header + b"2025-09-01,openai,gpt-4o,10,1\n")
+    second = source_from_bytes("b.csv", header + b"2025-09-02,openai,gpt-4o,10,1\n")
+    with pytest.raises(RuntimeError), ledger.begin() as conn:
+        ingest(ledger, first, connection=conn)
+        ingest(ledger, second, connection=conn)
+        raise RuntimeError("the third endpoint failed")
+    assert _counts(ledger) == (0, 0, 0)
+    with ledger.begin() as conn:
+        ingest(ledger, first, connection=conn)
+        ingest(ledger, second, connection=conn)
+    assert _counts(ledger)[0] == 2
+
+
+def test_a_collectors_repull_replaces_its_range(ledger: Engine) -> None:
+    from datetime import datetime
+
+    header = b"date,provider,model,input_tokens,output_tokens\n"
+    week = (datetime(2025, 9, 1), datetime(2025, 9, 8))
+    old = header + b"2025-09-01,openai,gpt-4o,10,1\n2025-09-02,openai,gpt-4o,10,1\n"
+    new = header + b"2025-09-02,openai,gpt-4o,15,1\n"
+    ingest(ledger, source_from_bytes("pull-1", old), collector="test_api", replaces=week)
+    ingest(ledger, source_from_bytes("a file", header + b"2025-09-03,openai,gpt-4o,100,1\n"))
+    ingest(ledger, source_from_bytes("pull-2", new), collector="test_api", replaces=week)
+    # The second pull replaced the first pull's week; the file's usage is not the collector's to replace.
+    assert summary(ledger)["input_tokens"] == 15 + 100
