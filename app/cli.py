@@ -1,4 +1,4 @@
-"""The ``exitplan`` command: serve the dashboard, load demo data, import files, inspect the ledger."""
+"""The ``exitplan`` command: serve the dashboard, load demo data, import files, pull admin APIs, inspect the ledger."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
 from collectors import IngestError, ingest, sources_from_path
+from collectors.api import PROVIDERS, SyncError, sync_provider
 from collectors.demo import demo_loaded, load_demo
 from db import default_url, delete_import, get_import, list_imports, open_ledger, rejected_rows_of, usage_span
 
@@ -123,6 +126,54 @@ def ingest_command(
         raise typer.Exit(2)
 
 
+@app.command()
+def collect(
+    provider: Annotated[
+        Literal["openai", "anthropic"],
+        typer.Argument(metavar="PROVIDER", help="Whose Admin API to pull: openai or anthropic."),
+    ],
+    since: Annotated[
+        str | None,
+        typer.Option(help="First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or 30 days back."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Last day (YYYY-MM-DD, UTC), inclusive. Default: yesterday, the last complete day."),
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Pull usage and costs from the OpenAI or Anthropic Admin API into the ledger.
+
+    The admin key comes from $OPENAI_ADMIN_KEY or $ANTHROPIC_ADMIN_KEY and is never stored.
+
+    Only complete UTC days are pulled; days pulled again replace what was stored for them.
+
+    Exit status 2, with nothing saved, if the key is missing or rejected or the API fails.
+    """
+    spec = PROVIDERS[provider]
+    key = os.environ.get(spec.key_env, "").strip()
+    if not key:
+        raise _fail(f"{spec.key_env} is not set: export an {spec.title} organization admin key to pull its usage")
+    first, last = _day(since, "--since"), _day(until, "--until")
+    try:
+        result = sync_provider(open_ledger(db), provider, key, since=first, until=last)
+    except SyncError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        print(json.dumps(asdict(result), default=_iso))
+        return
+    out.print(result.message(), markup=False, highlight=False)
+    for e in result.endpoints:
+        state = f"duplicate of import {e.import_id}" if e.duplicate else f"import {e.import_id}"
+        out.print(
+            f"  {e.title}: {state}, {e.pages:,} pages, {e.rows_accepted:,} rows"
+            + (f", {e.rows_rejected:,} rejected" if e.rows_rejected else ""),
+            markup=False,
+            highlight=False,
+        )
+
+
 def _iso(value: object) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else None
 
@@ -157,14 +208,27 @@ def imports_show(
     if record is None:
         raise _fail(f"no import {import_id}")
     rejected = rejected_rows_of(engine, import_id)
+    costs = reconcile(engine, import_id)
     if as_json:
         info = {k: (_iso(v) or v) for k, v in record.__dict__.items()}
-        print(json.dumps({**info, "rejected": rejected.to_dict("records")}))
+        checks = costs.astype(object).where(costs.notna(), None).to_dict("records")
+        print(json.dumps({**info, "reconciliation": checks, "rejected": rejected.to_dict("records")}))
         return
     out.print(f"Import {record.id}: {record.source_name} ({record.format})")
     out.print(f"  rows read {record.rows_read:,}, accepted {record.rows_accepted:,}, rejected {record.rows_rejected:,}")
     if record.period_start:
         out.print(f"  covers {record.period_start:%Y-%m-%d %H:%M} … {record.period_end:%Y-%m-%d %H:%M} UTC")
+    if len(costs):
+        table = Table("provider", "model", "computed (USD)", "reported (USD)", "gap", "")
+        for row in costs.itertuples():
+            gap = "—" if row.gap_share != row.gap_share else f"{row.gap_share:+.1%}"
+            flag = "unpriced" if row.unpriced else (f"over {GAP_THRESHOLD:.0%}" if row.flagged else "ok")
+            table.add_row(
+                row.provider, row.model, _usd(row.computed_usd if row.computed_usd == row.computed_usd else None),
+                _usd(row.reported_usd), gap, flag,
+            )  # fmt: skip
+        out.print("Computed vs reported cost:")
+        out.print(table)
     if len(rejected):
         table = Table("where", "reason", "row")
         for row in rejected.head(50).itertuples():

@@ -1,5 +1,6 @@
 """Getting usage into the ledger: sources, format detection, one module per format, the ingest pipeline."""
 
+from collectors.detect import UnrecognisedFormat
 from collectors.pipeline import IngestResult, ingest
 from collectors.source import (
     IngestError,
@@ -14,6 +15,7 @@ __all__ = [
     "IngestError",
     "IngestResult",
     "Source",
+    "UnrecognisedFormat",
     "ingest",
     "source_from_bytes",
     "source_from_path",

@@ -61,7 +61,11 @@ class Peek:
 
     @cached_property
     def is_json_document(self) -> bool:
-        return self.text.lstrip("\ufeff \t\r\n").startswith(("{", "[")) and self.first_json_line is None
+        """A JSON document (an API response), as opposed to JSON lines. A response saved on one line
+        (``curl > page.json``) counts as a document too: its single line is the whole of it."""
+        if not self.text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+            return False
+        return self.first_json_line is None or not self.text.strip().count("\n")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import pandas as pd
+
+from collectors.records import Batch
 from collectors.source import IngestError, Source
 from db.imports import Rejection
 
@@ -27,10 +30,23 @@ def load_json(source: Source) -> object:
 
 @dataclass
 class JsonLines:
+    """A chunk of JSON-lines records, each with its line's text and number."""
+
     records: list[dict[str, object]]
     lines: list[str]
     line_numbers: list[int]
     rejected: list[Rejection] = field(default_factory=list)
+
+    def batch(self, records: pd.DataFrame) -> Batch:
+        """The chunk as a pipeline batch, ``records`` made from :attr:`records` in the same order."""
+        index = records.index
+        return Batch(
+            records,
+            pd.DataFrame({"raw": self.lines}, index=index),
+            len(self.records) + len(self.rejected),
+            locations=pd.Series([f"line {n}" for n in self.line_numbers], index=index, dtype=object),
+            rejected=self.rejected,
+        )
 
 
 def read_json_lines(source: Source, *, chunk_lines: int = CHUNK_LINES) -> Iterator[JsonLines]:

@@ -14,6 +14,7 @@ import pandas as pd
 __all__ = [
     "Parsed",
     "first_reason",
+    "not_usd",
     "parse_bools",
     "parse_counts",
     "parse_money",
@@ -136,3 +137,14 @@ def first_reason(*reasons: pd.Series) -> pd.Series:
     for more in reasons[1:]:
         combined = combined.where(combined.notna(), more)
     return combined.where(combined.notna(), None).astype(object)
+
+
+def not_usd(currency: pd.Series, *, required: bool = False) -> pd.Series:
+    """Per row, why an amount cannot be recorded: exitplan keeps USD only (no exchange rates to guess).
+
+    A blank currency is taken as USD unless ``required``.
+    """
+    code = text(currency).str.upper()
+    wrong = (code.notna() & (code != "USD")) | (code.isna() if required else False)
+    message = "amount is in " + code.fillna("an unstated currency").astype(str) + "; exitplan records USD only"
+    return pd.Series(None, index=currency.index, dtype=object).mask(wrong, message)

@@ -12,12 +12,14 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from collectors.detect import detect
+from collectors.detect import UnrecognisedFormat, detect
 from collectors.format import Format
 from collectors.formats import format_named
+from collectors.formats.mapped_csv import mapped_format
 from collectors.rollup import Rollup
 from collectors.source import IngestError, Source
 from collectors.validate import validate
+from db.column_mappings import find_mapping
 from db.imports import add_rejected, find_by_sha256, finish_import, get_import, start_import
 from db.usage import add_usage, delete_collector_usage
 
@@ -48,6 +50,7 @@ def ingest(
     collector: str | None = None,
     replaces: tuple[datetime, datetime] | None = None,
     connection: Connection | None = None,
+    mapping: dict[str, str] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Import ``source`` into the ledger, all or nothing.
@@ -60,11 +63,11 @@ def ingest(
     (``replaces``, naive UTC [start, end)): what that collector stored earlier for the range is replaced,
     not added to. To commit several imports (and their sync state) together, pass the ``connection`` of
     an open transaction: the import then runs inside it, and the caller commits or rolls back.
+
+    A CSV of no known layout is read through ``mapping`` (canonical column → file column, see
+    :mod:`collectors.formats.mapped_csv`) or, without one, through the mapping saved for its header.
     """
-    try:
-        fmt = format_named(format_name) if format_name else detect(source)
-    except KeyError as exc:
-        raise IngestError(f"{source.name}: {exc.args[0]}") from None
+    fmt = _format_of(engine, source, format_name, mapping)
     sha256 = source.sha256()
     if replaces is not None and collector is None:
         raise ValueError("only a collector's pull can replace a time range")
@@ -81,6 +84,23 @@ def ingest(
         if earlier is None:
             raise
         return earlier
+
+
+def _format_of(engine: Engine, source: Source, format_name: str | None, mapping: dict[str, str] | None) -> Format:
+    if mapping is not None:
+        return mapped_format(mapping)
+    if format_name:
+        try:
+            return format_named(format_name)
+        except KeyError as exc:
+            raise IngestError(f"{source.name}: {exc.args[0]}") from None
+    try:
+        return detect(source)
+    except UnrecognisedFormat as exc:
+        saved = find_mapping(engine, exc.header) if exc.header else None
+        if saved is None:
+            raise
+        return mapped_format(saved)
 
 
 @dataclass

@@ -1,12 +1,19 @@
-"""Checks every record must pass, whatever its source: the canonical measures must be consistent."""
+"""Checks every record must pass, whatever its source: the canonical measures must be consistent, and
+every dimension must fit the ledger."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from collectors.normalise import first_reason
+from collectors.records import TEXT_COLUMNS
+from db.schema import usage
 
 __all__ = ["validate"]
+
+# The longest value each text dimension may hold: the ledger's column sizes. A longer value is an
+# oversized field (a log line or a JSON blob in the wrong column), rejected rather than truncated.
+MAX_TEXT = {name: usage.c[name].type.length for name in TEXT_COLUMNS}
 
 
 def validate(records: pd.DataFrame) -> pd.Series:
@@ -25,6 +32,9 @@ def validate(records: pd.DataFrame) -> pd.Series:
         (r["latency_ms"] < 0, "latency is negative"),
         (r["ttft_ms"] < 0, "time to first token is negative"),
     ]
+    for name, limit in MAX_TEXT.items():
+        lengths = r[name].str.len() if r[name].notna().any() else pd.Series(0, index=r.index)
+        checks.append((lengths > limit, f"{name} is too long (over {limit} characters)"))
     reasons = [r["reason"]]
     for failed, message in checks:
         failed = failed.fillna(False).astype(bool)

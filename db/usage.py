@@ -30,6 +30,8 @@ _WRITE_CHUNK = 5_000
 
 def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
     """Insert an import's rollups (columns named as in ``db.schema.usage``); returns the row count."""
+    if rollup.empty:
+        return 0
     columns = [c.name for c in usage.columns if c.name not in ("id", "import_id")]
     frame = rollup[columns].copy()
     frame["bucket_start"] = _naive_utc(frame["bucket_start"])
@@ -71,12 +73,14 @@ def read_usage(
     grain: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    import_id: int | None = None,
     latency_bins: bool = False,
 ) -> pd.DataFrame:
     """Sum the ledger's measures grouped by ``by`` (dimension names) and optionally a time ``grain``.
 
     ``grain`` is ``"day"`` (a ``day`` column of dates) or ``"hour"`` (``bucket_start``). ``since`` and
-    ``until`` are inclusive UTC dates. Rows come back as a DataFrame with one column per key and measure.
+    ``until`` are inclusive UTC dates; ``import_id`` keeps one import's usage. Rows come back as a
+    DataFrame with one column per key and measure.
     """
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
@@ -94,6 +98,8 @@ def read_usage(
         query = query.where(usage.c.bucket_start >= pd.Timestamp(since).to_pydatetime())
     if until is not None:
         query = query.where(usage.c.bucket_start < pd.Timestamp(until + timedelta(days=1)).to_pydatetime())
+    if import_id is not None:
+        query = query.where(usage.c.import_id == import_id)
     if keys:
         query = query.group_by(*keys)
     with engine.connect() as conn:

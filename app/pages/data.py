@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.reconcile import GAP_THRESHOLD, reconcile
 from app import cache
+from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
-from collectors import IngestError, ingest, sources_from_bytes
+from app.components.sync import sync_now
+from collectors import IngestError, UnrecognisedFormat, ingest, source_from_bytes, sources_from_bytes
 from db import default_url, delete_import, rejected_rows_of
+from db.column_mappings import find_mapping, save_mapping
 
 st.title("Data")
 url = default_url()
@@ -17,13 +21,15 @@ if cache.span(url) is None and cache.imports(url).empty:
 
 st.subheader("Import usage")
 st.caption(
-    "OpenAI usage and cost exports (dashboard CSV or Admin API JSON), OpenAI's legacy /v1/usage JSON, or "
-    "exitplan's canonical CSV. The format is recognised from the content; .gz files are accepted. "
+    "Usage and cost exports from OpenAI, Anthropic, Azure, AWS Bedrock, Google (Gemini, Vertex, billing), "
+    "LiteLLM, Helicone, Langfuse, OpenTelemetry GenAI spans and FOCUS, or exitplan's canonical CSV; any other "
+    "CSV through a column mapping. The format is recognised from the content; .gz and .zip are accepted. "
     "For files over 200 MB use `exitplan ingest`."
 )
 uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload")
 if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
-    results = []
+    results: list[dict[str, object]] = []
+    unmapped: list[dict[str, object]] = []
     bar = st.progress(0.0, text="Importing…")
     for i, upload in enumerate(uploads or []):
 
@@ -32,14 +38,63 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
 
         try:
             for source in sources_from_bytes(upload.name, upload.getvalue()):
-                outcome = ingest(cache.engine(), source, on_progress=report)
+                try:
+                    outcome = ingest(cache.engine(), source, on_progress=report)
+                except UnrecognisedFormat as exc:
+                    if not exc.header:
+                        raise
+                    # Keep the file so the user can map its columns and import it without uploading again.
+                    content = source.open().read()
+                    unmapped.append({"file": source.name, "content": content, "header": exc.header})
+                    continue
                 results.append({"file": source.name, "result": outcome.as_dict()})
         except IngestError as exc:
             results.append({"file": upload.name, "error": str(exc)})
         bar.progress((i + 1) / len(uploads), text=f"{i + 1} of {len(uploads)} files")
     bar.empty()
     st.session_state["data-results"] = results
+    st.session_state["data-unmapped"] = unmapped
     cache.clear()
+
+pending = st.session_state.get("data-unmapped", [])
+for n, waiting in enumerate(list(pending)):
+    header = list(waiting["header"])
+    mapping = mapping_form(waiting["file"], header, key=f"data-mapping-{n}", saved=find_mapping(cache.engine(), header))
+    if mapping is None:
+        continue
+    try:
+        source = source_from_bytes(waiting["file"], waiting["content"])
+        outcome = ingest(cache.engine(), source, mapping=mapping)
+        save_mapping(cache.engine(), header, mapping)
+        st.session_state.setdefault("data-results", []).append({"file": waiting["file"], "result": outcome.as_dict()})
+    except IngestError as exc:
+        st.session_state.setdefault("data-results", []).append({"file": waiting["file"], "error": str(exc)})
+    pending.remove(waiting)
+    cache.clear()
+    st.rerun()
+
+
+def show_reconciliation(import_id: int, key: str) -> None:
+    table = reconcile(cache.engine(), import_id)
+    if table.empty:
+        return
+    flagged = int(table["flagged"].sum())
+    title = f"Computed vs reported cost ({flagged} model(s) differ by more than {GAP_THRESHOLD:.0%})"
+    with st.expander(title, expanded=bool(flagged)):
+        st.dataframe(
+            table,
+            hide_index=True,
+            key=key,
+            column_config={
+                "computed_usd": st.column_config.NumberColumn("Computed", format="dollar"),
+                "reported_usd": st.column_config.NumberColumn("Reported", format="dollar"),
+                "gap_usd": st.column_config.NumberColumn("Gap", format="dollar"),
+                "gap_share": st.column_config.NumberColumn("Gap %", format="percent"),
+                "flagged": st.column_config.CheckboxColumn("Over threshold"),
+                "unpriced": st.column_config.CheckboxColumn("Unpriced"),
+            },
+        )
+
 
 for entry in st.session_state.get("data-results", []):
     if "error" in entry:
@@ -68,6 +123,9 @@ for entry in st.session_state.get("data-results", []):
         )
     else:
         st.success(message)
+    show_reconciliation(r["import_id"], key=f"data-reconcile-{r['import_id']}")
+
+sync_now("data-sync")
 
 st.subheader("Import history")
 history = cache.imports(url)
@@ -95,6 +153,7 @@ labels = {int(row.id): f"{row.id} · {row.source_name}" for row in history.itert
 chosen = st.selectbox("Import", list(labels), format_func=labels.__getitem__, key="data-chosen")
 if chosen is not None:
     row = history[history["id"] == chosen].iloc[0]
+    show_reconciliation(chosen, key="data-history-reconcile")
     left, right = st.columns(2)
     if row["rows_rejected"]:
         left.download_button(

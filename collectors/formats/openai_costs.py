@@ -15,7 +15,7 @@ import pandas as pd
 from collectors.csvfile import read_csv
 from collectors.format import Format, Peek
 from collectors.jsonfile import load_json
-from collectors.normalise import first_reason, parse_money, parse_timestamps, text
+from collectors.normalise import first_reason, not_usd, parse_money, parse_timestamps, text
 from collectors.records import Batch, make_records
 from collectors.source import IngestError, Source
 
@@ -39,11 +39,7 @@ def cost_records(
     frame: pd.DataFrame, times: pd.Series, time_reasons: pd.Series, amount: pd.Series, currency: pd.Series
 ) -> pd.DataFrame:
     value = parse_money(amount, "amount")
-    unit = text(currency).str.lower()
-    wrong_currency = unit.notna() & (unit != "usd")
-    currency_reason = pd.Series(None, index=frame.index, dtype=object).mask(
-        wrong_currency, "amount is in " + unit.astype(str).str.upper() + "; exitplan records USD"
-    )
+    currency_reason = not_usd(currency)
     project = frame["project_id"] if "project_id" in frame.columns else None
     api_key = frame["api_key_id"] if "api_key_id" in frame.columns else None
     line_item = frame["line_item"] if "line_item" in frame.columns else pd.Series(None, index=frame.index)
@@ -107,7 +103,9 @@ def _read_csv(source: Source) -> Iterator[Batch]:
             time = parse_timestamps(frame["start_time_iso"], "start_time_iso")
         else:
             time = parse_timestamps(frame["start_time"], "start_time", unit="s")
-        currency = frame["amount_currency"] if "amount_currency" in frame.columns else pd.Series("usd")
+        currency = (
+            frame["amount_currency"] if "amount_currency" in frame.columns else pd.Series("usd", index=frame.index)
+        )
         yield Batch(
             cost_records(frame, time.values, time.reasons, frame["amount_value"], currency),
             frame,

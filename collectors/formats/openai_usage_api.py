@@ -8,6 +8,7 @@ writes *inside* ``input_tokens`` (FORMATS.md §1.3), which is the canonical mean
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -28,8 +29,16 @@ _TOKEN_RESULTS = (_COMPLETIONS, _EMBEDDINGS, _MODERATIONS)
 UNKNOWN_MODEL = "unknown (not grouped by model)"
 
 
+_EMPTY_PAGE = re.compile(r'"object"\s*:\s*"page".*"object"\s*:\s*"bucket"', re.DOTALL)
+
+
 def _sniff(peek: Peek) -> bool:
-    return peek.is_json_document and '"organization.usage.' in peek.text
+    if not peek.is_json_document:
+        return False
+    if '"organization.usage.' in peek.text:
+        return True
+    # A page whose buckets are all empty names no result type; it holds no usage either way.
+    return "organization.costs.result" not in peek.text and _EMPTY_PAGE.search(peek.text) is not None
 
 
 def _column(frame: pd.DataFrame, name: str, default: object = None) -> pd.Series:

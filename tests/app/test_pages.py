@@ -67,3 +67,23 @@ def test_data_page_lists_and_deletes_imports(ledger: Engine, tmp_path: Path) -> 
     assert not at.exception
     assert first not in set(list_imports(ledger)["id"])
     assert len(list_imports(ledger)) == 2
+
+
+def test_data_page_maps_an_unknown_csv_and_remembers_the_mapping(ledger: Engine) -> None:
+    from db.column_mappings import find_mapping
+    from tests.conftest import FIXTURES
+
+    content = (FIXTURES / "custom_gateway_export.csv").read_bytes()
+    header = content.decode().splitlines()[0].lower().split(",")
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.session_state["data-unmapped"] = [{"file": "custom.csv", "content": content, "header": tuple(header)}]
+    at.run()
+    at.switch_page(PAGES[1])
+    at.run()
+    assert at.selectbox(key="data-mapping-0-input_tokens").value == "prompt tokens"
+    at.text_input(key="data-mapping-0-provider-constant").set_value("openai")
+    at.selectbox(key="data-mapping-0-cached_input_tokens").set_value("cached")
+    at.button(key="FormSubmitter:data-mapping-0-Import with this mapping").click().run()
+    assert not at.exception, at.exception
+    assert any("custom.csv" in s.value and "3 accepted, 1 rejected" in s.value for s in at.warning)
+    assert find_mapping(ledger, header)["provider"] == "=openai"

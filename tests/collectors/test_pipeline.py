@@ -138,3 +138,16 @@ def test_a_collectors_repull_replaces_its_range(ledger: Engine) -> None:
     ingest(ledger, source_from_bytes("pull-2", new), collector="test_api", replaces=week)
     # The second pull replaced the first pull's week; the file's usage is not the collector's to replace.
     assert summary(ledger)["input_tokens"] == 15 + 100
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"date,provider,model,input_tokens,output_tokens\n",
+        b'{"object": "page", "data": [{"object": "bucket", "start_time": 1756684800, "results": []}]}',
+    ],
+)
+def test_a_file_with_no_usage_is_an_empty_import(ledger: Engine, content: bytes) -> None:
+    result = ingest(ledger, source_from_bytes("quiet-day", content))
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.duplicate) == (0, 0, 0, False)
+    assert _counts(ledger) == (1, 0, 0)

@@ -1,0 +1,231 @@
+"""What the per-request logs of gateways and observability tools share: JSON in cells, tags, hosts, timings.
+
+LiteLLM, Helicone and Langfuse each log one row per model call, with free-form metadata (JSON objects
+inside CSV cells), timings as start/end times, and an upstream URL. Their format modules
+(:mod:`~collectors.formats.litellm`, :mod:`~collectors.formats.helicone`,
+:mod:`~collectors.formats.langfuse`) read their own fields and use these helpers for the common parts.
+
+The ``feature`` rule (ARCHITECTURE.md §3): the value of a metadata/property key named ``feature``
+(or ``feature_tag``, ``use_case``, ``workload``) when the row has one; otherwise the row's tags joined
+with "," in source order; otherwise missing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from collectors.formats.attribution import feature_named, joined_tags
+from collectors.normalise import Parsed, parse_timestamps, text
+from collectors.source import IngestError, Source
+from pricing.identity import canonical_model, provider_id
+
+__all__ = [
+    "UNKNOWN_PROVIDER",
+    "column",
+    "document_rows",
+    "features",
+    "hosts",
+    "json_cells",
+    "lookup",
+    "milliseconds_between",
+    "optional_timestamps",
+    "providers_from_models",
+    "reason_where",
+    "rows_frame",
+]
+
+# Metadata keys that name the feature a call served, in order of preference.
+# When neither the source nor the model name tells which API served a call.
+UNKNOWN_PROVIDER = "unknown"
+# First-party APIs tried, in this order, when only a model name is known: a Claude model also resolves
+# at Google (Vertex) and AWS, so its maker must come before the clouds that resell it.
+_MAKERS: tuple[str, ...] = ("openai", "anthropic", "google", "mistral", "x-ai", "deepseek", "cohere")
+
+
+def column(frame: pd.DataFrame, *names: str) -> pd.Series:
+    """The first of ``names`` that is a column of ``frame`` (all missing when none is)."""
+    for name in names:
+        if name in frame.columns:
+            return frame[name].astype(object)
+    return pd.Series(None, index=frame.index, dtype=object)
+
+
+def json_cells(raw: pd.Series, name: str) -> Parsed:
+    """JSON objects or lists held in cells: text is parsed, parsed values are kept, blank is missing.
+
+    >>> json_cells(pd.Series(['{"a": 1}', "", "{oops"]), "metadata").reasons.tolist()
+    [None, None, 'metadata is not valid JSON']
+    """
+    values: list[object] = []
+    reasons: list[str | None] = []
+    for cell in raw.astype(object):
+        reason = None
+        if isinstance(cell, str):
+            cell = cell.strip()
+            try:
+                cell = json.loads(cell) if cell else None
+            except ValueError:
+                cell, reason = None, f"{name} is not valid JSON"
+        elif cell is not None and not isinstance(cell, (dict, list)) and pd.isna(cell):
+            cell = None
+        values.append(cell)
+        reasons.append(reason)
+    return Parsed(pd.Series(values, index=raw.index, dtype=object), pd.Series(reasons, index=raw.index, dtype=object))
+
+
+def _dig(value: object, path: Sequence[str]) -> object:
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def lookup(objects: pd.Series, *paths: Sequence[str]) -> pd.Series:
+    """Per row, the first value found at one of ``paths`` (key sequences) inside the row's JSON object.
+
+    >>> lookup(pd.Series([{"a": {"b": 2}}, {"c": 3}, None]), ("a", "b"), ("c",)).tolist()
+    [2, 3, None]
+    """
+    found: list[object] = []
+    for obj in objects:
+        value = None
+        for path in paths:
+            value = _dig(obj, path)
+            if value is not None and value != "":
+                break
+        found.append(value)
+    return pd.Series(found, index=objects.index, dtype=object)
+
+
+def _joined(tags: object) -> str | None:
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, list):
+        return None
+    return joined_tags(str(tag).strip() for tag in tags if tag is not None)
+
+
+def features(mappings: Iterable[pd.Series], tags: pd.Series | None = None) -> pd.Series:
+    """The ``feature`` of each row: a feature key in the first of ``mappings`` that has one, else the
+    row's ``tags`` (lists) joined with ",", else missing.
+
+    >>> features([pd.Series([{"feature": "chat"}, {}])], pd.Series([["a"], ["b", "c"]])).tolist()
+    ['chat', 'b,c']
+    """
+    result: pd.Series | None = None
+    for mapping in mappings:
+        found = mapping.map(feature_named).astype(object)
+        result = found if result is None else result.where(result.notna(), found)
+    if tags is not None:
+        joined = tags.map(_joined).astype(object)
+        result = joined if result is None else result.where(result.notna(), joined)
+    if result is None:
+        raise ValueError("features() needs mappings or tags")
+    return result.where(result.notna(), None)
+
+
+def _host(url: object) -> str | None:
+    if not isinstance(url, str) or not url.strip():
+        return None
+    text = url.strip()
+    # A bare host ("api.openai.com") has no scheme; urlsplit reads a host only after "//".
+    parts = urlsplit(text if "//" in text else f"//{text}")
+    return parts.hostname or None
+
+
+def hosts(urls: pd.Series) -> pd.Series:
+    """The host name of each URL (``https://x.openai.azure.com/v1`` → ``x.openai.azure.com``).
+
+    >>> hosts(pd.Series(["https://api.anthropic.com/v1/messages", None])).tolist()
+    ['api.anthropic.com', None]
+    """
+    return pd.Series([_host(url) for url in urls], index=urls.index, dtype=object)
+
+
+def milliseconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    """``end - start`` in milliseconds as floats (missing where either time is)."""
+    return ((end - start).dt.total_seconds() * 1000.0).astype("float64")
+
+
+def optional_timestamps(raw: pd.Series, name: str) -> Parsed:
+    """Timestamps that may be absent: blank is missing without a reason; text that is not a time is one."""
+    parsed = parse_timestamps(raw, name)
+    return Parsed(parsed.values, parsed.reasons.where(text(raw).notna(), None))
+
+
+def _provider_of_model(model: object) -> str | None:
+    if not isinstance(model, str) or not model.strip():
+        return None
+    name = model.strip()
+    # Routers prefix the upstream API: "openai/gpt-4o", "azure/my-deployment", "anthropic/claude-…".
+    if "/" in name:
+        return provider_id(name.split("/", 1)[0])
+    for maker in _MAKERS:
+        if canonical_model(maker, name) is not None:
+            return maker
+    return None
+
+
+def providers_from_models(models: pd.Series) -> pd.Series:
+    """The API a model name implies (its router prefix, else the first maker whose catalogue knows it);
+    missing when nothing does.
+
+    >>> providers_from_models(pd.Series(["gemini-2.5-flash", "openai/gpt-4o", "my-finetune"])).tolist()
+    ['google', 'openai', None]
+    """
+    distinct = {m: _provider_of_model(m) for m in models.dropna().unique()}
+    return pd.Series(
+        [distinct.get(m) if isinstance(m, str) else None for m in models], index=models.index, dtype=object
+    )
+
+
+def reason_where(mask: pd.Series, message: str | pd.Series) -> pd.Series:
+    """A reasons series: ``message`` where ``mask`` holds, null elsewhere."""
+    reasons = pd.Series(None, index=mask.index, dtype=object)
+    return reasons.mask(mask.fillna(False).astype(bool), message)
+
+
+def document_rows(document: object, source: Source, what: str) -> tuple[list[object], list[str]]:
+    """The row objects of an API document and where each was: a JSON list of rows, an object with a
+    ``data`` list (one API page), or a JSON list of such pages. Rows are returned as found, objects or
+    not (see :func:`rows_frame`)."""
+    if isinstance(document, dict):
+        pages, paged = [document], False
+    elif isinstance(document, list) and document and all(isinstance(p, dict) and "data" in p for p in document):
+        pages, paged = document, True
+    elif isinstance(document, list):
+        pages, paged = [{"data": document}], False
+    else:
+        raise IngestError(f"{source.name}: not {what} (expected a list of rows or an object with a 'data' list)")
+    rows: list[object] = []
+    locations: list[str] = []
+    for p, page in enumerate(pages, start=1):
+        data = page.get("data")
+        if not isinstance(data, list):
+            raise IngestError(f"{source.name}: not {what} (expected an object with a 'data' list)")
+        prefix = f"page {p}, " if paged else ""
+        for i, row in enumerate(data):
+            rows.append(row)
+            locations.append(f"{prefix}data[{i}]" if isinstance(document, dict) or paged else f"{prefix}[{i}]")
+    return rows, locations
+
+
+def rows_frame(rows: Sequence[object]) -> tuple[pd.DataFrame, pd.Series]:
+    """Row objects as a frame of Python objects (cells stay as the JSON gave them), with lower-cased
+    column names, so a JSON row and a CSV row (whose header the CSV reader lower-cases) read alike;
+    and a reasons series for rows that are not JSON objects (they stand as empty rows)."""
+    lowered = [{str(key).lower(): value for key, value in row.items()} if isinstance(row, dict) else {} for row in rows]
+    names = list(dict.fromkeys(key for row in lowered for key in row))
+    index = pd.RangeIndex(len(rows))
+    # Object Series keep lists (tags) as single cells, where an array would make them a second axis.
+    frame = pd.DataFrame(
+        {name: pd.Series([row.get(name) for row in lowered], index=index, dtype=object) for name in names},
+        index=index,
+    )
+    not_objects = pd.Series([not isinstance(row, dict) for row in rows], index=index, dtype=bool)
+    return frame, reason_where(not_objects, "not a JSON object")
