@@ -1,12 +1,17 @@
-"""Reconciliation: exitplan's price of an import's usage next to what the source itself said it cost.
+"""Reconciliation: exitplan's price of usage next to what a source itself said it cost.
 
-The first place a user sees whether exitplan prices their usage correctly. Only rows that carry both
-tokens and a reported cost are compared (cost-only rows have nothing to price).
+The first place a user sees whether exitplan prices their usage correctly. Two cases:
+
+- an import that carries tokens *and* cost (gateway logs, observability exports): its own rows are
+  compared, per model;
+- a cost-only import (a cost report, a cloud bill): its amounts are compared with exitplan's price of the
+  usage other imports hold for the same provider, model and days.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 from sqlalchemy import Engine
 
 from analysis.spend import PRICING_KEYS, price_usage
@@ -19,21 +24,23 @@ __all__ = ["GAP_THRESHOLD", "reconcile"]
 GAP_THRESHOLD = 0.02
 
 COLUMNS = ["provider", "model", "computed_usd", "reported_usd", "gap_usd", "gap_share", "flagged", "unpriced"]
+_KEYS = ["provider", "model_key", "day"]
 
 
-def reconcile(engine: Engine, import_id: int) -> pd.DataFrame:
-    """Per provider and model of one import: computed vs reported cost, the gap, and whether it is
-    over :data:`GAP_THRESHOLD`. Empty when the import reports no cost for any usage it holds."""
-    priced = price_usage(read_usage(engine, PRICING_KEYS, grain="day", import_id=import_id))
-    has_tokens = priced[list(TOKEN_MEASURES)].sum(axis=1) > 0
-    comparable = priced[has_tokens & priced["reported_cost_usd"].notna()]
-    if comparable.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    grouped = comparable.groupby(["provider", "model"], dropna=False)
+def _priced(engine: Engine, **filters: object) -> pd.DataFrame:
+    frame = price_usage(read_usage(engine, [*PRICING_KEYS, "canonical_model"], grain="day", **filters))  # type: ignore[arg-type]
+    # Models are matched by canonical id where one is known, so a cost line's "gpt-4o-2024-08-06" meets
+    # usage of the same model however each source spells it.
+    frame["model_key"] = frame["canonical_model"].where(frame["canonical_model"].notna(), frame["model"])
+    frame["has_tokens"] = frame[list(TOKEN_MEASURES)].sum(axis=1) > 0
+    return frame
+
+
+def _table(grouped: DataFrameGroupBy, computed: str, reported: str) -> pd.DataFrame:
     table = pd.DataFrame(
         {
-            "computed_usd": grouped["cost_usd"].sum(min_count=1),
-            "reported_usd": grouped["reported_cost_usd"].sum(),
+            "computed_usd": grouped[computed].sum(min_count=1),
+            "reported_usd": grouped[reported].sum(),
             "unpriced": grouped["unpriced"].any(),
         }
     ).reset_index()
@@ -41,3 +48,29 @@ def reconcile(engine: Engine, import_id: int) -> pd.DataFrame:
     table["gap_share"] = table["gap_usd"] / table["reported_usd"].where(table["reported_usd"] != 0)
     table["flagged"] = table["unpriced"] | (table["gap_share"].abs() > GAP_THRESHOLD)
     return table[COLUMNS].sort_values("reported_usd", ascending=False).reset_index(drop=True)
+
+
+def reconcile(engine: Engine, import_id: int) -> pd.DataFrame:
+    """Per provider and model: computed vs reported cost, the gap, and whether it is over
+    :data:`GAP_THRESHOLD`. Empty when the import reports no cost."""
+    own = _priced(engine, import_id=import_id)
+    with_cost = own[own["reported_cost_usd"].notna()]
+    usage_with_cost = with_cost[with_cost["has_tokens"]]
+    if not usage_with_cost.empty:
+        return _table(usage_with_cost.groupby(["provider", "model"], dropna=False), "cost_usd", "reported_cost_usd")
+    if with_cost.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    reported = with_cost.groupby(_KEYS, dropna=False).agg(
+        model=("model", "first"), reported_usd=("reported_cost_usd", "sum")
+    )
+    others = _priced(engine, since=min(with_cost["day"]), until=max(with_cost["day"]))
+    usage = (
+        others[others["has_tokens"]]
+        .groupby(_KEYS, dropna=False)
+        .agg(computed_usd=("cost_usd", lambda s: s.sum(min_count=1)), unpriced=("unpriced", "any"))
+    )
+    joined = reported.join(usage, how="left").reset_index()
+    joined["unpriced"] = joined["unpriced"].fillna(False).astype(bool)
+    # A model with no usage imported for those days has nothing to compare with: computed is $0.
+    joined["computed_usd"] = joined["computed_usd"].where(joined["unpriced"] | joined["computed_usd"].notna(), 0.0)
+    return _table(joined.groupby(["provider", "model"], dropna=False), "computed_usd", "reported_usd")

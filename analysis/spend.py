@@ -2,6 +2,8 @@
 
 Spend is exitplan's own price of the tokens. A row exitplan cannot price counts at what its source
 reported, if it reported anything; otherwise it stays unpriced (NaN) and is listed, never taken as $0.
+Cost-only rows (cost reports, cloud bills) count as spend on the days their provider has no token usage
+in the ledger; where it has, the tokens are the spend and the report serves reconciliation.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def price_usage(usage: pd.DataFrame) -> pd.DataFrame:
     )
     # A row with no usage and no reported cost spends nothing.
     frame.loc[~has_usage & frame["reported_cost_usd"].isna(), "spend_usd"] = 0.0
+    # A cost report (cost-only rows) and a usage export of the same provider and day describe the same
+    # money: there the tokens are priced and the report is kept for reconciliation, not added again.
+    if "day" in frame.columns and len(frame):
+        covered = has_usage.groupby([frame["provider"], frame["day"]]).transform("any")
+        frame.loc[~has_usage & covered, "spend_usd"] = 0.0
     return frame
 
 

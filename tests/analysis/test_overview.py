@@ -81,3 +81,18 @@ def test_table_by_project_and_model_sorted_by_spend_with_shares() -> None:
     table = by_project_and_model(priced)
     assert table["project"].tolist() == ["b", "a"]
     assert table["share"].tolist() == pytest.approx([0.75, 0.25])
+
+
+def test_a_cost_report_beside_usage_of_the_same_day_is_not_counted_twice() -> None:
+    priced = _frame(
+        [
+            {"day": END, "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000},
+            {"day": END, "provider": "openai", "model": "gpt-4o", "requests": None,
+             "reported_cost_nano_usd": 2_600_000_000},
+            {"day": END - timedelta(days=1), "provider": "openai", "model": "gpt-4o", "requests": None,
+             "reported_cost_nano_usd": 1_000_000_000},
+        ]
+    )  # fmt: skip
+    # The day with usage spends the priced tokens ($2.50); the day with only a cost report spends its $1.
+    assert priced["spend_usd"].tolist() == pytest.approx([2.5, 0.0, 1.0])
+    assert priced["reported_cost_usd"].sum() == pytest.approx(3.6)

@@ -33,3 +33,22 @@ def test_no_reported_cost_nothing_to_reconcile(ledger: Engine) -> None:
     result = ingest(ledger, source_from_bytes("plain.csv", b"date,provider,model,input_tokens,output_tokens\n"
                                                            b"2025-09-01,openai,gpt-4o,10,1\n"))  # fmt: skip
     assert reconcile(ledger, result.import_id).empty
+
+
+def test_a_cost_report_is_reconciled_against_usage_of_the_same_days(ledger: Engine) -> None:
+    usage = b"date,provider,model,input_tokens,output_tokens\n2025-09-01,openai,gpt-4o-2024-08-06,1000000,0\n"
+    ingest(ledger, source_from_bytes("usage.csv", usage))
+    # OpenAI's dashboard cost export: $2.60 for gpt-4o that day, and a day with no usage imported.
+    costs = (
+        b"start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,line_item,project_id\n"
+        b"1756684800,1756771200,2025-09-01T00:00:00+00:00,2025-09-02T00:00:00+00:00,2.60,usd,"
+        b'"gpt-4o-2024-08-06, input",\n'
+        b"1756771200,1756857600,2025-09-02T00:00:00+00:00,2025-09-03T00:00:00+00:00,0.40,usd,"
+        b'"gpt-4o-mini-2024-07-18, input",\n'
+    )
+    report = ingest(ledger, source_from_bytes("costs.csv", costs))
+    table = reconcile(ledger, report.import_id).set_index("model")
+    assert table.loc["gpt-4o-2024-08-06", "computed_usd"] == pytest.approx(2.5)
+    assert table.loc["gpt-4o-2024-08-06", "reported_usd"] == pytest.approx(2.6)
+    assert table.loc["gpt-4o-2024-08-06", "flagged"]  # -3.8%
+    assert table.loc["gpt-4o-mini-2024-07-18", "computed_usd"] == 0.0
