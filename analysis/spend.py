@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 
 from db.measures import TOKEN_MEASURES
 from db.usage import read_usage
+from pricing.book import PriceBook
 from pricing.cost import COST_PARTS, cost_of
+from pricing.sources import load_book
 
 __all__ = ["MEASURES", "PRICING_KEYS", "price_usage", "priced_usage", "summary", "totals_by"]
 
@@ -26,25 +28,24 @@ PRICING_KEYS: tuple[str, ...] = ("provider", "model", "service_tier", "batch", "
 MEASURES: tuple[str, ...] = ("requests", *TOKEN_MEASURES, "reported_cost_usd", "cost_usd", "spend_usd")
 
 
-def price_usage(usage: pd.DataFrame) -> pd.DataFrame:
+def price_usage(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
     """``usage`` (read with the pricing keys and a ``day``) with its cost parts, ``cost_usd``,
     ``reported_cost_usd``, ``spend_usd`` and ``unpriced``."""
-    frame = usage.join(cost_of(usage))
+    return _with_spend(usage.join(cost_of(usage, book)))
+
+
+def _with_spend(frame: pd.DataFrame) -> pd.DataFrame:
     frame["reported_cost_usd"] = frame["reported_cost_nano_usd"].astype("float64") / 1e9
     has_usage = (
         frame[list(TOKEN_MEASURES)].sum(axis=1).astype("float64") + frame["requests"].astype("float64").fillna(0.0) > 0
     )
     priced = frame["cost_usd"].notna() & has_usage
-    frame["spend_usd"] = np.where(
-        priced,
-        frame["cost_usd"],
-        frame["reported_cost_usd"].where(frame["reported_cost_usd"].notna(), np.nan),
-    )
+    frame["spend_usd"] = np.where(priced, frame["cost_usd"], frame["reported_cost_usd"])
     # A row with no usage and no reported cost spends nothing.
     frame.loc[~has_usage & frame["reported_cost_usd"].isna(), "spend_usd"] = 0.0
     # A cost report (cost-only rows) and a usage export of the same provider and day describe the same
     # money: there the tokens are priced and the report is kept for reconciliation, not added again.
-    if "day" in frame.columns and len(frame):
+    if len(frame):
         covered = has_usage.groupby([frame["provider"], frame["day"]]).transform("any")
         frame.loc[~has_usage & covered, "spend_usd"] = 0.0
     return frame
@@ -53,9 +54,35 @@ def price_usage(usage: pd.DataFrame) -> pd.DataFrame:
 def priced_usage(
     engine: Engine, by: Sequence[str] = (), *, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
-    """Daily usage grouped by ``by`` (plus what pricing needs), priced. See :func:`price_usage`."""
+    """Daily usage grouped by ``by`` (plus what pricing needs), priced with the ledger's price book.
+
+    Models whose price changes with the time of day (DeepSeek's off-peak hours) are read and priced by
+    the hour, then summed to days; everything else is priced by the day.
+    """
     keys = list(dict.fromkeys([*by, *PRICING_KEYS]))
-    return price_usage(read_usage(engine, keys, grain="day", since=since, until=until))
+    book = load_book(engine)
+    daily = read_usage(engine, keys, grain="day", since=since, until=until)
+    pairs = daily[["provider", "model"]].drop_duplicates().itertuples(index=False)
+    hourly_models = {(p, m) for p, m in pairs if book.has_time_of_day_prices(p, m)}
+    if not hourly_models:
+        return price_usage(daily, book)
+
+    def of(frame: pd.DataFrame) -> pd.Series:
+        return pd.Series([(p, m) in hourly_models for p, m in zip(frame["provider"], frame["model"], strict=True)],
+                         index=frame.index)  # fmt: skip
+
+    hourly = read_usage(engine, keys, grain="hour", since=since, until=until)
+    hourly = hourly[of(hourly)]
+    costed = hourly.join(cost_of(hourly, book))
+    costed["day"] = pd.to_datetime(costed["bucket_start"]).dt.date
+    numeric = [c for c in costed.columns if c not in (*keys, "day", "bucket_start") and costed[c].dtype != object]
+    grouped = costed.groupby(["day", *keys], dropna=False, sort=False)
+    by_day = grouped[numeric].sum(min_count=1)
+    by_day["price_source"] = grouped["price_source"].first()
+    by_day["unpriced"] = grouped["unpriced"].any()
+    rest = daily[~of(daily)]
+    combined = pd.concat([rest.join(cost_of(rest, book)), by_day.reset_index()], ignore_index=True)
+    return _with_spend(combined)
 
 
 def totals_by(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

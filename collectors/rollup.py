@@ -35,7 +35,7 @@ def prompt_bands(prompt_tokens: pd.Series) -> pd.Series:
     """The prompt-size band (see ``db.measures.PROMPT_BANDS``) of each prompt size; missing stays missing.
 
     >>> prompt_bands(pd.Series([0, 128_000, 128_001, 300_000, None])).tolist()
-    [0, 0, 128000, 272000, <NA>]
+    [0, 100000, 128000, 272000, <NA>]
     """
     bounds = np.asarray(PROMPT_BANDS, dtype="float64")
     sizes = pd.to_numeric(prompt_tokens, errors="coerce").astype("float64")

@@ -56,24 +56,28 @@ DIMENSIONS: tuple[str, ...] = (
 )
 
 # Lower bounds (exclusive) of the prompt-size bands, in tokens. A request whose prompt has p tokens
-# falls in the highest band whose bound is below p. These are the thresholds where vendors' long-context
-# cliffs sit (OpenAI 128k and 272k, Anthropic and Google 200k).
-PROMPT_BANDS: tuple[int, ...] = (0, 128_000, 200_000, 272_000)
+# falls in the highest band whose bound is below p. The bounds are every threshold where a vendor's
+# long-context cliff sits in genai-prices and LiteLLM (OpenAI 128k and 272k, Anthropic and Google 200k,
+# others at 32k, 100k, 256k, 512k …), so a band says exactly which side of each cliff its requests are.
+PROMPT_BANDS: tuple[int, ...] = (0, 32_000, 100_000, 128_000, 199_999, 200_000, 256_000, 272_000, 512_000, 524_288)
+
+
+def _tokens(n: int) -> str:
+    return f"{n / 1000:g}k" if n else "0"
 
 
 def band_label(band: int | None) -> str:
     """A prompt-size band as a user reads it.
 
-    >>> band_label(128_000)
-    '128k–200k'
+    >>> band_label(128_000), band_label(524_288)
+    ('128k–199.999k', '>524.288k')
     """
     if band is None:
         return "unknown"
     i = PROMPT_BANDS.index(band)
-    low = f"{band // 1000}k"
     if i + 1 == len(PROMPT_BANDS):
-        return f">{low}"
-    return f"{low}–{PROMPT_BANDS[i + 1] // 1000}k"
+        return f">{_tokens(band)}"
+    return f"{_tokens(band)}–{_tokens(PROMPT_BANDS[i + 1])}"
 
 
 # Latency histogram: 32 bins, edges 10 ms × √2^k (k = 0…30), so bin 0 holds < 10 ms and bin 31 holds

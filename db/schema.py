@@ -10,11 +10,13 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -23,7 +25,17 @@ from sqlalchemy import (
 
 from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 
-__all__ = ["collector_state", "column_mappings", "imports", "metadata", "rejected_rows", "usage"]
+__all__ = [
+    "collector_state",
+    "column_mappings",
+    "imports",
+    "metadata",
+    "model_aliases",
+    "price_overrides",
+    "price_snapshots",
+    "rejected_rows",
+    "usage",
+]
 
 metadata = MetaData()
 
@@ -113,4 +125,50 @@ column_mappings = Table(
     Column("header", Text, nullable=False),
     Column("mapping", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+)
+
+# Price registries fetched by `exitplan prices refresh` (LiteLLM, OpenRouter), kept whole and dated so
+# price history accumulates: the body is the source's JSON, gzip-compressed.
+price_snapshots = Table(
+    "price_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Index("ix_price_snapshots_source_fetched", "source", "fetched_at"),
+)
+
+# What a user says an unresolved model id is (an Azure deployment name, a gateway alias): the id to
+# price and compare it as.
+model_aliases = Table(
+    "model_aliases",
+    metadata,
+    Column("provider", String(80), primary_key=True),
+    Column("model", String(300), primary_key=True),
+    Column("target_provider", String(80), nullable=False),
+    Column("target_model", String(300), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# The user's own prices: a discount on a provider or model, a negotiated or custom price, a self-hosted
+# model. They take precedence over every registry. Prices are USD per million tokens (per thousand
+# requests for requests_kcount); a null price falls through to the registries.
+price_overrides = Table(
+    "price_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(80), nullable=False),
+    # Null: every model of the provider.
+    Column("model", String(300), nullable=True),
+    Column("discount_pct", Float, nullable=True),
+    Column("input_mtok", Float, nullable=True),
+    Column("cache_read_mtok", Float, nullable=True),
+    Column("cache_write_mtok", Float, nullable=True),
+    Column("output_mtok", Float, nullable=True),
+    Column("requests_kcount", Float, nullable=True),
+    Column("valid_from", Date, nullable=True),
+    Column("note", String(500), nullable=True),
+    Column("created_at", DateTime, nullable=False),
 )

@@ -1,40 +1,66 @@
 """The price book: the unit prices in force for a model at a provider on a day, with their source.
 
-Prices come from the ``genai-prices`` package, which keeps price history (a price cut applies from its
-date), cache-read and cache-write prices, service-tier and batch variants, and long-context tiers.
-A model the book cannot resolve has no price: callers show it as unpriced, never as $0.
+Sources, in precedence (ARCHITECTURE.md §4):
+
+1. the user's overrides — a custom or negotiated price, a self-hosted model, a discount on a provider or
+   a model (a discount applies to whatever price the next sources give);
+2. ``genai-prices`` — price history (a price cut applies from its date), cache and service-tier prices,
+   long-context tiers, time-of-day prices;
+3. LiteLLM's registry — the widest host coverage and tier prices genai-prices lacks (e.g. Anthropic batch);
+   the snapshot in force on the day (the vendored one, or one stored by ``exitplan prices refresh``);
+4. OpenRouter — live per-host prices of open models, from refreshed snapshots.
+
+A model no source knows has no price: callers show it as unpriced, never as $0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from functools import lru_cache
+from importlib.metadata import version
 
 import pandas as pd
 from genai_prices import data_snapshot
-from genai_prices.types import TieredPrices
+from genai_prices.types import ModelInfo, StartDateConstraint, TieredPrices, TimeOfDateConstraint
 
-__all__ = ["PRICE_COLUMNS", "Price", "price_for", "price_table"]
+from db.price_overrides import PriceOverride
+from pricing.catalog import PRICE_FIELDS
+from pricing.identity import family_of
+from pricing.litellm import VENDORED_AS_OF, vendored_catalog
+
+__all__ = ["PRICE_COLUMNS", "Price", "PriceBook", "tier_of"]
 
 # Unit prices a rollup is priced with: USD per million tokens, and USD per thousand requests.
-PRICE_COLUMNS: tuple[str, ...] = (
-    "input_mtok",
-    "cache_read_mtok",
-    "cache_write_mtok",
-    "cache_write_1h_mtok",
-    "output_mtok",
-    "requests_kcount",
-)
+PRICE_COLUMNS: tuple[str, ...] = PRICE_FIELDS
+TIERS = ("standard", "batch", "flex", "priority")
+_GENAI = f"genai-prices {version('genai-prices')}"
+
+
+def tier_of(service_tier: str | None, batch: bool | None) -> str:
+    """The price tier of usage: batch, flex, priority or standard.
+
+    >>> tier_of("default", True), tier_of("priority_on_demand", None), tier_of(None, None)
+    ('batch', 'priority', 'standard')
+    """
+    name = (service_tier or "").lower()
+    if batch or name == "batch":
+        return "batch"
+    if name.startswith("flex"):
+        return "flex"
+    if name.startswith(("priority", "fast", "scale")):
+        return "priority"
+    return "standard"
 
 
 @dataclass(frozen=True)
 class Price:
-    """Unit prices for one (model, provider, day, tier, prompt-size band), each part already resolved.
+    """Unit prices for one (model, provider, day, tier, prompt size), each part resolved.
 
-    A part the source does not price separately falls back as the vendor bills it: cache reads and
-    writes at the input price, one-hour cache writes at the cache-write price.
+    A part the source does not price separately falls back as vendors bill it: cache reads and writes at
+    the input price, one-hour writes at the cache-write price, reasoning at the output price.
     """
 
     input_mtok: float
@@ -42,103 +68,267 @@ class Price:
     cache_write_mtok: float
     cache_write_1h_mtok: float
     output_mtok: float
+    reasoning_mtok: float
     requests_kcount: float
     model_id: str
     source: str
+    as_of: date | None
+    note: str | None = None
+
+    def times(self, factor: float) -> Price:
+        parts = {name: getattr(self, name) * factor for name in PRICE_FIELDS}
+        return replace(self, **parts)
 
 
-def _unit(value: Decimal | TieredPrices | None, prompt_band: int | None) -> float | None:
-    """A price at a prompt-size band: a long-context tier applies to every token of a request whose
-    prompt exceeds the tier's start, and a band's prompts all exceed its lower bound."""
+def _resolved(
+    parts: Mapping[str, float | None], model_id: str, source: str, as_of: date | None, note: str | None
+) -> Price | None:
+    def get(name: str) -> float | None:
+        value = parts.get(name)
+        return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+    input_price, output_price = get("input_mtok"), get("output_mtok")
+    if input_price is None and output_price is None:
+        return None
+    input_price = input_price or 0.0
+    output_price = output_price or 0.0
+    write = get("cache_write_mtok")
+    write = input_price if write is None else write
+    read = get("cache_read_mtok")
+    write_1h = get("cache_write_1h_mtok")
+    reasoning = get("reasoning_mtok")
+    return Price(
+        input_mtok=input_price,
+        cache_read_mtok=input_price if read is None else read,
+        cache_write_mtok=write,
+        cache_write_1h_mtok=write if write_1h is None else write_1h,
+        output_mtok=output_price,
+        reasoning_mtok=output_price if reasoning is None else reasoning,
+        requests_kcount=get("requests_kcount") or 0.0,
+        model_id=model_id,
+        source=source,
+        as_of=as_of,
+        note=note,
+    )
+
+
+def _genai_unit(value: Decimal | TieredPrices | None, prompt_min: int) -> float | None:
     if value is None:
         return None
     if isinstance(value, TieredPrices):
         applicable = value.base
         for tier in value.tiers:
-            if prompt_band is not None and prompt_band >= tier.start:
+            # A cliff: every token of a request whose prompt is above the tier's start takes its price.
+            if prompt_min > tier.start:
                 applicable = tier.price
         return float(applicable)
     return float(value)
 
 
-@lru_cache(maxsize=65_536)
-def price_for(
-    provider: str,
-    model: str,
-    day: date,
-    *,
-    service_tier: str | None = None,
-    batch: bool | None = None,
-    prompt_band: int | None = None,
-) -> Price | None:
-    """The prices in force for ``model`` at ``provider`` on ``day``, or None when the model is unknown.
+def _genai_has_tier(info: ModelInfo, tier: str, moment: datetime) -> bool:
+    wanted = {
+        "batch": ("processing", "batch"),
+        "flex": ("service_tier", "flex"),
+        "priority": ("service_tier", "priority"),
+    }
+    key, value = wanted[tier]
+    for variant in info.price_variants or ():
+        if variant.when.get(key) == value and (variant.constraint is None or variant.constraint.active(moment)):
+            return True
+    return False
 
-    >>> price_for("openai", "gpt-4o-2024-08-06", date(2025, 9, 1)).output_mtok
-    10.0
-    """
-    try:
-        _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
-    except LookupError:
+
+def _genai_as_of(info: ModelInfo, moment: datetime) -> date | None:
+    if not isinstance(info.prices, list):
         return None
-    context: dict[str, str] = {}
-    if service_tier:
-        context["service_tier"] = service_tier
-    if batch:
-        context["processing"] = "batch"
-    moment = datetime.combine(day, time(12), tzinfo=UTC)
-    prices = info.get_prices(moment, context or None)
-    input_price = _unit(prices.input_mtok, prompt_band)
-    output_price = _unit(prices.output_mtok, prompt_band)
-    if input_price is None and output_price is None:
-        return None
-    input_price = input_price or 0.0
-    cache_write = _unit(prices.cache_write_mtok, prompt_band)
-    cache_write = input_price if cache_write is None else cache_write
-    cache_read = _unit(prices.cache_read_mtok, prompt_band)
-    cache_write_1h = _unit(prices.cache_write_1h_mtok, prompt_band)
-    requests = _unit(prices.requests_kcount, None)
-    return Price(
-        input_mtok=input_price,
-        cache_read_mtok=input_price if cache_read is None else cache_read,
-        cache_write_mtok=cache_write,
-        cache_write_1h_mtok=cache_write if cache_write_1h is None else cache_write_1h,
-        output_mtok=output_price or 0.0,
-        requests_kcount=requests or 0.0,
-        model_id=info.id,
-        source="genai-prices",
-    )
-
-
-_KEY_COLUMNS = ["provider", "model", "day", "service_tier", "batch", "prompt_band"]
-
-
-def price_table(keys: pd.DataFrame) -> pd.DataFrame:
-    """Unit prices for each row of ``keys`` (columns: provider, model, day and optionally service_tier,
-    batch, prompt_band), aligned with its index. Unpriced rows have NaN prices and no source.
-
-    Each distinct key is looked up once, so this scales with the catalogue, not with the usage.
-    """
-    frame = keys.copy()
-    for column in _KEY_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = None
-    frame = frame[_KEY_COLUMNS].astype(object).where(frame[_KEY_COLUMNS].notna(), None)
-    distinct = frame.drop_duplicates().reset_index(drop=True)
-    found = [
-        price_for(
-            p,
-            m,
-            d,
-            service_tier=tier,
-            batch=bool(b) if b is not None else None,
-            prompt_band=int(band) if band is not None else None,
-        )
-        for p, m, d, tier, b, band in distinct.itertuples(index=False)
+    starts = [
+        c.constraint.start_date
+        for c in info.prices
+        if isinstance(c.constraint, StartDateConstraint) and c.constraint.active(moment)
     ]
-    for column in PRICE_COLUMNS:
-        distinct[column] = [getattr(price, column) if price else float("nan") for price in found]
-    distinct["price_source"] = [price.source if price else None for price in found]
-    distinct["priced_as"] = [price.model_id if price else None for price in found]
-    merged = frame.merge(distinct, on=_KEY_COLUMNS, how="left")
-    merged.index = keys.index
-    return merged[[*PRICE_COLUMNS, "price_source", "priced_as"]]
+    return max(starts) if starts else None
+
+
+def _genai_time_of_day(info: ModelInfo) -> bool:
+    return isinstance(info.prices, list) and any(isinstance(c.constraint, TimeOfDateConstraint) for c in info.prices)
+
+
+@dataclass
+class PriceBook:
+    """Prices from every source, in precedence. Build one per ledger with :meth:`for_ledger` (or use the
+    offline book, :meth:`offline`); it remembers every price it has looked up."""
+
+    overrides: Sequence[PriceOverride] = ()
+    aliases: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # LiteLLM / OpenRouter catalogs, each with the date its figures were taken, oldest first.
+    litellm: Sequence[tuple[date, pd.DataFrame]] = ()
+    openrouter: Sequence[tuple[date, pd.DataFrame]] = ()
+    _cache: dict[tuple[object, ...], Price | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def offline(cls) -> PriceBook:
+        """genai-prices and the vendored LiteLLM registry, no user overrides."""
+        return cls(litellm=[(VENDORED_AS_OF, vendored_catalog())])
+
+    def resolve(self, provider: str, model: str) -> tuple[str, str]:
+        """The (provider, model) an id is priced as: itself, or what the user mapped it to."""
+        return self.aliases.get((provider, model), (provider, model))
+
+    def price(
+        self,
+        provider: str,
+        model: str,
+        day: date,
+        *,
+        tier: str = "standard",
+        prompt_min: int = 0,
+        hour: int | None = None,
+    ) -> Price | None:
+        """The prices in force for ``model`` at ``provider`` on ``day`` (at ``hour`` UTC where prices vary
+        by time of day), for usage in ``tier`` whose requests' prompts have at least ``prompt_min`` tokens.
+
+        >>> PriceBook.offline().price("openai", "gpt-4o-2024-08-06", date(2025, 9, 1)).output_mtok
+        10.0
+        """
+        key = (provider, model, day, tier, prompt_min, hour)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(provider, model, day, tier, prompt_min, hour)
+        return self._cache[key]
+
+    def _lookup(
+        self, provider: str, model: str, day: date, tier: str, prompt_min: int, hour: int | None
+    ) -> Price | None:
+        provider, model = self.resolve(provider, model)
+        own = self._override(provider, model, day, with_prices=True)
+        registry = self._registry(provider, model, day, tier, prompt_min, hour)
+        if own is not None:
+            parts = {name: getattr(own, name) for name in PRICE_FIELDS if getattr(own, name, None) is not None}
+            if registry is not None:
+                parts = {**{name: getattr(registry, name) for name in PRICE_FIELDS}, **parts}
+            label = "your price" + (f" ({own.note})" if own.note else "")
+            price = _resolved(parts, model, label, own.valid_from, None)
+        else:
+            price = registry
+        discount = self._override(provider, model, day, with_prices=False)
+        if price is not None and discount is not None and discount.discount_pct:
+            price = replace(
+                price.times(1 - discount.discount_pct / 100),
+                source=f"{price.source}, less your {discount.discount_pct:g}% discount",
+            )
+        return price
+
+    def _override(self, provider: str, model: str, day: date, *, with_prices: bool) -> PriceOverride | None:
+        family = family_of(model)
+        best: PriceOverride | None = None
+        for override in self.overrides:
+            if override.provider != provider or (override.valid_from and override.valid_from > day):
+                continue
+            if override.model is not None and override.model not in (model, family):
+                continue
+            has_prices = any(getattr(override, name, None) is not None for name in PRICE_FIELDS)
+            if with_prices != has_prices and not (not with_prices and override.discount_pct):
+                continue
+            if not with_prices and not override.discount_pct:
+                continue
+            # A model's own override beats a provider-wide one; a later one beats an earlier one.
+            if best is None or (override.model is not None, override.valid_from or date.min) >= (
+                best.model is not None,
+                best.valid_from or date.min,
+            ):
+                best = override
+        return best
+
+    def _registry(
+        self, provider: str, model: str, day: date, tier: str, prompt_min: int, hour: int | None
+    ) -> Price | None:
+        genai, genai_has_tier = self._genai(provider, model, day, tier, prompt_min, hour)
+        if genai is not None and (tier == "standard" or genai_has_tier):
+            return genai
+        for catalogs in (self.litellm, self.openrouter):
+            found = _from_catalog(catalogs, provider, model, day, tier, prompt_min)
+            if found is not None and (tier == "standard" or found.note is None):
+                return found
+        if genai is not None:
+            return replace(genai, note=f"no {tier} price known: the standard price is used")
+        for catalogs in (self.litellm, self.openrouter):
+            found = _from_catalog(catalogs, provider, model, day, tier, prompt_min)
+            if found is not None:
+                return found
+        return None
+
+    def _genai(
+        self, provider: str, model: str, day: date, tier: str, prompt_min: int, hour: int | None
+    ) -> tuple[Price | None, bool]:
+        try:
+            _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
+        except LookupError:
+            return None, False
+        moment = datetime.combine(day, time(hour if hour is not None else 12), tzinfo=UTC)
+        context: dict[str, str] = {}
+        if tier == "batch":
+            context["processing"] = "batch"
+        elif tier in ("flex", "priority"):
+            context["service_tier"] = tier
+        prices = info.get_prices(moment, context or None)
+        parts = {
+            "input_mtok": _genai_unit(prices.input_mtok, prompt_min),
+            "cache_read_mtok": _genai_unit(prices.cache_read_mtok, prompt_min),
+            "cache_write_mtok": _genai_unit(prices.cache_write_mtok, prompt_min),
+            "cache_write_1h_mtok": _genai_unit(prices.cache_write_1h_mtok, prompt_min),
+            "output_mtok": _genai_unit(prices.output_mtok, prompt_min),
+            "reasoning_mtok": _genai_unit(prices.output_reasoning_mtok, prompt_min),
+            "requests_kcount": _genai_unit(prices.requests_kcount, 0),
+        }
+        note = "price varies by time of day; priced at noon UTC" if hour is None and _genai_time_of_day(info) else None
+        price = _resolved(parts, info.id, _GENAI, _genai_as_of(info, moment), note)
+        return price, tier != "standard" and _genai_has_tier(info, tier, moment)
+
+    def has_time_of_day_prices(self, provider: str, model: str) -> bool:
+        provider, model = self.resolve(provider, model)
+        try:
+            _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
+        except LookupError:
+            return False
+        return _genai_time_of_day(info)
+
+
+def _catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series | None:
+    rows = catalog[catalog["provider"] == provider]
+    if rows.empty:
+        return None
+    wanted = model.strip().lower()
+    exact = rows[(rows["model"].str.lower() == wanted) | (rows["key"].str.lower() == wanted)]
+    if not exact.empty:
+        return exact.iloc[0]
+    family = family_of(model)
+    same_family = rows[rows["model"].map(family_of) == family]
+    if same_family.empty:
+        return None
+    # Several snapshots of one family: the undated id stands for the current one.
+    undated = same_family[same_family["model"].map(lambda m: family_of(m) == m.lower())]
+    return (undated if not undated.empty else same_family).iloc[0]
+
+
+def _from_catalog(
+    catalogs: Sequence[tuple[date, pd.DataFrame]], provider: str, model: str, day: date, tier: str, prompt_min: int
+) -> Price | None:
+    if not catalogs:
+        return None
+    # The snapshot in force on the day: the latest taken on or before it, else the earliest there is.
+    dated = [(as_of, catalog) for as_of, catalog in catalogs if as_of <= day] or [catalogs[0]]
+    as_of, catalog = dated[-1]
+    row = _catalog_row(catalog, provider, model)
+    if row is None:
+        return None
+    parts = {name: row[name] for name in PRICE_FIELDS}
+    note = None
+    if tier != "standard":
+        tier_parts = (row["tier_prices"] or {}).get(tier)
+        if tier_parts:
+            parts.update(tier_parts)
+        else:
+            note = f"no {tier} price known: the standard price is used"
+    for threshold, cliff in sorted((row["long_context"] or {}).items()):
+        if prompt_min > threshold:
+            parts.update(cliff)
+    return _resolved(parts, str(row["key"]), str(row["source"]), as_of, note)

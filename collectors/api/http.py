@@ -25,6 +25,7 @@ __all__ = [
     "Sleep",
     "get_json",
     "get_pages",
+    "get_response",
     "range_label",
 ]
 
@@ -110,7 +111,7 @@ def _error_detail(response: httpx.Response) -> str:
     return " ".join(text.split())[:300]
 
 
-def get_json(
+def get_response(
     client: httpx.Client,
     path: str,
     params: Params,
@@ -119,11 +120,12 @@ def get_json(
     sleep: Sleep = time.sleep,
     attempts: int = ATTEMPTS,
     max_wait: float = MAX_WAIT_SECONDS,
-) -> dict[str, Any]:
-    """GET ``path`` and return its JSON object, retrying 429, 5xx, timeouts and dropped connections.
+) -> httpx.Response:
+    """GET ``path`` and return the first 2xx response, retrying 429, 5xx, timeouts and dropped connections.
 
-    ``where`` starts every error message (endpoint, page, time range), so a failed sync says where it
-    stopped. 401/403 raise :class:`KeyRejected` at once; other 4xx raise :class:`ApiError` at once.
+    The response is returned whole, body read, for callers that keep the bytes as served (price registries
+    store them verbatim); :func:`get_json` is the usual entry. ``where`` starts every error message.
+    401/403 raise :class:`KeyRejected` at once; other 4xx raise :class:`ApiError` at once.
     """
     status: int | None = None
     for attempt in range(1, attempts + 1):
@@ -149,20 +151,39 @@ def get_json(
                 detail = _redact(_error_detail(response), client)
                 raise ApiError(f"{where}: HTTP {status}: {detail}", status=status)
             else:
-                try:
-                    body = response.json()
-                except ValueError:
-                    raise ApiError(
-                        f"{where}: the API answered with something that is not JSON", status=status
-                    ) from None
-                if not isinstance(body, dict):
-                    raise ApiError(f"{where}: the API answered with JSON that is not an object", status=status)
-                return body
+                return response
         if attempt == attempts:
             break
         sleep(wait)
     message = _redact(f"{where}: {problem}; gave up after {attempts} attempts", client)
     raise ApiError(message, status=status)
+
+
+def get_json(
+    client: httpx.Client,
+    path: str,
+    params: Params,
+    *,
+    where: str,
+    sleep: Sleep = time.sleep,
+    attempts: int = ATTEMPTS,
+    max_wait: float = MAX_WAIT_SECONDS,
+) -> dict[str, Any]:
+    """GET ``path`` and return its JSON object, retrying as :func:`get_response` does.
+
+    ``where`` starts every error message (endpoint, page, time range), so a failed sync says where it
+    stopped. 401/403 raise :class:`KeyRejected` at once; other 4xx raise :class:`ApiError` at once.
+    """
+    response = get_response(client, path, params, where=where, sleep=sleep, attempts=attempts, max_wait=max_wait)
+    try:
+        body = response.json()
+    except ValueError:
+        raise ApiError(
+            f"{where}: the API answered with something that is not JSON", status=response.status_code
+        ) from None
+    if not isinstance(body, dict):
+        raise ApiError(f"{where}: the API answered with JSON that is not an object", status=response.status_code)
+    return body
 
 
 def get_pages(

@@ -21,7 +21,7 @@ import pandas as pd
 from collectors.formats.attribution import feature_named, joined_tags
 from collectors.normalise import Parsed, parse_timestamps, text
 from collectors.source import IngestError, Source
-from pricing.identity import canonical_model, provider_id
+from pricing.identity import author_of, family_of, provider_id
 
 __all__ = [
     "UNKNOWN_PROVIDER",
@@ -165,10 +165,9 @@ def _provider_of_model(model: object) -> str | None:
     # Routers prefix the upstream API: "openai/gpt-4o", "azure/my-deployment", "anthropic/claude-…".
     if "/" in name:
         return provider_id(name.split("/", 1)[0])
-    for maker in _MAKERS:
-        if canonical_model(maker, name) is not None:
-            return maker
-    return None
+    # A bare name: the maker's own API, when the name says who made it and the maker sells access itself.
+    author = author_of(family_of(name))
+    return author if author in _MAKERS else None
 
 
 def providers_from_models(models: pd.Series) -> pd.Series:

@@ -96,3 +96,24 @@ def test_a_cost_report_beside_usage_of_the_same_day_is_not_counted_twice() -> No
     # The day with usage spends the priced tokens ($2.50); the day with only a cost report spends its $1.
     assert priced["spend_usd"].tolist() == pytest.approx([2.5, 0.0, 1.0])
     assert priced["reported_cost_usd"].sum() == pytest.approx(3.6)
+
+
+def test_time_of_day_prices_are_applied_by_the_hour(ledger) -> None:
+    from analysis.spend import priced_usage
+    from collectors import ingest, source_from_bytes
+    from pricing.cost import offline_book
+
+    # deepseek-chat is 50% off in its off-peak hours (16:30–00:30 UTC) in genai-prices.
+    content = (
+        b"timestamp,provider,model,input_tokens,output_tokens\n"
+        b"2025-09-01T10:00:00Z,deepseek,deepseek-chat,1000000,0\n"
+        b"2025-09-01T20:00:00Z,deepseek,deepseek-chat,1000000,0\n"
+    )
+    ingest(ledger, source_from_bytes("deepseek.csv", content))
+    book = offline_book()
+    peak = book.price("deepseek", "deepseek-chat", date(2025, 9, 1), hour=10).input_mtok
+    off_peak = book.price("deepseek", "deepseek-chat", date(2025, 9, 1), hour=20).input_mtok
+    assert off_peak == pytest.approx(peak / 2)
+    priced = priced_usage(ledger)
+    assert len(priced) == 1
+    assert priced["spend_usd"].sum() == pytest.approx(peak + off_peak)
