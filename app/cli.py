@@ -7,16 +7,17 @@ import os
 import subprocess
 import sys
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
+from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, out, usd
+from app.cli_prices import cost, prices_app
 from collectors import IngestError, ingest, sources_from_path
 from collectors.api import PROVIDERS, SyncError, sync_provider
 from collectors.demo import demo_loaded, load_demo
@@ -30,29 +31,8 @@ app = typer.Typer(
 )
 imports_app = typer.Typer(help="List, inspect and undo imports.", no_args_is_help=True)
 app.add_typer(imports_app, name="imports")
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLAlchemy URL of the ledger (default: $EXITPLAN_DB_URL or a local SQLite file)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(message, markup=False, highlight=False)
-    return typer.Exit(2)
-
-
-def _day(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"{name}: expected a date like 2025-09-01, got {value!r}") from None
+app.add_typer(prices_app, name="prices")
+app.command()(cost)
 
 
 @app.command()
@@ -154,12 +134,12 @@ def collect(
     spec = PROVIDERS[provider]
     key = os.environ.get(spec.key_env, "").strip()
     if not key:
-        raise _fail(f"{spec.key_env} is not set: export an {spec.title} organization admin key to pull its usage")
-    first, last = _day(since, "--since"), _day(until, "--until")
+        raise fail(f"{spec.key_env} is not set: export an {spec.title} organization admin key to pull its usage")
+    first, last = day_option(since, "--since"), day_option(until, "--until")
     try:
         result = sync_provider(open_ledger(db), provider, key, since=first, until=last)
     except SyncError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if as_json:
         print(json.dumps(asdict(result), default=_iso))
         return
@@ -206,7 +186,7 @@ def imports_show(
     engine = open_ledger(db)
     record = get_import(engine, import_id)
     if record is None:
-        raise _fail(f"no import {import_id}")
+        raise fail(f"no import {import_id}")
     rejected = rejected_rows_of(engine, import_id)
     costs = reconcile(engine, import_id)
     if as_json:
@@ -224,8 +204,8 @@ def imports_show(
             gap = "—" if row.gap_share != row.gap_share else f"{row.gap_share:+.1%}"
             flag = "unpriced" if row.unpriced else (f"over {GAP_THRESHOLD:.0%}" if row.flagged else "ok")
             table.add_row(
-                row.provider, row.model, _usd(row.computed_usd if row.computed_usd == row.computed_usd else None),
-                _usd(row.reported_usd), gap, flag,
+                row.provider, row.model, usd(row.computed_usd if row.computed_usd == row.computed_usd else None),
+                usd(row.reported_usd), gap, flag,
             )  # fmt: skip
         out.print("Computed vs reported cost:")
         out.print(table)
@@ -242,7 +222,7 @@ def imports_show(
 def imports_delete(import_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOption = None) -> None:
     """Undo an import completely: its usage, its rejected rows, its record."""
     if not delete_import(open_ledger(db), import_id):
-        raise _fail(f"no import {import_id}")
+        raise fail(f"no import {import_id}")
     out.print(f"Import {import_id} deleted.")
 
 
@@ -254,31 +234,23 @@ def summary(
     db: DbOption = None,
 ) -> None:
     """Usage and cost totals, overall and by provider and model."""
-    result = ledger_summary(open_ledger(db), since=_day(since, "--since"), until=_day(until, "--until"))
+    result = ledger_summary(open_ledger(db), since=day_option(since, "--since"), until=day_option(until, "--until"))
     if as_json:
         print(json.dumps(result))
         return
     table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
     for model, m in result["by_model"].items():  # type: ignore[union-attr]
         table.add_row(
-            model, _n(m["requests"]), _n(m["input_tokens"]), _n(m["output_tokens"]),
-            _usd(m["cost_usd"]), _usd(m["reported_cost_usd"], missing="—"),
+            model, number(m["requests"]), number(m["input_tokens"]), number(m["output_tokens"]),
+            usd(m["cost_usd"]), usd(m["reported_cost_usd"], missing="—"),
         )  # fmt: skip
     out.print(table)
     out.print(
-        f"Total cost {_usd(result['cost_usd'])} (reported by the sources: "
-        f"{_usd(result['reported_cost_usd'], missing='nothing')})"
+        f"Total cost {usd(result['cost_usd'])} (reported by the sources: "
+        f"{usd(result['reported_cost_usd'], missing='nothing')})"
     )
     if result["unpriced_models"]:
         out.print(f"Unpriced: {', '.join(result['unpriced_models'])}")  # type: ignore[arg-type]
-
-
-def _n(value: object) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-def _usd(value: object, missing: str = "unpriced") -> str:
-    return missing if value is None else f"${value:,.2f}"
 
 
 def main() -> None:

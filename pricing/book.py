@@ -31,7 +31,7 @@ from pricing.catalog import PRICE_FIELDS
 from pricing.identity import family_of
 from pricing.litellm import VENDORED_AS_OF, vendored_catalog
 
-__all__ = ["PRICE_COLUMNS", "Price", "PriceBook", "tier_of"]
+__all__ = ["PRICE_COLUMNS", "Price", "PriceBook", "catalog_row", "tier_of"]
 
 # Unit prices a rollup is priced with: USD per million tokens, and USD per thousand requests.
 PRICE_COLUMNS: tuple[str, ...] = PRICE_FIELDS
@@ -165,6 +165,11 @@ class PriceBook:
     openrouter: Sequence[tuple[date, pd.DataFrame]] = ()
     _cache: dict[tuple[object, ...], Price | None] = field(default_factory=dict, repr=False)
 
+    def latest(self, source: str) -> pd.DataFrame | None:
+        """The newest catalog of a registry (``litellm`` or ``openrouter``), if the book has one."""
+        catalogs = self.litellm if source == "litellm" else self.openrouter
+        return catalogs[-1][1] if catalogs else None
+
     @classmethod
     def offline(cls) -> PriceBook:
         """genai-prices and the vendored LiteLLM registry, no user overrides."""
@@ -292,7 +297,8 @@ class PriceBook:
         return _genai_time_of_day(info)
 
 
-def _catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series | None:
+def catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series | None:
+    """The catalog entry for ``model`` at ``provider``: its exact id, else the current id of its family."""
     rows = catalog[catalog["provider"] == provider]
     if rows.empty:
         return None
@@ -317,7 +323,7 @@ def _from_catalog(
     # The snapshot in force on the day: the latest taken on or before it, else the earliest there is.
     dated = [(as_of, catalog) for as_of, catalog in catalogs if as_of <= day] or [catalogs[0]]
     as_of, catalog = dated[-1]
-    row = _catalog_row(catalog, provider, model)
+    row = catalog_row(catalog, provider, model)
     if row is None:
         return None
     parts = {name: row[name] for name in PRICE_FIELDS}

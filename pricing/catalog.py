@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["CATALOG_COLUMNS", "PRICE_FIELDS", "empty_catalog"]
+__all__ = ["CATALOG_COLUMNS", "PRICE_FIELDS", "as_catalog", "empty_catalog"]
 
 # Per-token price fields every catalog row may carry.
 PRICE_FIELDS: tuple[str, ...] = (
@@ -55,3 +55,12 @@ CATALOG_COLUMNS: dict[str, str] = {
 
 def empty_catalog() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in CATALOG_COLUMNS.items()})
+
+
+def as_catalog(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with exactly the catalog's columns and dtypes (missing ones empty)."""
+    out = pd.DataFrame(index=frame.index)
+    for name, dtype in CATALOG_COLUMNS.items():
+        column = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        out[name] = column.astype(object) if dtype == "object" else column.astype(dtype)  # type: ignore[call-overload]
+    return out

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pricing.catalog import CATALOG_COLUMNS, empty_catalog
+from pricing.catalog import as_catalog, empty_catalog
 
 __all__ = ["VENDORED", "VENDORED_AS_OF", "litellm_catalog", "vendored_catalog"]
 
@@ -171,12 +171,7 @@ def litellm_catalog(registry: dict[str, object], as_of: date) -> pd.DataFrame:
         )
     if not rows:
         return empty_catalog()
-    frame = pd.DataFrame(rows)
-    for name, dtype in CATALOG_COLUMNS.items():
-        if name not in frame.columns:
-            frame[name] = None
-        frame[name] = frame[name].astype(dtype) if dtype != "object" else frame[name].astype(object)
-    return frame[list(CATALOG_COLUMNS)]
+    return as_catalog(pd.DataFrame(rows))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,47 @@
+"""What every ``exitplan`` command shares: the --db and --json options, output consoles, and how a user
+error ends a command (one line on stderr, exit status 2, no traceback)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+__all__ = ["DbOption", "JsonOption", "day_option", "err", "fail", "number", "out", "usd"]
+
+# Piped output is not cut to a terminal's width: tables keep whole model ids.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL of the ledger (default: $EXITPLAN_DB_URL or a local SQLite file)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def fail(message: str) -> typer.Exit:
+    """Say what went wrong and end with status 2: ``raise fail("…")``."""
+    err.print(message, markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def day_option(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD option as a date; a malformed one ends the command."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"{name}: expected a date like 2025-09-01, got {value!r}") from None
+
+
+def number(value: object) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def usd(value: object, missing: str = "unpriced") -> str:
+    return missing if value is None else f"${value:,.2f}"

@@ -1,0 +1,224 @@
+"""``exitplan prices …`` and ``exitplan cost``: the price book from the command line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from app.cli_common import DbOption, JsonOption, day_option, fail, out, usd
+from collectors.prices import refresh_prices
+from db import open_ledger
+from db.price_overrides import PriceOverride, add_override, delete_override, list_overrides
+from pricing.book import TIERS
+from pricing.comparison import DISAGREEMENT, disagreements, prices_of, registry_prices
+from pricing.identity import provider_id
+from pricing.quote import quote
+from pricing.sources import load_book
+
+__all__ = ["cost", "prices_app"]
+
+prices_app = typer.Typer(help="The price book: refresh registries, compare sources, set your own prices.",
+                         no_args_is_help=True)  # fmt: skip
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _json_default(value: object) -> object:
+    return value.isoformat() if isinstance(value, (date, datetime)) else None
+
+
+def _records(frame: object) -> list[dict[str, object]]:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+@prices_app.command("refresh")
+def prices_refresh(db: DbOption = None) -> None:
+    """Fetch LiteLLM's registry and OpenRouter's model list and store them as dated snapshots."""
+    results = refresh_prices(open_ledger(db))
+    for result in results:
+        out.print(result.message(), markup=False, highlight=False)
+    if not any(result.ok for result in results):
+        raise typer.Exit(2)
+
+
+@prices_app.command("show")
+def prices_show(
+    model: Annotated[str, typer.Argument(help="A model id as it appears in usage data, e.g. gpt-4o-2024-08-06.")],
+    provider: Annotated[str | None, typer.Option(help="Only this host (openai, azure, aws, …).")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Every source's price of a model (USD per million tokens), with its as-of date."""
+    engine = open_ledger(db)
+    book = load_book(engine)
+    frame = prices_of(book, model, provider)
+    overrides = [
+        o
+        for o in list_overrides(engine)
+        if o.model in (None, model) and (provider is None or o.provider == provider_id(provider))
+    ]
+    if frame.empty and not overrides:
+        raise fail(f"no source has a price for {model!r}" + (f" at {provider}" if provider else ""))
+    if as_json:
+        print(
+            json.dumps({"prices": _records(frame), "overrides": [asdict(o) for o in overrides]}, default=_json_default)
+        )
+        return
+    table = Table("source", "provider", "model", "as of", "input", "cached input", "output")
+    for row in frame.itertuples():
+        table.add_row(
+            row.source, row.provider, row.model, str(row.as_of or "—"), usd(_num(row.input_mtok), "—"),
+            usd(_num(row.cache_read_mtok), "—"), usd(_num(row.output_mtok), "—"),
+        )  # fmt: skip
+    out.print(table)
+    for o in overrides:
+        what = f"{o.discount_pct:g}% discount" if o.discount_pct else "your prices"
+        out.print(f"Override {o.id}: {what} for {o.provider}/{o.model or 'all models'}")
+
+
+def _num(value: object) -> float | None:
+    return None if value is None or value != value else float(value)  # type: ignore[arg-type]
+
+
+@prices_app.command("diff")
+def prices_diff(
+    threshold: Annotated[float, typer.Option(help="Smallest difference to list, as a share.")] = DISAGREEMENT,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Models whose price differs between sources by more than 5% (or --threshold)."""
+    frame = disagreements(registry_prices(load_book(open_ledger(db))), threshold)
+    if as_json:
+        print(json.dumps(_records(frame), default=_json_default))
+        return
+    table = Table("provider", "model", "sources", "input (low–high)", "output (low–high)", "spread")
+    for row in frame.itertuples():
+        table.add_row(
+            row.provider, row.model, row.sources, f"{usd(row.input_low)}–{usd(row.input_high)}",
+            f"{usd(row.output_low)}–{usd(row.output_high)}", f"{row.spread:.0%}",
+        )  # fmt: skip
+    out.print(table)
+    out.print(f"{len(frame)} models where sources disagree by more than {threshold:.0%}.")
+
+
+@prices_app.command("override")
+def prices_override(
+    provider: Annotated[str, typer.Option(help="The host the price applies to.")],
+    model: Annotated[str | None, typer.Option(help="One model; omit for all of the provider's models.")] = None,
+    discount_pct: Annotated[float | None, typer.Option(help="Your discount, e.g. 15 for 15% off.")] = None,
+    input_mtok: Annotated[float | None, typer.Option(help="Your input price, USD per million tokens.")] = None,
+    cache_read_mtok: Annotated[float | None, typer.Option(help="Your cached-input price.")] = None,
+    cache_write_mtok: Annotated[float | None, typer.Option(help="Your cache-write price.")] = None,
+    output_mtok: Annotated[float | None, typer.Option(help="Your output price, USD per million tokens.")] = None,
+    valid_from: Annotated[str | None, typer.Option(help="First day it applies (YYYY-MM-DD).")] = None,
+    note: Annotated[str | None, typer.Option(help="Where the price comes from (a contract, a quote).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set your own price or discount; it takes precedence over every registry."""
+    prices = (input_mtok, cache_read_mtok, cache_write_mtok, output_mtok)
+    if discount_pct is None and all(p is None for p in prices):
+        raise fail("give --discount-pct or at least one price")
+    if discount_pct is not None and not 0 < discount_pct < 100:
+        raise fail("--discount-pct must be between 0 and 100")
+    if any(p is not None and p < 0 for p in prices):
+        raise fail("prices cannot be negative")
+    override = PriceOverride(
+        provider=provider_id(provider), model=model, discount_pct=discount_pct, input_mtok=input_mtok,
+        cache_read_mtok=cache_read_mtok, cache_write_mtok=cache_write_mtok, output_mtok=output_mtok,
+        valid_from=day_option(valid_from, "--valid-from"), note=note,
+    )  # fmt: skip
+    override_id = add_override(open_ledger(db), override)
+    out.print(f"Override {override_id} saved.")
+
+
+@prices_app.command("overrides")
+def prices_overrides(
+    delete: Annotated[int | None, typer.Option(help="Delete the override with this id.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List your price overrides (or delete one)."""
+    engine = open_ledger(db)
+    if delete is not None:
+        if not delete_override(engine, delete):
+            raise fail(f"no override {delete}")
+        out.print(f"Override {delete} deleted.")
+        return
+    overrides = list_overrides(engine)
+    if as_json:
+        print(json.dumps([asdict(o) for o in overrides], default=_json_default))
+        return
+    for o in overrides:
+        parts = [f"{o.discount_pct:g}% off"] if o.discount_pct else []
+        parts += [f"{name} ${getattr(o, name):g}" for name in ("input_mtok", "cache_read_mtok", "cache_write_mtok",
+                  "output_mtok") if getattr(o, name) is not None]  # fmt: skip
+        since = f" from {o.valid_from}" if o.valid_from else ""
+        out.print(
+            f"{o.id}: {o.provider}/{o.model or '*'}: {', '.join(parts)}{since}" + (f" ({o.note})" if o.note else "")
+        )
+
+
+def cost(
+    provider: Annotated[str, typer.Option(help="Host as a genai-prices id: openai, anthropic, google, aws, azure, …")],
+    model: Annotated[str, typer.Option(help="Model id as it appears in usage data.")],
+    day: Annotated[str | None, typer.Option("--date", help="Day the usage ran (YYYY-MM-DD); default today.")] = None,
+    input_tokens: Annotated[int, typer.Option(help="All input tokens, cache reads and writes included.")] = 0,
+    cache_read_tokens: Annotated[int, typer.Option(help="The part of the input read from a cache.")] = 0,
+    cache_write_tokens: Annotated[int, typer.Option(help="The part of the input written to a cache (all TTLs).")] = 0,
+    cache_write_1h_tokens: Annotated[int, typer.Option(help="The part of the cache writes with a 1-hour TTL.")] = 0,
+    output_tokens: Annotated[int, typer.Option(help="All output tokens, reasoning included.")] = 0,
+    reasoning_tokens: Annotated[int, typer.Option(help="The part of the output spent on reasoning.")] = 0,
+    requests: Annotated[int, typer.Option(help="Requests; each has a prompt of input/requests tokens.")] = 1,
+    service_tier: Annotated[str, typer.Option(help="standard, batch, flex or priority.")] = "standard",
+    hour: Annotated[int | None, typer.Option(help="Hour of day (UTC), for time-of-day prices.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What a usage costs: one figure per part, with the price's source and as-of date."""
+    if service_tier not in TIERS:
+        raise fail(f"--service-tier must be one of {', '.join(TIERS)}")
+    if requests < 1:
+        raise fail("--requests must be at least 1")
+    counts = (
+        input_tokens,
+        cache_read_tokens,
+        cache_write_tokens,
+        cache_write_1h_tokens,
+        output_tokens,
+        reasoning_tokens,
+    )
+    if min(counts) < 0:
+        raise fail("token counts cannot be negative")
+    if cache_read_tokens + cache_write_tokens > input_tokens:
+        raise fail("--input-tokens is all input: it must include the cache reads and writes")
+    if cache_write_1h_tokens > cache_write_tokens or reasoning_tokens > output_tokens:
+        raise fail("1-hour writes are part of --cache-write-tokens and reasoning part of --output-tokens")
+    book = load_book(open_ledger(db))
+    result = quote(
+        provider_id(provider), model, day=day_option(day, "--date") or _today(), input_tokens=input_tokens,
+        cache_read_tokens=cache_read_tokens, cache_write_tokens=cache_write_tokens,
+        cache_write_1h_tokens=cache_write_1h_tokens, output_tokens=output_tokens, reasoning_tokens=reasoning_tokens,
+        requests=requests, service_tier=service_tier, hour=hour, book=book,
+    )  # fmt: skip
+    if result is None:
+        raise fail(f"{provider}/{model}: unpriced (no source has a price for it; see `exitplan prices show`)")
+    fields = {k: (round(v, 10) if isinstance(v, float) else v) for k, v in asdict(result).items()}
+    if as_json:
+        print(json.dumps(fields, default=_json_default))
+        return
+    for name in ("input_usd", "cache_read_usd", "cache_write_usd", "output_usd", "requests_usd"):
+        out.print(f"{name.removesuffix('_usd').replace('_', ' '):>12}  ${result.__dict__[name]:,.6f}")
+    out.print(f"{'total':>12}  ${result.total_usd:,.6f}")
+    out.print(f"price: {result.price_source}" + (f", as of {result.price_as_of}" if result.price_as_of else ""))
+    if result.price_note:
+        out.print(f"note: {result.price_note}")

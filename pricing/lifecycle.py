@@ -1,0 +1,80 @@
+"""Lifecycle and capabilities of a model at a host: deprecation and shutdown dates with successors, the
+context window, and what it supports. Dates are per host — Anthropic retires a Claude model on its own
+API on one day, Bedrock and Vertex on others (PRICING.md §4.1) — so they are looked up per provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from pricing.book import PriceBook, catalog_row
+
+__all__ = ["CAPABILITIES", "Lifecycle", "lifecycle_of", "lifecycles"]
+
+CAPABILITIES: tuple[str, ...] = (
+    "supports_tools",
+    "supports_vision",
+    "supports_json_schema",
+    "supports_caching",
+    "supports_batch",
+    "supports_reasoning",
+)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    provider: str
+    model: str
+    catalog_key: str | None
+    source: str | None
+    deprecation_date: date | None
+    successor: str | None
+    deprecation_source: str | None
+    context_window: int | None
+    max_output_tokens: int | None
+    capabilities: dict[str, bool | None]
+
+
+def _value(row: pd.Series, name: str) -> object:
+    value = row.get(name)
+    if value is None or (not isinstance(value, (str, date, dict)) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value  # numpy scalars as plain Python values
+
+
+def lifecycle_of(book: PriceBook, provider: str, model: str) -> Lifecycle:
+    """What the newest registry that lists ``model`` at ``provider`` says of its lifecycle."""
+    target_provider, target_model = book.resolve(provider, model)
+    for source in ("litellm", "openrouter"):
+        catalog = book.latest(source)
+        row = catalog_row(catalog, target_provider, target_model) if catalog is not None else None
+        if row is None:
+            continue
+        window = _value(row, "context_window")
+        output = _value(row, "max_output_tokens")
+        return Lifecycle(
+            provider=provider,
+            model=model,
+            catalog_key=str(row["key"]),
+            source=source,
+            deprecation_date=_value(row, "deprecation_date"),  # type: ignore[arg-type]
+            successor=_value(row, "successor"),  # type: ignore[arg-type]
+            deprecation_source=_value(row, "deprecation_source"),  # type: ignore[arg-type]
+            context_window=int(window) if window is not None else None,  # type: ignore[call-overload]
+            max_output_tokens=int(output) if output is not None else None,  # type: ignore[call-overload]
+            capabilities={name: _value(row, name) for name in CAPABILITIES},  # type: ignore[misc]
+        )
+    return Lifecycle(provider, model, None, None, None, None, None, None, None, dict.fromkeys(CAPABILITIES))
+
+
+def lifecycles(book: PriceBook, models: pd.DataFrame) -> pd.DataFrame:
+    """:func:`lifecycle_of` for each (provider, model) row of ``models``, as columns beside it."""
+    found = [lifecycle_of(book, p, m) for p, m in zip(models["provider"], models["model"], strict=True)]
+    frame = models.copy()
+    for name in ("catalog_key", "source", "deprecation_date", "successor", "deprecation_source", "context_window"):
+        frame[name] = [getattr(item, name) for item in found]
+    for name in CAPABILITIES:
+        frame[name] = [item.capabilities.get(name) for item in found]
+    return frame
