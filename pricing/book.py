@@ -249,6 +249,13 @@ class PriceBook:
         genai, genai_has_tier = self._genai(provider, model, day, tier, prompt_min, hour)
         if genai is not None and (tier == "standard" or genai_has_tier):
             return genai
+        if genai is not None:
+            # genai-prices has the model's history and cliffs but not this tier: take the tier's discount
+            # from the registry that lists it, and apply it to genai-prices' price.
+            ratios = _tier_ratios(self.litellm, provider, model, day, tier)
+            if ratios:
+                scaled = {name: getattr(genai, name) * ratios.get(name, 1.0) for name in PRICE_FIELDS}
+                return replace(genai, **scaled, source=f"{genai.source}, {tier} discount from litellm")
         for catalogs in (self.litellm, self.openrouter):
             found = _from_catalog(catalogs, provider, model, day, tier, prompt_min)
             if found is not None and (tier == "standard" or found.note is None):
@@ -313,6 +320,31 @@ def catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series |
     # Several snapshots of one family: the undated id stands for the current one.
     undated = same_family[same_family["model"].map(lambda m: family_of(m) == m.lower())]
     return (undated if not undated.empty else same_family).iloc[0]
+
+
+def _tier_ratios(
+    catalogs: Sequence[tuple[date, pd.DataFrame]], provider: str, model: str, day: date, tier: str
+) -> dict[str, float]:
+    """Per price field, a tier's price over the standard one, as the registry in force lists them."""
+    if not catalogs:
+        return {}
+    dated = [(as_of, catalog) for as_of, catalog in catalogs if as_of <= day] or [catalogs[0]]
+    row = catalog_row(dated[-1][1], provider, model)
+    if row is None:
+        return {}
+    tier_parts = (row["tier_prices"] or {}).get(tier) or {}
+    ratios = {}
+    for name, value in tier_parts.items():
+        standard = row[name]
+        if isinstance(standard, float) and standard > 0 and not math.isnan(standard):
+            ratios[name] = value / standard
+    # Fields the tier does not list move as vendors bill them: cache prices with input, reasoning with
+    # output, a 1-hour write with the 5-minute write.
+    for name, like in (("cache_read_mtok", "input_mtok"), ("cache_write_mtok", "input_mtok"),
+                       ("cache_write_1h_mtok", "cache_write_mtok"), ("reasoning_mtok", "output_mtok")):  # fmt: skip
+        if name not in ratios and like in ratios:
+            ratios[name] = ratios[like]
+    return ratios
 
 
 def _from_catalog(

@@ -1,0 +1,123 @@
+"""`exitplan cost` and `exitplan prices …` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+
+runner = CliRunner()
+
+
+def cost(ledger_url: str, *args: str) -> dict[str, object]:
+    result = runner.invoke(app, ["cost", *args, "--json", "--db", ledger_url])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_cost_parts_of_a_cached_openai_usage(ledger_url: str) -> None:
+    # gpt-4o on 2025-09-01: $2.50 input, $1.25 cached input, $10 output per million tokens.
+    out = cost(ledger_url, "--provider", "openai", "--model", "gpt-4o-2024-08-06", "--date", "2025-09-01",
+               "--input-tokens", "1000000", "--cache-read-tokens", "400000", "--output-tokens", "100000")  # fmt: skip
+    assert out["input_usd"] == pytest.approx(1.5)
+    assert out["cache_read_usd"] == pytest.approx(0.5)
+    assert out["cache_write_usd"] == 0 and out["requests_usd"] == 0
+    assert out["output_usd"] == pytest.approx(1.0)
+    assert out["total_usd"] == pytest.approx(3.0)
+    assert str(out["price_source"]).startswith("genai-prices") and "price_as_of" in out
+
+
+def test_requests_decide_the_long_context_tier(ledger_url: str) -> None:
+    # gemini-2.5-pro input: $1.25 per million up to 200k prompt tokens, $2.50 above, on every token.
+    base = ["--provider", "google", "--model", "gemini-2.5-pro", "--date", "2025-09-01", "--input-tokens", "500000"]
+    assert cost(ledger_url, *base, "--requests", "2")["total_usd"] == pytest.approx(0.5 * 2.5)
+    assert cost(ledger_url, *base, "--requests", "5")["total_usd"] == pytest.approx(0.5 * 1.25)
+
+
+def test_batch_tier_and_anthropic_cache_writes(ledger_url: str) -> None:
+    # claude-sonnet-4-5: 5-minute writes $3.75, 1-hour writes $6, reads $0.30; batch halves input/output.
+    # Ten requests of 100k tokens stay below the 200k long-context cliff.
+    out = cost(ledger_url, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--date", "2025-09-01",
+               "--input-tokens", "1000000", "--cache-read-tokens", "200000", "--cache-write-tokens", "100000",
+               "--cache-write-1h-tokens", "40000", "--requests", "10")  # fmt: skip
+    assert out["cache_write_usd"] == pytest.approx(0.06 * 3.75 + 0.04 * 6)
+    assert out["total_usd"] == pytest.approx(0.7 * 3 + 0.2 * 0.3 + 0.06 * 3.75 + 0.04 * 6)
+    batch = cost(ledger_url, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--date", "2025-09-01",
+                 "--input-tokens", "1000000", "--output-tokens", "1000000", "--service-tier", "batch",
+                 "--requests", "10")  # fmt: skip
+    assert batch["total_usd"] == pytest.approx(1.5 + 7.5)
+    # One request with a 1M-token prompt crosses the cliff: every token at $6/$22.50, halved in batch.
+    cliff = cost(ledger_url, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--date", "2025-09-01",
+                 "--input-tokens", "1000000", "--output-tokens", "1000000", "--service-tier", "batch")  # fmt: skip
+    assert cliff["total_usd"] == pytest.approx(3.0 + 11.25)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--provider", "azure", "--model", "chat-prod", "--input-tokens", "10"], "unpriced"),
+        (["--provider", "openai", "--model", "gpt-4o", "--input-tokens", "10", "--cache-read-tokens", "20"],
+         "must include the cache reads"),
+        (["--provider", "openai", "--model", "gpt-4o", "--service-tier", "cheap"], "--service-tier must be one of"),
+        (["--provider", "openai", "--model", "gpt-4o", "--date", "tomorrow"], "expected a date"),
+    ],
+)  # fmt: skip
+def test_cost_user_errors_are_one_line(ledger_url: str, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["cost", *args, "--db", ledger_url])
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_prices_show_lists_every_source(ledger_url: str) -> None:
+    result = runner.invoke(app, ["prices", "show", "gpt-4o", "--provider", "openai", "--json", "--db", ledger_url])
+    rows = json.loads(result.stdout)["prices"]
+    assert {row["source"] for row in rows} >= {"genai-prices", "litellm"}
+    assert all(row["provider"] == "openai" for row in rows)
+    missing = runner.invoke(app, ["prices", "show", "no-such-model-xyz", "--db", ledger_url])
+    assert missing.exit_code == 2
+
+
+def test_prices_diff_lists_disagreements_above_the_threshold(ledger_url: str) -> None:
+    rows = json.loads(runner.invoke(app, ["prices", "diff", "--json", "--db", ledger_url]).stdout)
+    assert rows and all(row["spread"] > 0.05 for row in rows)
+    llama = next(r for r in rows if r["model"] == "meta-llama/llama-3.3-70b-instruct-turbo")
+    assert (llama["input_low"], llama["input_high"]) == (0.88, 1.04)
+
+
+def test_an_override_changes_what_cost_says(ledger_url: str) -> None:
+    args = ["--provider", "openai", "--model", "gpt-4o", "--date", "2025-09-01", "--input-tokens", "1000000"]
+    assert cost(ledger_url, *args)["total_usd"] == pytest.approx(2.5)
+    saved = runner.invoke(
+        app, ["prices", "override", "--provider", "openai", "--discount-pct", "20", "--db", ledger_url]
+    )
+    assert saved.exit_code == 0
+    discounted = cost(ledger_url, *args)
+    assert discounted["total_usd"] == pytest.approx(2.0)
+    assert "20% discount" in str(discounted["price_source"])
+    listed = json.loads(runner.invoke(app, ["prices", "overrides", "--json", "--db", ledger_url]).stdout)
+    runner.invoke(app, ["prices", "overrides", "--delete", str(listed[0]["id"]), "--db", ledger_url])
+    assert cost(ledger_url, *args)["total_usd"] == pytest.approx(2.5)
+
+
+def test_prices_refresh_stores_dated_snapshots(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = {f"model-{i}": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-6,
+                               "output_cost_per_token": 2e-6} for i in range(3000)}  # fmt: skip
+    models = {"data": [{"id": f"acme/m-{i}", "pricing": {"prompt": "0.000001", "completion": "0.000002"}}
+                       for i in range(60)]}  # fmt: skip
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = registry if "litellm" in str(request.url) else models
+        return httpx.Response(200, json=body)
+
+    monkeypatch.setattr(
+        "collectors.prices.refresh.default_client", lambda: httpx.Client(transport=httpx.MockTransport(handler))
+    )
+    first = runner.invoke(app, ["prices", "refresh", "--db", ledger_url])
+    assert first.exit_code == 0, first.stdout
+    assert "LiteLLM: 3,000 entries stored" in first.stdout and "OpenRouter: 60 entries stored" in first.stdout
+    shown = json.loads(runner.invoke(app, ["prices", "show", "model-7", "--json", "--db", ledger_url]).stdout)
+    assert any(row["source"] == "litellm" and row["input_mtok"] == 1.0 for row in shown["prices"])
