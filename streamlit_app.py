@@ -6,6 +6,7 @@ st.set_page_config(page_title="exitplan", page_icon="🧭", layout="wide")
 st.navigation(
     [
         st.Page("app/pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+        st.Page("app/pages/models.py", title="Models", icon=":material/category:"),
         st.Page("app/pages/data.py", title="Data", icon=":material/upload_file:"),
     ]
 ).run()

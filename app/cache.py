@@ -1,4 +1,5 @@
-"""The dashboard's one engine and its cached reads. Every write through the UI clears the reads."""
+"""The dashboard's one engine and its cached reads. Every write through the UI clears the reads: an
+import changes usage, and a model mapping or a price override changes what usage costs."""
 
 from __future__ import annotations
 
@@ -8,10 +9,38 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from analysis.models import (
+    Mix,
+    deprecation_calendar,
+    flag_retiring,
+    ledger_models,
+    model_catalog,
+    unresolved_models,
+    usage_mix,
+)
 from analysis.spend import priced_usage
 from db import default_url, list_imports, open_ledger, usage_span
+from db.price_overrides import PriceOverride, list_overrides
+from pricing.book import PriceBook
+from pricing.comparison import disagreements, price_history, registry_prices
+from pricing.sources import load_book
 
-__all__ = ["clear", "engine", "imports", "priced", "span"]
+__all__ = [
+    "book",
+    "calendar",
+    "catalog",
+    "clear",
+    "disagreeing",
+    "engine",
+    "history",
+    "imports",
+    "mix",
+    "models",
+    "overrides",
+    "priced",
+    "span",
+    "unresolved",
+]
 
 TTL_SECONDS = 600
 
@@ -41,8 +70,55 @@ def imports(url: str) -> pd.DataFrame:
     return list_imports(_engine(url))
 
 
+# A resource, not data: the book is shared, never copied, and memoises its own lookups.
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False)
+def book(url: str) -> PriceBook:
+    """The ledger's price book (its overrides, aliases and registry snapshots), parsed once per TTL."""
+    return load_book(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def catalog(url: str) -> pd.DataFrame:
+    return model_catalog(book(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def models(url: str) -> pd.DataFrame:
+    return ledger_models(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def calendar(url: str) -> pd.DataFrame:
+    return flag_retiring(deprecation_calendar(_engine(url), book(url)))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def unresolved(url: str) -> pd.DataFrame:
+    return unresolved_models(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def mix(url: str) -> Mix:
+    return usage_mix(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def disagreeing(url: str) -> pd.DataFrame:
+    return disagreements(registry_prices(book(url)))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def history(url: str, provider: str, model: str) -> pd.DataFrame:
+    return price_history(book(url), provider, model)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def overrides(url: str) -> list[PriceOverride]:
+    return list_overrides(_engine(url))
+
+
 def clear() -> None:
     """Forget cached reads after the ledger changed."""
-    priced.clear()
-    span.clear()
-    imports.clear()
+    for reader in (priced, span, imports, catalog, models, calendar, unresolved, mix, disagreeing, history, overrides):
+        reader.clear()
+    book.clear()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import asdict
 from datetime import datetime
@@ -49,7 +48,8 @@ def serve(
         "--server.address", host, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
     ]  # fmt: skip
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Become the server (no child process), so stopping `exitplan serve` stops Streamlit too.
+    os.execve(sys.executable, command, env)
 
 
 @app.command()

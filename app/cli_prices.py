@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from analysis.models import override_problems
 from app.cli_common import DbOption, JsonOption, day_option, fail, out, usd
 from collectors.prices import refresh_prices
 from db import open_ledger
@@ -125,18 +126,13 @@ def prices_override(
     db: DbOption = None,
 ) -> None:
     """Set your own price or discount; it takes precedence over every registry."""
-    prices = (input_mtok, cache_read_mtok, cache_write_mtok, output_mtok)
-    if discount_pct is None and all(p is None for p in prices):
-        raise fail("give --discount-pct or at least one price")
-    if discount_pct is not None and not 0 < discount_pct < 100:
-        raise fail("--discount-pct must be between 0 and 100")
-    if any(p is not None and p < 0 for p in prices):
-        raise fail("prices cannot be negative")
     override = PriceOverride(
         provider=provider_id(provider), model=model, discount_pct=discount_pct, input_mtok=input_mtok,
         cache_read_mtok=cache_read_mtok, cache_write_mtok=cache_write_mtok, output_mtok=output_mtok,
         valid_from=day_option(valid_from, "--valid-from"), note=note,
     )  # fmt: skip
+    if problems := override_problems(override):
+        raise fail(" ".join(problems))
     override_id = add_override(open_ledger(db), override)
     out.print(f"Override {override_id} saved.")
 

@@ -75,7 +75,7 @@ def provider_id(name: str) -> str:
 _AUTHORS = (
     (r"^(gpt|o\d|chatgpt|text-embedding|davinci|babbage|codex|dall-e|whisper|tts|omni-moderation)", "openai"),
     (r"^claude", "anthropic"),
-    (r"^(gemini|gemma|palm|text-bison|chat-bison|textembedding-gecko|text-multilingual-embedding)", "google"),
+    (r"^(gemini|gemma|palm-|palm2|text-bison|chat-bison|textembedding-gecko|text-multilingual-embedding)", "google"),
     (r"^(llama|meta-llama|muse)", "meta"),
     (r"^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral)", "mistral"),
     (r"^deepseek", "deepseek"),

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-__all__ = ["spend_chart"]
+__all__ = ["price_history_chart", "spend_chart"]
 
 
 def spend_chart(series: pd.DataFrame, by: str, grain_label: str) -> go.Figure:
@@ -28,4 +28,29 @@ def spend_chart(series: pd.DataFrame, by: str, grain_label: str) -> go.Figure:
         yaxis_tickprefix="$",
     )
     figure.update_traces(hovertemplate="%{y:$,.2f}")
+    return figure
+
+
+def price_history_chart(steps: pd.DataFrame) -> go.Figure:
+    """Step lines of a model's price per source (colour), input solid and output dashed."""
+    figure = px.line(
+        steps,
+        x="as_of",
+        y="usd_mtok",
+        color="source",
+        line_dash="price",
+        line_shape="hv",
+        markers=True,
+        category_orders={"price": ["input", "output"]},
+        labels={"as_of": "As of", "usd_mtok": "USD per 1M tokens", "source": "Source", "price": "Price"},
+    )
+    figure.update_layout(
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis_tickformat="%d %b %Y",
+        yaxis_tickprefix="$",
+        yaxis_rangemode="tozero",
+    )
+    figure.update_traces(hovertemplate="%{y:$,.4g}")
     return figure

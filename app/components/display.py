@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["count", "usd"]
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+__all__ = ["count", "highlight_rows", "usd"]
+
+# Streamlit's red at a low alpha: readable in the light and the dark theme.
+_HIGHLIGHT = "background-color: rgba(255, 75, 75, 0.15)"
 
 
 def usd(value: float | None) -> str:
@@ -26,3 +32,8 @@ def count(value: float | None) -> str:
         if abs(value) >= size:
             return f"{value / size:.1f}{suffix}"
     return f"{value:,.0f}"
+
+
+def highlight_rows(frame: pd.DataFrame, flag: str) -> Styler:
+    """``frame`` with the rows whose boolean column ``flag`` is true tinted, for ``st.dataframe``."""
+    return frame.style.apply(lambda row: [_HIGHLIGHT if row[flag] else ""] * len(row), axis=1)

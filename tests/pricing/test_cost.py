@@ -24,6 +24,7 @@ def _usage(**columns: object) -> pd.DataFrame:
         "cache_write_tokens": 0,
         "cache_write_1h_tokens": 0,
         "output_tokens": 0,
+        "reasoning_tokens": 0,
     }
     row.update(columns)
     return pd.DataFrame([row])
@@ -93,3 +94,23 @@ def test_many_rows_priced_in_one_pass() -> None:
     cost = cost_of(rows)
     assert cost["cost_usd"].iloc[:1000].sum() == pytest.approx(2500.0)
     assert cost["unpriced"].sum() == 1
+
+
+def test_reasoning_is_billed_as_output_once() -> None:
+    # o3-mini: $4.40 per million output tokens; 800k of the 1M output tokens are reasoning.
+    cost = cost_of(_usage(model="o3-mini", output_tokens=1_000_000, reasoning_tokens=800_000)).iloc[0]
+    assert cost["output_usd"] == pytest.approx(4.4)
+
+
+def test_per_request_fees() -> None:
+    # Perplexity sonar: $12 per thousand requests on top of $1 per million input tokens.
+    cost = cost_of(_usage(provider="perplexity", model="sonar", requests=1000, input_tokens=1000)).iloc[0]
+    assert cost["requests_usd"] == pytest.approx(12.0)
+    assert cost["input_usd"] == pytest.approx(0.001)
+
+
+def test_priority_tier() -> None:
+    # gpt-4o priority processing: $4.25 per million input tokens (from 2026-10-12), $2.50 standard.
+    usage = _usage(day=date(2026, 11, 1), input_tokens=1_000_000)
+    assert cost_of(usage.assign(service_tier="priority")).iloc[0]["cost_usd"] == pytest.approx(4.25)
+    assert cost_of(usage.assign(service_tier="default")).iloc[0]["cost_usd"] == pytest.approx(2.5)
