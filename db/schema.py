@@ -28,13 +28,16 @@ from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 __all__ = [
     "collector_state",
     "column_mappings",
+    "evaluations",
     "imports",
     "metadata",
     "model_aliases",
     "price_overrides",
     "price_snapshots",
     "rejected_rows",
+    "self_hosted_options",
     "usage",
+    "workloads",
 ]
 
 metadata = MetaData()
@@ -170,5 +173,64 @@ price_overrides = Table(
     Column("requests_kcount", Float, nullable=True),
     Column("valid_from", Date, nullable=True),
     Column("note", String(500), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Workloads: named slices of usage, each saved as a new version on every edit (the newest version of a
+# workload_id is the current one; a deleted workload's newest version says so).
+workloads = Table(
+    "workloads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workload_id", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    # Order in which workloads claim usage: the first whose rules match a rollup wins.
+    Column("position", Integer, nullable=False),
+    # JSON list of rules; a rule matches on any of project, feature, api_key, model (all given must match).
+    Column("rules", Text, nullable=False),
+    Column("task_category", String(40), nullable=False),
+    Column("criticality", String(10), nullable=False),
+    # The lowest quality accepted, as a % drop from today's model (5 = a candidate may be up to 5% worse).
+    Column("quality_floor_pct", Float, nullable=False),
+    Column("latency_slo_p95_s", Float, nullable=True),
+    Column("needs_tools", Boolean, nullable=False),
+    Column("needs_vision", Boolean, nullable=False),
+    Column("needs_json_schema", Boolean, nullable=False),
+    Column("needs_caching", Boolean, nullable=False),
+    Column("batch_tolerant", Boolean, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("saved_at", DateTime, nullable=False),
+    Index("ix_workloads_workload_id", "workload_id"),
+)
+
+# The user's own evaluation results: a score for a model on a workload (or a task category), from n
+# cases. They override the public reference wherever they exist.
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workload", String(200), nullable=True),
+    Column("task_category", String(40), nullable=True),
+    Column("model", String(300), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("n", Integer, nullable=True),
+    Column("source", String(300), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Self-hosting options the user defines: an open model on GPUs they would rent or own.
+self_hosted_options = Table(
+    "self_hosted_options",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("model", String(300), nullable=False),
+    Column("gpu_type", String(100), nullable=False),
+    Column("usd_per_gpu_hour", Float, nullable=False),
+    Column("gpus_per_replica", Integer, nullable=False),
+    Column("tokens_per_second", Float, nullable=False),
+    Column("utilisation", Float, nullable=False),
+    Column("fixed_monthly_usd", Float, nullable=False),
+    Column("context_window", Integer, nullable=True),
     Column("created_at", DateTime, nullable=False),
 )
