@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from analysis import workloads as workload_store
 from analysis.models import (
     Mix,
     deprecation_calendar,
@@ -19,6 +20,7 @@ from analysis.models import (
     usage_mix,
 )
 from analysis.spend import priced_usage
+from analysis.workloads import Workload
 from db import default_url, list_imports, open_ledger, usage_span
 from db.price_overrides import PriceOverride, list_overrides
 from pricing.book import PriceBook
@@ -38,8 +40,12 @@ __all__ = [
     "models",
     "overrides",
     "priced",
+    "rule_values",
     "span",
     "unresolved",
+    "workload_costs",
+    "workload_history",
+    "workloads",
 ]
 
 TTL_SECONDS = 600
@@ -117,8 +123,32 @@ def overrides(url: str) -> list[PriceOverride]:
     return list_overrides(_engine(url))
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def workloads(url: str) -> list[Workload]:
+    return workload_store.list_workloads(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def workload_costs(url: str) -> pd.DataFrame:
+    """Each workload's cost over the last 30 days, and the usage none claims."""
+    return workload_store.workload_costs(_engine(url), workload_store.list_workloads(_engine(url)))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def workload_history(url: str, workload_id: int) -> pd.DataFrame:
+    return workload_store.workload_history(_engine(url), workload_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def rule_values(url: str) -> dict[str, list[str]]:
+    """The projects, feature tags, API keys and models in the ledger, for workload rules."""
+    return workload_store.rule_values(_engine(url))
+
+
 def clear() -> None:
     """Forget cached reads after the ledger changed."""
-    for reader in (priced, span, imports, catalog, models, calendar, unresolved, mix, disagreeing, history, overrides):
+    readers = (priced, span, imports, catalog, models, calendar, unresolved, mix, disagreeing, history, overrides,
+               workloads, workload_costs, workload_history, rule_values)  # fmt: skip
+    for reader in readers:
         reader.clear()
     book.clear()

@@ -17,6 +17,7 @@ from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
 from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, out, usd
 from app.cli_prices import cost, prices_app
+from app.cli_workloads import workloads_app
 from collectors import IngestError, ingest, sources_from_path
 from collectors.api import PROVIDERS, SyncError, sync_provider
 from collectors.demo import demo_loaded, load_demo
@@ -31,6 +32,7 @@ app = typer.Typer(
 imports_app = typer.Typer(help="List, inspect and undo imports.", no_args_is_help=True)
 app.add_typer(imports_app, name="imports")
 app.add_typer(prices_app, name="prices")
+app.add_typer(workloads_app, name="workloads")
 app.command()(cost)
 
 

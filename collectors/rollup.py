@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from collectors.records import TEXT_COLUMNS
-from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS, PROMPT_BANDS, TOKEN_MEASURES
+from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS, TOKEN_MEASURES, prompt_bands
 from pricing.identity import canonical_models
 
-__all__ = ["KEYS", "Rollup", "prompt_bands"]
+__all__ = ["KEYS", "Rollup"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
 _SUMS: list[str] = [
@@ -29,19 +29,6 @@ _NO_TEXT = ""  # stands for a missing dimension while grouping (blank text never
 _NO_NUMBER = -1
 # Merge partial rollups once they hold this many rows.
 _COMPACT_AT = 250_000
-
-
-def prompt_bands(prompt_tokens: pd.Series) -> pd.Series:
-    """The prompt-size band (see ``db.measures.PROMPT_BANDS``) of each prompt size; missing stays missing.
-
-    >>> prompt_bands(pd.Series([0, 128_000, 128_001, 300_000, None])).tolist()
-    [0, 100000, 128000, 272000, <NA>]
-    """
-    bounds = np.asarray(PROMPT_BANDS, dtype="float64")
-    sizes = pd.to_numeric(prompt_tokens, errors="coerce").astype("float64")
-    index = np.clip(np.searchsorted(bounds, sizes.fillna(0).to_numpy(), side="left") - 1, 0, None)
-    bands = pd.Series(bounds[index].astype("int64"), index=prompt_tokens.index).astype("Int64")
-    return bands.mask(sizes.isna())
 
 
 def _keyed(records: pd.DataFrame) -> pd.DataFrame:

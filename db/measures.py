@@ -20,6 +20,9 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
+import pandas as pd
+
 __all__ = [
     "DIMENSIONS",
     "LATENCY_BIN_COLUMNS",
@@ -28,6 +31,7 @@ __all__ = [
     "TOKEN_MEASURES",
     "band_label",
     "latency_bin_midpoints_ms",
+    "prompt_bands",
 ]
 
 # Additive token measures, in the order reports show them.
@@ -60,6 +64,19 @@ DIMENSIONS: tuple[str, ...] = (
 # long-context cliff sits in genai-prices and LiteLLM (OpenAI 128k and 272k, Anthropic and Google 200k,
 # others at 32k, 100k, 256k, 512k …), so a band says exactly which side of each cliff its requests are.
 PROMPT_BANDS: tuple[int, ...] = (0, 32_000, 100_000, 128_000, 199_999, 200_000, 256_000, 272_000, 512_000, 524_288)
+
+
+def prompt_bands(prompt_tokens: pd.Series) -> pd.Series:
+    """The prompt-size band (see :data:`PROMPT_BANDS`) of each prompt size; missing stays missing.
+
+    >>> prompt_bands(pd.Series([0, 128_000, 128_001, 300_000, None])).tolist()
+    [0, 100000, 128000, 272000, <NA>]
+    """
+    bounds = np.asarray(PROMPT_BANDS, dtype="float64")
+    sizes = pd.to_numeric(prompt_tokens, errors="coerce").astype("float64")
+    index = np.clip(np.searchsorted(bounds, sizes.fillna(0).to_numpy(), side="left") - 1, 0, None)
+    bands = pd.Series(bounds[index].astype("int64"), index=prompt_tokens.index).astype("Int64")
+    return bands.mask(sizes.isna())
 
 
 def _tokens(n: int) -> str:

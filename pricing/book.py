@@ -304,22 +304,46 @@ class PriceBook:
         return _genai_time_of_day(info)
 
 
+@dataclass(frozen=True)
+class _CatalogIndex:
+    exact: dict[tuple[str, str], int]
+    family: dict[tuple[str, str], int]
+
+
+# Indexes of the catalogs seen, by id(): a catalog is built once per process and never modified.
+_INDEXES: dict[int, tuple[pd.DataFrame, _CatalogIndex]] = {}
+
+
+def _index(catalog: pd.DataFrame) -> _CatalogIndex:
+    known = _INDEXES.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
+    exact: dict[tuple[str, str], int] = {}
+    any_snapshot: dict[tuple[str, str], int] = {}
+    undated: dict[tuple[str, str], int] = {}
+    for position, (provider, model, key) in enumerate(
+        zip(catalog["provider"], catalog["model"], catalog["key"], strict=True)
+    ):
+        exact.setdefault((provider, str(model).lower()), position)
+        exact.setdefault((provider, str(key).lower()), position)
+        name = family_of(str(model))
+        any_snapshot.setdefault((provider, name), position)
+        if name == str(model).lower():
+            undated.setdefault((provider, name), position)
+    # Several snapshots of one family: the undated id stands for the current one.
+    family = {**any_snapshot, **undated}
+    index = _CatalogIndex(exact, family)
+    _INDEXES[id(catalog)] = (catalog, index)
+    return index
+
+
 def catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series | None:
     """The catalog entry for ``model`` at ``provider``: its exact id, else the current id of its family."""
-    rows = catalog[catalog["provider"] == provider]
-    if rows.empty:
-        return None
-    wanted = model.strip().lower()
-    exact = rows[(rows["model"].str.lower() == wanted) | (rows["key"].str.lower() == wanted)]
-    if not exact.empty:
-        return exact.iloc[0]
-    family = family_of(model)
-    same_family = rows[rows["model"].map(family_of) == family]
-    if same_family.empty:
-        return None
-    # Several snapshots of one family: the undated id stands for the current one.
-    undated = same_family[same_family["model"].map(lambda m: family_of(m) == m.lower())]
-    return (undated if not undated.empty else same_family).iloc[0]
+    index = _index(catalog)
+    position = index.exact.get((provider, model.strip().lower()))
+    if position is None:
+        position = index.family.get((provider, family_of(model)))
+    return None if position is None else catalog.iloc[position]
 
 
 def _tier_ratios(

@@ -133,14 +133,21 @@ def _strip(raw: str) -> tuple[str, str | None, str | None]:
     geography = None
     if match := _BEDROCK.match(text):
         geography = match["geo"]
-        text = re.sub(r"(-v\d+)?(:\d+)?$", "", match["model"])
-    text = text.replace("@", "-")
+        text = match["model"]
+    # Bedrock's model version suffix ("-v1:0"), wherever the id came from — unless it is the model's own
+    # generation ("claude-v2:1" is Claude 2).
+    unversioned = re.sub(r"-v\d+(:\d+)?$", "", text)
+    text = unversioned if re.search(r"[\d-]", unversioned) else re.sub(r":\d+$", "", text)
     version = None
+    if "@" in text:
+        # Vertex: "claude-3-5-sonnet-v2@20241022" pins a snapshot; "@default" pins nothing.
+        text, _, pinned = text.partition("@")
+        text = re.sub(r"-v\d+$", "", text)
+        version = pinned if re.fullmatch(r"\d{8}", pinned) else None
     if match := _VERSION.search(text):
-        version = match["v"]
+        version = version or match["v"]
         text = text[: match.start()]
-    # Vertex spells Claude snapshots "-v2@date"; Anthropic's own API alias "claude-sonnet-4-0" is claude-sonnet-4.
-    text = re.sub(r"-v\d+$", "", text)
+    # Anthropic's own API alias "claude-sonnet-4-0" is claude-sonnet-4.
     text = re.sub(r"^(claude-(?:opus|sonnet|haiku)-\d+)-0$", r"\1", text)
     return text, version, geography
 

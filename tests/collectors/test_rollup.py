@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from collectors.records import make_records
-from collectors.rollup import Rollup, prompt_bands
-from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS
+from collectors.rollup import Rollup
+from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS, prompt_bands
 
 
 def _records(n: int, **columns: object) -> pd.DataFrame:

@@ -1,0 +1,420 @@
+"""Alternatives: for a workload, what every candidate model and host would cost, how fast and how good it
+would be — answered from the workload's own traffic (ARCHITECTURE.md §5).
+
+Each candidate gets a monthly cost range (low / base / high: the tokenizer ratio over the content types
+the task suggests, and output length 10% shorter to 15% longer), a latency estimate against the
+workload's SLO, a quality grade against its floor, a fit check (context window, capabilities, retirement
+within the horizon) and the reasons in sentences. Candidates are ranked best first: those that fit, then
+by quality grade, then by cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from analysis.candidates import candidate_set
+from analysis.latency import LatencyEstimate, candidate_latency, incumbent_latency, observed_latency
+from analysis.models import model_catalog
+from analysis.profile import WorkloadProfile, profile_of
+from analysis.quality import QualityEstimate, quality_estimate
+from analysis.reference import RatioRange, token_ratio_range, tokenizer_of
+from analysis.repricing import reprice
+from analysis.selfhost import SelfHostedOption, monthly_cost, usd_per_mtok
+from analysis.workloads import Workload, workload_usage
+from pricing.book import PriceBook
+from pricing.identity import identify
+
+__all__ = ["Alternatives", "CandidateFilter", "CostRange", "Option", "alternatives"]
+
+WINDOW_DAYS = 30
+VERBOSITY = {"low": 0.9, "base": 1.0, "high": 1.15}
+GRADE_ORDER = {"ok": 0, "at risk": 1, "no reference": 2, "below floor": 3}
+_CAPABILITIES = {
+    "needs_tools": ("supports_tools", "tool calling"),
+    "needs_vision": ("supports_vision", "image input"),
+    "needs_json_schema": ("supports_json_schema", "JSON schema output"),
+    "needs_caching": ("supports_caching", "prompt caching"),
+}
+_UNCHANGED = RatioRange(0.85, 1.0, 1.15, "no tokenizer reference for this pair: token counts assumed unchanged, ±15%")
+
+
+@dataclass(frozen=True)
+class CostRange:
+    low: float | None
+    base: float | None
+    high: float | None
+
+    def as_dict(self) -> dict[str, float | None]:
+        return {k: (round(v, 2) if v is not None else None) for k, v in vars(self).items()}
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    """Which candidates to consider: some hosts only, open-weights models only, a data region (None:
+    global endpoints; ``"any"``: every region), and how far ahead a retirement rules a candidate out."""
+
+    hosts: frozenset[str] | None = None
+    open_weights_only: bool = False
+    region: str | None = None
+    horizon_days: int = 365
+
+
+@dataclass(frozen=True)
+class Option:
+    """Today's model or a candidate, with every estimate and the reasons behind it."""
+
+    model: str
+    host: str
+    family: str | None
+    monthly_cost_usd: CostRange
+    latency: LatencyEstimate
+    quality: QualityEstimate
+    fits: bool
+    fit_problems: tuple[str, ...]
+    reasons: tuple[str, ...]
+    price_source: str | None = None
+    region: str | None = None
+    open_weights: bool | None = None
+    self_hosted: bool = False
+    delta_usd: float | None = None
+    delta_pct: float | None = None
+    context_window: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "model": self.model,
+            "host": self.host,
+            "family": self.family,
+            "monthly_cost_usd": self.monthly_cost_usd.as_dict(),
+            "delta_usd": round(self.delta_usd, 2) if self.delta_usd is not None else None,
+            "delta_pct": round(self.delta_pct, 4) if self.delta_pct is not None else None,
+            "latency_p50_s": self.latency.p50_s,
+            "latency_p95_s": self.latency.p95_s,
+            "latency_source": self.latency.source,
+            "meets_slo": self.latency.meets_slo,
+            "quality_grade": self.quality.grade,
+            "quality_relative_pct": self.quality.relative_pct,
+            "quality_source": self.quality.source,
+            "fits": self.fits,
+            "fit_problems": list(self.fit_problems),
+            "reasons": list(self.reasons),
+            "price_source": self.price_source,
+            "region": self.region,
+            "open_weights": self.open_weights,
+            "self_hosted": self.self_hosted,
+            "context_window": self.context_window,
+        }
+
+
+@dataclass
+class Alternatives:
+    workload: Workload
+    profile: WorkloadProfile
+    incumbent: Option | None
+    candidates: list[Option] = field(default_factory=list)
+
+    def as_dict(self, top: int | None = None) -> dict[str, object]:
+        return {
+            "workload": {
+                "id": self.workload.id,
+                "name": self.workload.name,
+                "task_category": self.workload.task_category,
+                "criticality": self.workload.criticality,
+                "window": [str(self.profile.start), str(self.profile.end)],
+            },
+            "incumbent": self.incumbent.as_dict() if self.incumbent else None,
+            "candidates": [c.as_dict() for c in self.candidates[:top]],
+        }
+
+    def what_changes(self) -> list[str]:
+        """Sentences on the best candidate, for a reader deciding whether to move."""
+        if self.incumbent is None or not self.candidates:
+            return []
+        best = self.candidates[0]
+        today, then = self.incumbent, best
+        lead = f"Moving {self.workload.name} from {today.model} ({today.host}) to {then.model} ({then.host})"
+        return [lead + ":", *best.reasons]
+
+
+def _money(value: float | None) -> str:
+    return "unpriced" if value is None else f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
+
+
+def _fit_problems(
+    row: pd.Series, workload: Workload, profile: WorkloadProfile, ratio: float, horizon: date
+) -> list[str]:
+    problems = []
+    window = row.get("context_window")
+    needed = profile.largest_prompt * ratio
+    if pd.isna(window):
+        problems.append("its context window is not published")
+    elif needed > float(window):
+        problems.append(
+            f"its {int(window):,}-token context window is smaller than your largest prompts (~{needed:,.0f})"
+        )
+    for need, (flag, words) in _CAPABILITIES.items():
+        if getattr(workload, need):
+            value = row.get(flag)
+            if pd.isna(value) or not bool(value):
+                problems.append(f"{words} is not listed for it")
+    retires = row.get("deprecation_date")
+    if isinstance(retires, date) and retires <= horizon:
+        problems.append(f"it retires on {retires:%Y-%m-%d}")
+    return problems
+
+
+def _range(plans: dict[tuple[str, str], dict[str, object]], key: str) -> CostRange:
+    def value(scenario: str) -> float | None:
+        v = plans.get((key, scenario), {}).get("monthly_usd")
+        return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+    return CostRange(value("low"), value("base"), value("high"))
+
+
+def alternatives(
+    engine: Engine,
+    workload: Workload,
+    workloads: Sequence[Workload],
+    *,
+    book: PriceBook | None = None,
+    today: date | None = None,
+    filters: CandidateFilter | None = None,
+    evaluations: pd.DataFrame | None = None,
+    self_hosted: Sequence[SelfHostedOption] = (),
+) -> Alternatives:
+    """Every candidate for ``workload``, estimated and ranked best first."""
+    from pricing.sources import load_book
+
+    book = book or load_book(engine)
+    today = today or datetime.now(UTC).date()
+    filters = filters or CandidateFilter()
+    profile = profile_of(workload_usage(engine, workload, workloads, days=WINDOW_DAYS), WINDOW_DAYS)
+    if profile.empty:
+        return Alternatives(workload, profile, None)
+    assert profile.provider is not None and profile.model is not None
+    category = workload.task_category
+    source_tokenizer = tokenizer_of(profile.provider, profile.model)
+    incumbent_family = identify(profile.provider, profile.model).family
+
+    pool = candidate_set(model_catalog(book), embeddings=category == "embeddings")
+    pool = pool[~((pool["provider"] == profile.provider) & (pool["family"] == incumbent_family))]
+    if filters.hosts:
+        pool = pool[pool["provider"].isin(filters.hosts)]
+    if filters.open_weights_only:
+        pool = pool[pool["open_weights"].fillna(False).astype(bool)]
+    if filters.region != "any":
+        pool = pool[pool["region"].isna()] if filters.region is None else pool[pool["region"] == filters.region]
+    pool = pool.reset_index(drop=True)
+
+    ratios = [
+        token_ratio_range(source_tokenizer, tokenizer_of(p, m), category) or _UNCHANGED
+        for p, m in zip(pool["provider"], pool["model"], strict=True)
+    ]
+    had_cache = profile.cache_read_share > 0
+    wants_batch = workload.batch_tolerant or profile.batch_share > 0.5
+    plans = [("incumbent", "base", profile.provider, profile.model, 1.0, 1.0, True, False, True)]
+    for i, row in pool.iterrows():
+        caching = had_cache and bool(pd.notna(row["supports_caching"]) and row["supports_caching"])
+        batch = wants_batch and bool(pd.notna(row["supports_batch"]) and row["supports_batch"])
+        ratio = ratios[int(i)]
+        for scenario, token_ratio in (("low", ratio.low), ("base", ratio.base), ("high", ratio.high)):
+            plans.append((str(i), scenario, row["provider"], row["model"], token_ratio, VERBOSITY[scenario], caching,
+                          batch, False))  # fmt: skip
+    plan_frame = pd.DataFrame(
+        plans,
+        columns=["candidate", "scenario", "provider", "model", "token_ratio", "verbosity", "keep_cache", "use_batch",
+                 "keep_tier"],
+    )  # fmt: skip
+    plan_frame["plan"] = plan_frame["candidate"] + ":" + plan_frame["scenario"]
+    priced = reprice(profile.mix, plan_frame, day=today, book=book, monthly_factor=profile.monthly_factor)
+    plan_frame = plan_frame.merge(priced, on="plan", how="left")
+    by_plan = {(c, sc): row for c, sc, row in zip(plan_frame["candidate"], plan_frame["scenario"],
+                                                  plan_frame.to_dict("records"), strict=True)}  # fmt: skip
+
+    observed = observed_latency(profile.latency_bins)
+    incumbent_cost = _range(by_plan, "incumbent")
+    incumbent_row = by_plan[("incumbent", "base")]
+    incumbent = Option(
+        model=profile.model,
+        host=profile.provider,
+        family=incumbent_family,
+        monthly_cost_usd=incumbent_cost,
+        latency=incumbent_latency(profile.latency_bins, workload.latency_slo_p95_s),
+        quality=quality_estimate(
+            (profile.provider, profile.model),
+            (profile.provider, profile.model),
+            category,
+            workload.quality_floor_pct,
+            evaluations,
+            workload.name,
+        ),
+        fits=True,
+        fit_problems=(),
+        reasons=(
+            f"Today: {_money(incumbent_cost.base)} a month at today's prices for "
+            f"{profile.requests * profile.monthly_factor:,.0f} requests.",
+        ),
+        price_source=incumbent_row["price_source"],
+    )
+    horizon = today + timedelta(days=filters.horizon_days)
+    options = [
+        _candidate(
+            row,
+            ratios[int(i)],
+            by_plan,
+            str(i),
+            workload,
+            profile,
+            incumbent,
+            observed,
+            horizon,
+            evaluations,
+            had_cache,
+            wants_batch,
+        )
+        for i, row in pool.iterrows()
+    ]
+    options += [_self_hosted(option, workload, profile, incumbent, source_tokenizer, evaluations)
+                for option in self_hosted if category != "embeddings"]  # fmt: skip
+    options.sort(key=_rank)
+    return Alternatives(workload, profile, incumbent, options)
+
+
+def _rank(option: Option) -> tuple[bool, int, float]:
+    base = option.monthly_cost_usd.base
+    return not option.fits, GRADE_ORDER.get(option.quality.grade, 9), base if base is not None else float("inf")
+
+
+def _delta(cost: CostRange, incumbent: Option) -> tuple[float | None, float | None]:
+    base, today = cost.base, incumbent.monthly_cost_usd.base
+    if base is None or today is None:
+        return None, None
+    return base - today, (base - today) / today if today else None
+
+
+def _cost_sentence(cost: CostRange, incumbent: Option, ratio: RatioRange, extra: list[str]) -> str:
+    _, share = _delta(cost, incumbent)
+    if cost.base is None:
+        return "It cannot be priced: no source has a price for it."
+    change = f" ({share:+.0%} against today's {_money(incumbent.monthly_cost_usd.base)})" if share is not None else ""
+    factors = [ratio.basis, "output 10% shorter to 15% longer", *extra]
+    return (f"Costs about {_money(cost.base)} a month{change}, between {_money(cost.low)} and {_money(cost.high)}: "
+            + "; ".join(factors) + ".")  # fmt: skip
+
+
+def _candidate(
+    row: pd.Series,
+    ratio: RatioRange,
+    plans: dict[tuple[str, str], dict[str, object]],
+    key: str,
+    workload: Workload,
+    profile: WorkloadProfile,
+    incumbent: Option,
+    observed: tuple[float, float] | None,
+    horizon: date,
+    evaluations: pd.DataFrame | None,
+    had_cache: bool,
+    wants_batch: bool,
+) -> Option:
+    provider, model = str(row["provider"]), str(row["model"])
+    cost = _range(plans, key)
+    base_plan = plans[(key, "base")]
+    problems = _fit_problems(row, workload, profile, ratio.base, horizon)
+    latency = candidate_latency(provider, model, profile.output_per_request * ratio.base, incumbent=observed,
+                                slo_p95_s=workload.latency_slo_p95_s)  # fmt: skip
+    quality = quality_estimate((incumbent.host, incumbent.model), (provider, model), workload.task_category,
+                               workload.quality_floor_pct, evaluations, workload.name)  # fmt: skip
+    extra = []
+    if had_cache:
+        extra.append("prompt caching carries over" if base_plan["keep_cache"]
+                     else f"no prompt caching here, so the {profile.cache_read_share:.0%} of input read from cache "
+                          "today is billed in full")  # fmt: skip
+    if wants_batch:
+        extra.append("the batch API is used" if base_plan["use_batch"] else "no batch price here")
+    if isinstance(base_plan["price_note"], str):
+        extra.append(base_plan["price_note"])
+    reasons = [_cost_sentence(cost, incumbent, ratio, extra), f"Quality: {quality.evidence}",
+               f"Latency: {latency.evidence}"]  # fmt: skip
+    reasons.append("Fits: " + "; ".join(problems) + "." if problems else _fits_sentence(row, profile, ratio))
+    delta, share = _delta(cost, incumbent)
+    window = row.get("context_window")
+    return Option(
+        model=model,
+        host=provider,
+        family=row.get("family"),
+        monthly_cost_usd=cost,
+        latency=latency,
+        quality=quality,
+        fits=not problems and cost.base is not None,
+        fit_problems=tuple(problems),
+        reasons=tuple(reasons),
+        price_source=base_plan["price_source"],
+        region=row.get("region") if isinstance(row.get("region"), str) else None,
+        open_weights=bool(row["open_weights"]) if pd.notna(row.get("open_weights")) else None,
+        delta_usd=delta,
+        delta_pct=share,
+        context_window=int(window) if pd.notna(window) else None,
+    )
+
+
+def _fits_sentence(row: pd.Series, profile: WorkloadProfile, ratio: RatioRange) -> str:
+    window = row.get("context_window")
+    largest = profile.largest_prompt * ratio.base
+    return (f"Fits: a {int(window):,}-token context window for prompts of up to ~{largest:,.0f} tokens, and every "
+            "capability the workload needs.")  # fmt: skip
+
+
+def _self_hosted(
+    option: SelfHostedOption,
+    workload: Workload,
+    profile: WorkloadProfile,
+    incumbent: Option,
+    source_tokenizer: str | None,
+    evaluations: pd.DataFrame | None,
+) -> Option:
+    ratio = token_ratio_range(source_tokenizer, tokenizer_of("self-hosted", option.model), workload.task_category)
+    ratio = ratio or _UNCHANGED
+    tokens = (profile.input_tokens + profile.output_tokens) * profile.monthly_factor
+    cost = CostRange(monthly_cost(option, tokens * ratio.low * VERBOSITY["low"]),
+                     monthly_cost(option, tokens * ratio.base),
+                     monthly_cost(option, tokens * ratio.high * VERBOSITY["high"]))  # fmt: skip
+    problems = []
+    if option.context_window is not None and profile.largest_prompt * ratio.base > option.context_window:
+        problems.append(f"its {option.context_window:,}-token context window is smaller than your largest prompts")
+    quality = quality_estimate((incumbent.host, incumbent.model), ("self-hosted", option.model),
+                               workload.task_category, workload.quality_floor_pct, evaluations,
+                               workload.name)  # fmt: skip
+    decode = profile.output_per_request * ratio.base / option.tokens_per_second
+    latency = LatencyEstimate(decode, None, "your self-hosting figures", None,
+                              f"about {decode:.1f} s to generate {profile.output_per_request:,.0f} tokens at "
+                              f"{option.tokens_per_second:,.0f} tokens/s; time to first token not known")  # fmt: skip
+    delta, share = _delta(cost, incumbent)
+    reasons = (
+        f"Self-hosted on {option.gpus_per_replica}× {option.gpu_type}: ${usd_per_mtok(option):,.2f} per million "
+        f"tokens plus {_money(option.fixed_monthly_usd)} a month fixed; about {_money(cost.base)} a month "
+        f"for {tokens / 1e6:,.0f}M tokens.",
+        f"Quality: {quality.evidence}",
+        f"Latency: {latency.evidence}",
+    )
+    return Option(
+        model=option.model,
+        host="self-hosted",
+        family=option.model,
+        monthly_cost_usd=cost,
+        latency=latency,
+        quality=quality,
+        fits=not problems,
+        fit_problems=tuple(problems),
+        reasons=reasons,
+        price_source="your self-hosting figures",
+        open_weights=True,
+        self_hosted=True,
+        delta_usd=delta,
+        delta_pct=share,
+        context_window=option.context_window,
+    )

@@ -1,0 +1,187 @@
+"""Workloads: the named slices of usage that every estimate is made for. exitplan proposes them from the
+ledger; the user renames, edits, merges and splits them, and every save is kept as a version."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from analysis.workloads import (
+    SPLIT_DIMENSIONS,
+    TASK_CATEGORIES,
+    delete_workload,
+    describe_rules,
+    merge_workloads,
+    replace_with_proposals,
+    save_workload,
+    split_workload,
+    workload_problems,
+)
+from app import cache
+from app.components.demo_data import offer_demo
+from app.components.display import usd
+from app.components.workload_form import QUALITY_FLOOR_HELP, workload_form
+from db import default_url
+
+ACTIONS = ["Edit", "Merge", "Split", "Re-propose"]
+PROPOSING = (
+    "exitplan proposes one workload per project, feature tag and model family with at least 1% of the last "
+    "30 days' spend, and folds each project's smaller slices into one. Rename, edit, merge and split them "
+    "afterwards."
+)
+
+st.title("Workloads")
+url = default_url()
+st.caption(
+    "A workload is a named slice of your usage — a product feature, a team's bot — with what it needs from a "
+    "model: its task, how critical it is, the quality it must keep and how fast it must answer. Each workload "
+    "claims the usage its rules match that no workload above it has claimed."
+)
+if flash := st.session_state.pop("workloads-flash", None):
+    st.success(flash)
+
+
+def propose(key: str, label: str) -> None:
+    if st.button(label, type="primary", key=key):
+        with st.spinner("Reading the last 30 days of usage…"):
+            saved = replace_with_proposals(cache.engine())
+        cache.clear()
+        st.session_state["workloads-flash"] = f"{len(saved)} workloads proposed from your usage."
+        st.rerun()
+
+
+workloads = cache.workloads(url)
+if not workloads:
+    if cache.span(url) is None:
+        offer_demo("workloads-demo")
+        st.stop()
+    st.info("No workloads yet. " + PROPOSING)
+    propose("workloads-propose", "Propose from my data")
+    st.stop()
+
+costs = cache.workload_costs(url)
+window = costs.attrs.get("window")
+claimed = costs[costs["workload_id"].notna()]
+unassigned = costs[costs["workload_id"].isna()].iloc[0]
+if window is not None:
+    first, last = (date.fromisoformat(day) for day in window)
+    st.caption(f"Costs: the last 30 days of usage, {first:%d %b %Y} – {last:%d %b %Y} (UTC), as a month.")
+cols = st.columns(3)
+cols[0].metric("Workloads", len(workloads), border=True)
+cols[1].metric("Monthly cost covered", usd(float(claimed["monthly_cost_usd"].sum())), border=True)
+cols[2].metric(
+    "Unassigned share", f"{unassigned['share']:.1%}", help="Share of spend that no workload claims.", border=True
+)
+if costs["unpriced"].any():
+    names = ", ".join(costs.loc[costs["unpriced"], "name"])
+    st.warning(f"Part of the usage of {names} has no price, so it is not in these costs (see Models → Unresolved ids).")
+
+by_id = {w.id: w for w in workloads}
+table = costs.assign(
+    task=[TASK_CATEGORIES.get(c, "") if isinstance(c, str) else "" for c in costs["task_category"]],
+    floor=[by_id[i].quality_floor_pct if i in by_id else None for i in costs["workload_id"]],
+    slo=[by_id[i].latency_slo_p95_s if i in by_id else None for i in costs["workload_id"]],
+    usage=[describe_rules(by_id[i].rules) if i in by_id else "usage no rule matches" for i in costs["workload_id"]],
+    # The Unassigned row has no criticality or model: blank, not "None".
+    criticality=costs["criticality"].fillna(""),
+    top_model=costs["top_model"].fillna(""),
+)
+st.dataframe(
+    table[["name", "task", "criticality", "monthly_cost_usd", "share", "top_model", "floor", "slo", "usage"]],
+    hide_index=True,
+    key="workloads-table",
+    column_config={
+        "name": "Workload",
+        "task": "Task",
+        "criticality": "Criticality",
+        "monthly_cost_usd": st.column_config.NumberColumn("Monthly cost", format="dollar"),
+        "share": st.column_config.ProgressColumn("Share", min_value=0.0, max_value=1.0, format="percent"),
+        "top_model": "Top model",
+        "floor": st.column_config.NumberColumn("Quality floor %", help=QUALITY_FLOOR_HELP),
+        "slo": st.column_config.NumberColumn("p95 objective (s)"),
+        "usage": st.column_config.TextColumn("Usage it claims", width="large"),
+    },
+)
+
+action = st.segmented_control("Action", ACTIONS, default=ACTIONS[0], key="workloads-action") or ACTIONS[0]
+labels = {int(w.id or 0): w.name for w in workloads}
+
+
+def edit() -> None:
+    chosen = st.selectbox("Workload", list(labels), format_func=labels.__getitem__, key="workloads-edit-pick")
+    workload = by_id[chosen]
+    st.caption(f"**Quality floor**: {QUALITY_FLOOR_HELP[0].lower()}{QUALITY_FLOOR_HELP[1:]}")
+    edited = workload_form(workload, cache.rule_values(url), key=f"workloads-edit-{chosen}")
+    if edited is not None:
+        if problems := workload_problems(edited):
+            st.error(" ".join(problems))
+        else:
+            saved = save_workload(cache.engine(), edited)
+            cache.clear()
+            changed = saved.saved_at != workload.saved_at
+            st.session_state["workloads-flash"] = (
+                f"Saved {saved.name}: a new version." if changed else f"{saved.name}: nothing changed."
+            )
+            st.rerun()
+    with st.expander("Version history"):
+        st.dataframe(cache.workload_history(url, chosen), hide_index=True, key="workloads-history")
+    with st.popover("Delete this workload"):
+        st.caption("Its usage goes to the workloads below it, or to Unassigned. Its history is kept.")
+        if st.button(f"Delete {workload.name}", key=f"workloads-delete-{chosen}"):
+            delete_workload(cache.engine(), chosen)
+            cache.clear()
+            st.session_state["workloads-flash"] = f"{workload.name} deleted."
+            st.rerun()
+
+
+def merge() -> None:
+    st.caption(
+        "The merged workload takes all their rules and the place of the first, and the strictest of their "
+        "needs: the highest criticality, the lowest quality floor, the tightest latency objective."
+    )
+    with st.form("workloads-merge"):
+        ids = st.multiselect("Workloads to merge", list(labels), format_func=labels.__getitem__,
+                             key="workloads-merge-ids")  # fmt: skip
+        name = st.text_input("Name of the merged workload", key="workloads-merge-name")
+        if st.form_submit_button("Merge", type="primary"):
+            try:
+                merged = merge_workloads(cache.engine(), ids, name)
+            except ValueError as exc:
+                st.error(str(exc))
+                return
+            cache.clear()
+            st.session_state["workloads-flash"] = f"Merged {len(ids)} workloads into {merged.name}."
+            st.rerun()
+
+
+def split() -> None:
+    st.caption(
+        "One workload per model, feature tag, project or API key in its last 30 days of usage; each keeps "
+        "the workload's settings."
+    )
+    with st.form("workloads-split"):
+        chosen = st.selectbox("Workload", list(labels), format_func=labels.__getitem__, key="workloads-split-pick")
+        by = st.selectbox("Split by", list(SPLIT_DIMENSIONS), format_func=SPLIT_DIMENSIONS.__getitem__,
+                          key="workloads-split-by")  # fmt: skip
+        if st.form_submit_button("Split", type="primary"):
+            try:
+                parts = split_workload(cache.engine(), chosen, by)
+            except ValueError as exc:
+                st.error(str(exc))
+                return
+            cache.clear()
+            st.session_state["workloads-flash"] = f"Split {labels[chosen]} into {', '.join(p.name for p in parts)}."
+            st.rerun()
+
+
+def repropose() -> None:
+    st.warning(
+        f"This deletes your {len(workloads)} workloads and their edits (their history stays) and saves new "
+        "proposals. " + PROPOSING
+    )
+    if st.checkbox("Replace my workloads with new proposals", key="workloads-repropose-confirm"):
+        propose("workloads-repropose", "Re-propose")
+
+
+{"Edit": edit, "Merge": merge, "Split": split, "Re-propose": repropose}[action]()
