@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -29,9 +30,19 @@ from analysis.workloads import Workload, workload_usage
 from pricing.book import PriceBook
 from pricing.identity import identify
 
-__all__ = ["Alternatives", "CandidateFilter", "CostRange", "Option", "alternatives"]
+__all__ = [
+    "Alternatives",
+    "CandidateFilter",
+    "CostRange",
+    "Option",
+    "alternatives",
+    "options_frame",
+    "pareto_frontier",
+]
 
 WINDOW_DAYS = 30
+# Each plan's row (candidate key, scenario) → its fields and price.
+Plans = dict[tuple[str, str], dict[str, Any]]
 VERBOSITY = {"low": 0.9, "base": 1.0, "high": 1.15}
 GRADE_ORDER = {"ok": 0, "at risk": 1, "no reference": 2, "below floor": 3}
 _CAPABILITIES = {
@@ -146,7 +157,7 @@ def _money(value: float | None) -> str:
 
 
 def _fit_problems(
-    row: pd.Series, workload: Workload, profile: WorkloadProfile, ratio: float, horizon: date
+    row: dict[str, Any], workload: Workload, profile: WorkloadProfile, ratio: float, horizon: date
 ) -> list[str]:
     problems = []
     window = row.get("context_window")
@@ -168,10 +179,10 @@ def _fit_problems(
     return problems
 
 
-def _range(plans: dict[tuple[str, str], dict[str, object]], key: str) -> CostRange:
+def _range(plans: Plans, key: str) -> CostRange:
     def value(scenario: str) -> float | None:
         v = plans.get((key, scenario), {}).get("monthly_usd")
-        return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+        return None if v is None or pd.isna(v) else float(v)
 
     return CostRange(value("low"), value("base"), value("high"))
 
@@ -217,11 +228,14 @@ def alternatives(
     ]
     had_cache = profile.cache_read_share > 0
     wants_batch = workload.batch_tolerant or profile.batch_share > 0.5
-    plans = [("incumbent", "base", profile.provider, profile.model, 1.0, 1.0, True, False, True)]
-    for i, row in pool.iterrows():
-        caching = had_cache and bool(pd.notna(row["supports_caching"]) and row["supports_caching"])
-        batch = wants_batch and bool(pd.notna(row["supports_batch"]) and row["supports_batch"])
-        ratio = ratios[int(i)]
+    plans: list[tuple[object, ...]] = [
+        ("incumbent", "base", profile.provider, profile.model, 1.0, 1.0, True, False, True)
+    ]
+    rows: list[dict[str, Any]] = pool.to_dict("records")  # type: ignore[assignment]
+    for i, row in enumerate(rows):
+        caching = had_cache and _flag(row, "supports_caching")
+        batch = wants_batch and _flag(row, "supports_batch")
+        ratio = ratios[i]
         for scenario, token_ratio in (("low", ratio.low), ("base", ratio.base), ("high", ratio.high)):
             plans.append((str(i), scenario, row["provider"], row["model"], token_ratio, VERBOSITY[scenario], caching,
                           batch, False))  # fmt: skip
@@ -233,11 +247,14 @@ def alternatives(
     plan_frame["plan"] = plan_frame["candidate"] + ":" + plan_frame["scenario"]
     priced = reprice(profile.mix, plan_frame, day=today, book=book, monthly_factor=profile.monthly_factor)
     plan_frame = plan_frame.merge(priced, on="plan", how="left")
-    by_plan = {(c, sc): row for c, sc, row in zip(plan_frame["candidate"], plan_frame["scenario"],
-                                                  plan_frame.to_dict("records"), strict=True)}  # fmt: skip
+    records: list[dict[str, Any]] = plan_frame.to_dict("records")  # type: ignore[assignment]
+    by_plan: Plans = {(str(c), str(sc)): row for c, sc, row in zip(plan_frame["candidate"], plan_frame["scenario"],
+                                                  records, strict=True)}  # fmt: skip
 
     observed = observed_latency(profile.latency_bins)
-    incumbent_cost = _range(by_plan, "incumbent")
+    # Today's cost is what it is: priced at today's prices, with no range.
+    today_cost = _range(by_plan, "incumbent").base
+    incumbent_cost = CostRange(today_cost, today_cost, today_cost)
     incumbent_row = by_plan[("incumbent", "base")]
     incumbent = Option(
         model=profile.model,
@@ -263,22 +280,10 @@ def alternatives(
     )
     horizon = today + timedelta(days=filters.horizon_days)
     options = [
-        _candidate(
-            row,
-            ratios[int(i)],
-            by_plan,
-            str(i),
-            workload,
-            profile,
-            incumbent,
-            observed,
-            horizon,
-            evaluations,
-            had_cache,
-            wants_batch,
-        )
-        for i, row in pool.iterrows()
-    ]
+        _candidate(rows[i], ratios[i], by_plan, str(i), workload, profile, incumbent, observed, horizon, evaluations,
+                   had_cache, wants_batch)
+        for i in range(len(rows))
+    ]  # fmt: skip
     options += [_self_hosted(option, workload, profile, incumbent, source_tokenizer, evaluations)
                 for option in self_hosted if category != "embeddings"]  # fmt: skip
     options.sort(key=_rank)
@@ -307,10 +312,15 @@ def _cost_sentence(cost: CostRange, incumbent: Option, ratio: RatioRange, extra:
             + "; ".join(factors) + ".")  # fmt: skip
 
 
+def _flag(row: dict[str, Any], name: str) -> bool:
+    value = row.get(name)
+    return bool(value) if value is not None and not pd.isna(value) else False
+
+
 def _candidate(
-    row: pd.Series,
+    row: dict[str, Any],
     ratio: RatioRange,
-    plans: dict[tuple[str, str], dict[str, object]],
+    plans: Plans,
     key: str,
     workload: Workload,
     profile: WorkloadProfile,
@@ -353,19 +363,19 @@ def _candidate(
         fits=not problems and cost.base is not None,
         fit_problems=tuple(problems),
         reasons=tuple(reasons),
-        price_source=base_plan["price_source"],
+        price_source=str(base_plan["price_source"]) if base_plan["price_source"] else None,
         region=row.get("region") if isinstance(row.get("region"), str) else None,
-        open_weights=bool(row["open_weights"]) if pd.notna(row.get("open_weights")) else None,
+        open_weights=_flag(row, "open_weights") if row.get("open_weights") is not None else None,
         delta_usd=delta,
         delta_pct=share,
-        context_window=int(window) if pd.notna(window) else None,
+        context_window=int(window) if isinstance(window, (int, float)) and not pd.isna(window) else None,
     )
 
 
-def _fits_sentence(row: pd.Series, profile: WorkloadProfile, ratio: RatioRange) -> str:
-    window = row.get("context_window")
+def _fits_sentence(row: dict[str, Any], profile: WorkloadProfile, ratio: RatioRange) -> str:
+    window = int(row["context_window"])
     largest = profile.largest_prompt * ratio.base
-    return (f"Fits: a {int(window):,}-token context window for prompts of up to ~{largest:,.0f} tokens, and every "
+    return (f"Fits: a {window:,}-token context window for prompts of up to ~{largest:,.0f} tokens, and every "
             "capability the workload needs.")  # fmt: skip
 
 
@@ -418,3 +428,50 @@ def _self_hosted(
         delta_pct=share,
         context_window=option.context_window,
     )
+
+
+def pareto_frontier(cost: pd.Series, quality: pd.Series) -> pd.Series:
+    """True for the points no other point beats on both cost (lower) and quality (higher).
+
+    >>> pareto_frontier(pd.Series([10.0, 5.0, 8.0, 12.0]), pd.Series([100.0, 90.0, 80.0, 100.0])).tolist()
+    [True, True, False, False]
+    """
+    order = sorted(range(len(cost)), key=lambda i: (cost.iloc[i], -quality.iloc[i]))
+    best = float("-inf")
+    frontier = pd.Series(False, index=cost.index)
+    for i in order:
+        if quality.iloc[i] > best:
+            frontier.iloc[i] = True
+            best = quality.iloc[i]
+    return frontier
+
+
+def options_frame(result: Alternatives) -> pd.DataFrame:
+    """Today's model and every candidate as rows a table or a chart draws, best first."""
+    rows = []
+    options = ([result.incumbent] if result.incumbent else []) + result.candidates
+    for rank, option in enumerate(options):
+        cost = option.monthly_cost_usd
+        rows.append(
+            {
+                "rank": rank,
+                "today": option is result.incumbent,
+                "host": option.host,
+                "model": option.model,
+                "monthly_usd": cost.base,
+                "low_usd": cost.low,
+                "high_usd": cost.high,
+                "delta_pct": option.delta_pct,
+                "p95_s": option.latency.p95_s,
+                "meets_slo": option.latency.meets_slo,
+                "quality_pct": option.quality.relative_pct,
+                "quality": option.quality.grade,
+                "fits": option.fits,
+                "why_not": "; ".join(option.fit_problems),
+                "open_weights": option.open_weights,
+                "region": option.region,
+                "price_source": option.price_source,
+                "quality_source": option.quality.source,
+            }
+        )
+    return pd.DataFrame(rows)

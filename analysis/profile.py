@@ -59,7 +59,7 @@ def profile_of(usage: pd.DataFrame, days: int) -> WorkloadProfile:
     per_request = usage["input_tokens"].astype("float64") / requests.where(requests > 0)
     input_total = float(usage["input_tokens"].sum())
     batch = usage["batch"].astype("boolean").fillna(False).astype(bool)
-    bins = usage[list(LATENCY_BIN_COLUMNS)].sum() if set(LATENCY_BIN_COLUMNS) <= set(usage.columns) else None
+    summed = usage[list(LATENCY_BIN_COLUMNS)].sum() if set(LATENCY_BIN_COLUMNS) <= set(usage.columns) else None
     return WorkloadProfile(
         provider=str(provider),
         model=str(model),
@@ -74,6 +74,6 @@ def profile_of(usage: pd.DataFrame, days: int) -> WorkloadProfile:
         batch_share=float(usage.loc[batch, "input_tokens"].sum()) / input_total if input_total else 0.0,
         largest_prompt=float(per_request.max()) if per_request.notna().any() else 0.0,
         output_per_request=float(usage["output_tokens"].sum()) / float(requests.sum()) if requests.sum() else 0.0,
-        latency_bins=bins if bins is not None else pd.Series(0, index=list(LATENCY_BIN_COLUMNS)),
+        latency_bins=summed if summed is not None else pd.Series(0, index=list(LATENCY_BIN_COLUMNS)),
         monthly_factor=DAYS_PER_MONTH / days,
     )

@@ -41,6 +41,7 @@ def reprice(
     def scaled(name: str, factor: pd.Series) -> pd.Series:
         return (frame[name].astype("float64").fillna(0.0) * factor).round()
 
+    original_input = frame["input_tokens"].copy()
     frame["input_tokens"] = scaled("input_tokens", ratio)
     # Without prompt caching at the target, what was read from or written to the cache is plain input.
     frame["cache_read_tokens"] = scaled("cache_read_tokens", ratio).where(keep, 0.0)
@@ -49,9 +50,12 @@ def reprice(
     output_factor = ratio * frame["verbosity"].astype("float64")
     frame["output_tokens"] = scaled("output_tokens", output_factor)
     frame["reasoning_tokens"] = scaled("reasoning_tokens", output_factor)
-    # A band's prompts are larger than its bound; scaled, they may land beyond a cliff.
-    bound = pd.to_numeric(frame["prompt_band"], errors="coerce")
-    frame["prompt_band"] = prompt_bands((bound + 1) * ratio)
+    # Scaled prompts may land beyond a long-context cliff. A rollup's mean prompt stands for its requests
+    # (it lies inside the rollup's band); without a request count, the band's lower bound does.
+    requests = pd.to_numeric(frame["requests"], errors="coerce")
+    mean_prompt = pd.to_numeric(original_input, errors="coerce") / requests.where(requests > 0)
+    bound = pd.to_numeric(frame["prompt_band"], errors="coerce") + 1
+    frame["prompt_band"] = prompt_bands(mean_prompt.fillna(bound) * ratio).where(bound.notna() | mean_prompt.notna())
     # A plan keeps the traffic's own tiers (today's model as it runs now), or moves it to the batch API or
     # the standard tier.
     keep_tier = frame["keep_tier"].astype(bool)

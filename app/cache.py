@@ -10,6 +10,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from analysis import workloads as workload_store
+from analysis.alternatives import Alternatives, CandidateFilter
+from analysis.alternatives import alternatives as find_alternatives
 from analysis.models import (
     Mix,
     deprecation_calendar,
@@ -19,6 +21,8 @@ from analysis.models import (
     unresolved_models,
     usage_mix,
 )
+from analysis.quality import list_evaluations
+from analysis.selfhost import SelfHostedOption, list_options
 from analysis.spend import priced_usage
 from analysis.workloads import Workload
 from db import default_url, list_imports, open_ledger, usage_span
@@ -28,12 +32,14 @@ from pricing.comparison import disagreements, price_history, registry_prices
 from pricing.sources import load_book
 
 __all__ = [
+    "alternatives",
     "book",
     "calendar",
     "catalog",
     "clear",
     "disagreeing",
     "engine",
+    "evaluations",
     "history",
     "imports",
     "mix",
@@ -41,6 +47,7 @@ __all__ = [
     "overrides",
     "priced",
     "rule_values",
+    "self_hosted",
     "span",
     "unresolved",
     "workload_costs",
@@ -145,10 +152,34 @@ def rule_values(url: str) -> dict[str, list[str]]:
     return workload_store.rule_values(_engine(url))
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def evaluations(url: str) -> pd.DataFrame:
+    return list_evaluations(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def self_hosted(url: str) -> list[SelfHostedOption]:
+    return list_options(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Estimating every candidate…")
+def alternatives(
+    url: str, workload_id: int, hosts: tuple[str, ...], open_weights: bool, region: str | None
+) -> Alternatives:
+    """Every candidate for one workload, ranked (the heaviest read of the dashboard, so cached)."""
+    engine = _engine(url)
+    current = workload_store.list_workloads(engine)
+    workload = next(w for w in current if w.id == workload_id)
+    filters = CandidateFilter(hosts=frozenset(hosts) or None, open_weights_only=open_weights, region=region)
+    return find_alternatives(engine, workload, current, book=book(url), filters=filters,
+                             evaluations=list_evaluations(engine), self_hosted=list_options(engine))  # fmt: skip
+
+
 def clear() -> None:
     """Forget cached reads after the ledger changed."""
     readers = (priced, span, imports, catalog, models, calendar, unresolved, mix, disagreeing, history, overrides,
-               workloads, workload_costs, workload_history, rule_values)  # fmt: skip
+               workloads, workload_costs, workload_history, rule_values, evaluations, self_hosted,
+               alternatives)  # fmt: skip
     for reader in readers:
         reader.clear()
     book.clear()

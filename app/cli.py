@@ -15,6 +15,7 @@ from rich.table import Table
 
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
+from app.cli_alternatives import alternatives_command
 from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, out, usd
 from app.cli_prices import cost, prices_app
 from app.cli_workloads import workloads_app
@@ -34,6 +35,7 @@ app.add_typer(imports_app, name="imports")
 app.add_typer(prices_app, name="prices")
 app.add_typer(workloads_app, name="workloads")
 app.command()(cost)
+app.command(name="alternatives")(alternatives_command)
 
 
 @app.command()

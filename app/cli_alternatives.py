@@ -1,0 +1,85 @@
+"""``exitplan alternatives WORKLOAD``: what the workload would cost, how fast and how good it would be on
+every candidate model and host, best first."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from analysis.alternatives import CandidateFilter, alternatives
+from analysis.quality import list_evaluations
+from analysis.selfhost import list_options
+from analysis.workloads import Workload, ensure_workloads
+from app.cli_common import DbOption, JsonOption, fail, out, usd
+from db import open_ledger
+from pricing.identity import provider_id
+
+__all__ = ["alternatives_command", "find_workload"]
+
+
+def find_workload(workloads: list[Workload], wanted: str) -> Workload | None:
+    """A workload by id, by exact name (any case), or by the one name that contains ``wanted``."""
+    if wanted.isdigit():
+        return next((w for w in workloads if w.id == int(wanted)), None)
+    exact = [w for w in workloads if w.name.lower() == wanted.lower()]
+    if exact:
+        return exact[0]
+    partial = [w for w in workloads if wanted.lower() in w.name.lower()]
+    return partial[0] if len(partial) == 1 else None
+
+
+def alternatives_command(
+    workload: Annotated[str, typer.Argument(help="The workload's id or name (see `exitplan workloads list`).")],
+    top: Annotated[int, typer.Option(help="How many candidates to print.")] = 10,
+    host: Annotated[
+        list[str] | None, typer.Option(help="Only these hosts (repeatable): openai, aws, together…")
+    ] = None,
+    open_weights: Annotated[
+        bool, typer.Option("--open-weights", help="Only models whose weights are published.")
+    ] = False,
+    region: Annotated[
+        str | None, typer.Option(help="Data region of the endpoint: EU, US, APAC…, or 'any' (default: global).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Every candidate model and host for a workload: monthly cost range, latency, quality, fit — best first."""
+    engine = open_ledger(db)
+    workloads = ensure_workloads(engine)
+    chosen = find_workload(workloads, workload)
+    if chosen is None:
+        names = ", ".join(f"{w.id}: {w.name}" for w in workloads) or "none (import usage first)"
+        raise fail(f"no workload {workload!r}; workloads: {names}")
+    filters = CandidateFilter(
+        hosts=frozenset(provider_id(h) for h in host) if host else None,
+        open_weights_only=open_weights,
+        region=region if region in (None, "any") else region.upper(),
+    )
+    result = alternatives(engine, chosen, workloads, filters=filters, evaluations=list_evaluations(engine),
+                          self_hosted=list_options(engine))  # fmt: skip
+    if result.incumbent is None:
+        raise fail(f"workload {chosen.name!r} has no usage in the last 30 days")
+    if as_json:
+        print(json.dumps(result.as_dict(top), default=str))
+        return
+    today = result.incumbent
+    out.print(f"{chosen.name}: today {today.model} on {today.host}, {usd(today.monthly_cost_usd.base)} a month",
+              markup=False)  # fmt: skip
+    table = Table("#", "host", "model", "monthly (low–high)", "vs today", "p95", "quality", "fits")
+    for rank, option in enumerate(result.candidates[:top], start=1):
+        cost = option.monthly_cost_usd
+        table.add_row(
+            str(rank), option.host, option.model,
+            f"{usd(cost.base)} ({usd(cost.low)}–{usd(cost.high)})",
+            f"{option.delta_pct:+.0%}" if option.delta_pct is not None else "—",
+            f"{option.latency.p95_s:.1f} s" if option.latency.p95_s is not None else "—",
+            f"{option.quality.grade}" + (f" ({option.quality.relative_pct:.0f}%)"
+                                          if option.quality.relative_pct is not None else ""),
+            "yes" if option.fits else "no",
+        )  # fmt: skip
+    out.print(table)
+    for sentence in result.what_changes():
+        out.print(sentence, markup=False)

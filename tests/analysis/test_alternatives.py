@@ -1,0 +1,122 @@
+"""Estimates on a candidate, each with a hand-computed case, and the ranking on the demo company."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from analysis.alternatives import CandidateFilter, alternatives
+from analysis.repricing import reprice
+from analysis.selfhost import SelfHostedOption, break_even_tokens, usd_per_mtok
+from analysis.workloads import Rule, Workload, ensure_workloads, save_workload
+from collectors import ingest, source_from_bytes
+from collectors.demo import load_demo
+from pricing.cost import offline_book
+
+DAY = date(2025, 9, 1)
+
+
+def _mix(**measures: float) -> pd.DataFrame:
+    row = {"service_tier": None, "batch": None, "prompt_band": 0, "requests": 1, "input_tokens": 0,
+           "cache_read_tokens": 0, "cache_write_tokens": 0, "cache_write_1h_tokens": 0, "output_tokens": 0,
+           "reasoning_tokens": 0}  # fmt: skip
+    row.update(measures)
+    return pd.DataFrame([row])
+
+
+def _plan(provider: str, model: str, ratio: float = 1.0, *, keep_cache: bool = True, batch: bool = False,
+          verbosity: float = 1.0) -> pd.DataFrame:  # fmt: skip
+    return pd.DataFrame([{"plan": "p", "provider": provider, "model": model, "token_ratio": ratio,
+                          "verbosity": verbosity, "keep_cache": keep_cache, "use_batch": batch,
+                          "keep_tier": False}])  # fmt: skip
+
+
+def _monthly(mix: pd.DataFrame, plan: pd.DataFrame) -> float:
+    return float(reprice(mix, plan, day=DAY, book=offline_book(), monthly_factor=1.0)["monthly_usd"].iloc[0])
+
+
+def test_tokenizer_ratio_scales_input_and_output() -> None:
+    # gpt-4o: $2.50 input, $10 output. 10% more tokens on both sides: 1.1M × 2.5 + 110k × 10 = $2.75 + $1.10.
+    mix = _mix(input_tokens=1_000_000, output_tokens=100_000)
+    assert _monthly(mix, _plan("openai", "gpt-4o", 1.1)) == pytest.approx(3.85)
+    # Verbosity applies to output only: 20% longer answers, 120k × $10.
+    assert _monthly(mix, _plan("openai", "gpt-4o", 1.0, verbosity=1.2)) == pytest.approx(2.5 + 1.2)
+
+
+def test_a_ratio_above_one_can_cross_a_long_context_cliff() -> None:
+    # Ten 190k-token prompts; on claude-sonnet-4-5 prompts above 200k cost $6 instead of $3 per million.
+    mix = _mix(requests=10, input_tokens=1_900_000, prompt_band=128_000)
+    assert _monthly(mix, _plan("anthropic", "claude-sonnet-4-5", 1.0)) == pytest.approx(1.9 * 3)
+    # 10% more tokens: 209k per prompt, above the cliff, so every token costs $6.
+    assert _monthly(mix, _plan("anthropic", "claude-sonnet-4-5", 1.1)) == pytest.approx(2.09 * 6)
+
+
+def test_cache_reads_become_plain_input_where_the_target_has_no_caching() -> None:
+    # 40% of 1M input read from cache: $1.25 on gpt-4o with caching, $2.50 without.
+    mix = _mix(input_tokens=1_000_000, cache_read_tokens=400_000)
+    assert _monthly(mix, _plan("openai", "gpt-4o", keep_cache=True)) == pytest.approx(0.6 * 2.5 + 0.4 * 1.25)
+    assert _monthly(mix, _plan("openai", "gpt-4o", keep_cache=False)) == pytest.approx(2.5)
+
+
+def test_batch_halves_the_price_where_the_target_offers_it() -> None:
+    # claude-sonnet-4-5 in batch: $1.50/$7.50 against $3/$15 (ten 100k prompts, below the 200k cliff).
+    mix = _mix(requests=10, input_tokens=1_000_000, output_tokens=1_000_000)
+    assert _monthly(mix, _plan("anthropic", "claude-sonnet-4-5")) == pytest.approx(18.0)
+    assert _monthly(mix, _plan("anthropic", "claude-sonnet-4-5", batch=True)) == pytest.approx(9.0)
+
+
+def test_self_hosting_cost_per_million_and_break_even() -> None:
+    # 2× H100 at $2.99/h, 2,500 tokens/s at 60%: $5.98 / (2,500 × 0.6 × 3600 / 1M) = $1.107 per million.
+    option = SelfHostedOption("llama on 2 GPUs", "llama-3.3-70b-instruct", "H100", 2.99, 2, 2500.0, 0.6, 2000.0)
+    assert usd_per_mtok(option) == pytest.approx(5.98 / 5.4)
+    assert break_even_tokens(option, 0.5) is None  # never cheaper than $0.50 per million
+
+
+HEADER = "timestamp,provider,model,project,requests,input_tokens,output_tokens,cached_input_tokens,latency_ms\n"
+
+
+def _ledger_with(ledger: Engine, rows: str) -> None:
+    ingest(ledger, source_from_bytes("usage.csv", (HEADER + rows).encode()))
+
+
+def test_a_batch_tolerant_workload_is_priced_on_the_batch_api(ledger: Engine) -> None:
+    _ledger_with(ledger, "2025-09-01T10:00:00Z,openai,gpt-4o-mini,triage,1000,1000000,20000,0,800\n")
+    workload = save_workload(ledger, Workload(None, "Triage", (Rule(project="triage"),), task_category="classification",
+                                              batch_tolerant=True))  # fmt: skip
+    result = alternatives(
+        ledger, workload, [workload], today=DAY, filters=CandidateFilter(hosts=frozenset({"anthropic"}))
+    )
+    haiku = next(c for c in result.candidates if c.model == "claude-haiku-4-5")
+    assert "the batch API is used" in haiku.reasons[0]
+
+
+def test_unknown_models_have_no_reference_not_a_guess(ledger: Engine) -> None:
+    _ledger_with(ledger, "2025-09-01T10:00:00Z,openai,gpt-4o,chat,100,100000,20000,0,900\n")
+    workload = save_workload(ledger, Workload(None, "Chat", (Rule(project="chat"),)))
+    option = SelfHostedOption("in-house", "acme-llm-7b", "L4", 0.8, 1, 300.0, 0.5, 500.0, 32_000)
+    result = alternatives(ledger, workload, [workload], today=DAY, filters=CandidateFilter(hosts=frozenset({"x"})),
+                          self_hosted=[option])  # fmt: skip
+    [own] = result.candidates
+    assert own.self_hosted and own.quality.grade == "no reference"
+    assert own.monthly_cost_usd.base == pytest.approx(option.fixed_monthly_usd + 0.8 * 730, rel=0.01)
+
+
+def test_the_demo_ranks_explained_candidates_for_its_workloads(ledger: Engine, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    workloads = ensure_workloads(ledger)
+    assert len(workloads) >= 3
+    for workload in workloads[:3]:
+        result = alternatives(ledger, workload, workloads, today=date(2026, 10, 31))
+        assert result.incumbent is not None and result.incumbent.monthly_cost_usd.base > 0
+        top = result.candidates[:10]
+        assert all(c.fits for c in top) and all(len(c.reasons) == 4 for c in top)
+        # Ranked: fitting candidates by quality grade, then by cost.
+        grades = [c.quality.grade for c in top]
+        assert grades == sorted(grades, key=["ok", "at risk", "no reference", "below floor"].index)
+        same_grade = [c.monthly_cost_usd.base for c in top if c.quality.grade == top[0].quality.grade]
+        assert same_grade == sorted(same_grade)
+        assert result.what_changes()[0].startswith(f"Moving {workload.name}")

@@ -1,0 +1,40 @@
+"""`exitplan alternatives WORKLOAD --json` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from app.cli import app
+from collectors.demo import load_demo
+
+runner = CliRunner()
+
+
+def test_alternatives_json_shape_and_ranking(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    listed = json.loads(runner.invoke(app, ["workloads", "list", "--json", "--db", ledger_url]).stdout)
+    code_review = next(w for w in listed if w["task_category"] == "code")
+    result = runner.invoke(app, ["alternatives", str(code_review["id"]), "--top", "3", "--json", "--db", ledger_url])
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) == {"workload", "incumbent", "candidates"}
+    assert out["workload"]["name"] == code_review["name"]
+    assert len(out["candidates"]) == 3
+    for option in [out["incumbent"], *out["candidates"]]:
+        assert {"model", "host", "monthly_cost_usd", "latency_p95_s", "quality_grade", "fits", "reasons"} <= set(option)
+        assert set(option["monthly_cost_usd"]) == {"low", "base", "high"}
+    assert out["incumbent"]["model"].startswith("claude-sonnet-4-5")
+    # The incumbent's latency is observed from the demo gateway's traffic.
+    assert out["incumbent"]["latency_p95_s"] > out["incumbent"]["latency_p50_s"] > 0
+    first = out["candidates"][0]
+    assert first["fits"] and first["reasons"] and first["monthly_cost_usd"]["low"] <= first["monthly_cost_usd"]["high"]
+
+
+def test_unknown_workload_is_one_line(ledger_url: str) -> None:
+    result = runner.invoke(app, ["alternatives", "nope", "--db", ledger_url])
+    assert result.exit_code == 2 and "no workload 'nope'" in result.stderr
