@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -44,8 +45,12 @@ def _records(frame: object) -> list[dict[str, object]]:
 
 @prices_app.command("refresh")
 def prices_refresh(db: DbOption = None) -> None:
-    """Fetch LiteLLM's registry and OpenRouter's model list and store them as dated snapshots."""
-    results = refresh_prices(open_ledger(db))
+    """Fetch LiteLLM's registry and OpenRouter's model list (and, with OPENAI_API_KEY set, OpenAI's model
+    list with its shutdown dates) and store them as dated snapshots."""
+    key = os.environ.get("OPENAI_API_KEY", "").strip() or None
+    results = refresh_prices(open_ledger(db), openai_key=key)
+    if key is None:
+        out.print("OpenAI /v1/models: skipped (set OPENAI_API_KEY to read OpenAI's shutdown dates).")
     for result in results:
         out.print(result.message(), markup=False, highlight=False)
     if not any(result.ok for result in results):

@@ -6,14 +6,17 @@ parsed values plus a ``reasons`` series: null where the cell is fine, else a sen
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "Parsed",
+    "first_present",
     "first_reason",
+    "map_distinct",
     "not_usd",
     "parse_bools",
     "parse_counts",
@@ -35,9 +38,9 @@ class Parsed(NamedTuple):
 
 def _blank(raw: pd.Series) -> pd.Series:
     blank = raw.isna()
-    is_text = raw.map(lambda v: isinstance(v, str)) if raw.dtype == object else None
-    if is_text is not None:
-        blank |= is_text & (raw.astype(str).str.strip() == "")
+    if raw.dtype == object:
+        # Any non-text value (a number from JSON) prints as something, so only empty text is blank.
+        blank |= raw.where(~blank, "x").astype(str).str.strip() == ""
     elif pd.api.types.is_string_dtype(raw):
         blank |= raw.str.strip() == ""
     return blank
@@ -131,6 +134,21 @@ def text(raw: pd.Series) -> pd.Series:
     return values.where(values.notna() & (values != ""), None)
 
 
+def map_distinct(values: pd.Series, func: Callable[[Any], object]) -> pd.Series:
+    """``func`` of each row's value, called once per distinct value: a column of a million rows holds a
+    handful of hosts or provider names, so this is a few calls, not a million.
+
+    >>> map_distinct(pd.Series(["a", "b", "a", None]), str.upper).tolist()
+    ['A', 'B', 'A', None]
+    """
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        mapped[i] = func(value)
+    mapped[-1] = None  # the sentinel -1 picks the last slot: missing stays missing
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
 def first_reason(*reasons: pd.Series) -> pd.Series:
     """Per row, the first reason given by any of ``reasons`` (null when none)."""
     combined = reasons[0].copy()
@@ -148,3 +166,15 @@ def not_usd(currency: pd.Series, *, required: bool = False) -> pd.Series:
     wrong = (code.notna() & (code != "USD")) | (code.isna() if required else False)
     message = "amount is in " + code.fillna("an unstated currency").astype(str) + "; exitplan records USD only"
     return pd.Series(None, index=currency.index, dtype=object).mask(wrong, message)
+
+
+def first_present(*values: pd.Series) -> pd.Series:
+    """Per row, the first of ``values`` that is not missing (missing when none is).
+
+    >>> first_present(pd.Series([None, "b", None]), pd.Series(["x", "y", None])).tolist()
+    ['x', 'b', None]
+    """
+    combined = values[0].astype(object)
+    for more in values[1:]:
+        combined = combined.where(combined.notna(), more.astype(object))
+    return combined.where(combined.notna(), None)

@@ -163,6 +163,8 @@ class PriceBook:
     # LiteLLM / OpenRouter catalogs, each with the date its figures were taken, oldest first.
     litellm: Sequence[tuple[date, pd.DataFrame]] = ()
     openrouter: Sequence[tuple[date, pd.DataFrame]] = ()
+    # OpenAI's own shutdown dates (its /v1/models list), by model id, where a refresh fetched them.
+    openai_shutdowns: Mapping[str, date] = field(default_factory=dict)
     _cache: dict[tuple[object, ...], Price | None] = field(default_factory=dict, repr=False)
 
     def latest(self, source: str) -> pd.DataFrame | None:

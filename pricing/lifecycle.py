@@ -4,14 +4,18 @@ API on one day, Bedrock and Vertex on others (PRICING.md §4.1) — so they are 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from pricing.book import PriceBook, catalog_row
+from pricing.identity import family_of
 
-__all__ = ["CAPABILITIES", "Lifecycle", "lifecycle_of", "lifecycles"]
+_OPENAI_SOURCE = "https://api.openai.com/v1/models (shutdown_date)"
+
+__all__ = ["CAPABILITIES", "Lifecycle", "lifecycle_of", "lifecycles", "openai_shutdowns"]
 
 CAPABILITIES: tuple[str, ...] = (
     "supports_tools",
@@ -44,9 +48,37 @@ def _value(row: pd.Series, name: str) -> object:
     return value.item() if hasattr(value, "item") else value  # numpy scalars as plain Python values
 
 
+def openai_shutdowns(body: bytes) -> dict[str, date]:
+    """Model id → shutdown date, from OpenAI's ``/v1/models`` list (models without one are left out).
+
+    >>> openai_shutdowns(b'{"data": [{"id": "o3-mini", "shutdown_date": "2026-10-23"}, {"id": "gpt-4o"}]}')
+    {'o3-mini': datetime.date(2026, 10, 23)}
+    """
+    dates = {}
+    for model in json.loads(body).get("data") or []:
+        when = model.get("shutdown_date") if isinstance(model, dict) else None
+        if isinstance(when, str):
+            try:
+                dates[str(model["id"])] = date.fromisoformat(when[:10])
+            except ValueError:
+                continue
+    return dates
+
+
+def _openai_shutdown(book: PriceBook, provider: str, model: str) -> date | None:
+    if provider != "openai" or not book.openai_shutdowns:
+        return None
+    if model in book.openai_shutdowns:
+        return book.openai_shutdowns[model]
+    # A dated snapshot shuts down with its family's undated id when OpenAI lists only that.
+    return book.openai_shutdowns.get(family_of(model))
+
+
 def lifecycle_of(book: PriceBook, provider: str, model: str) -> Lifecycle:
-    """What the newest registry that lists ``model`` at ``provider`` says of its lifecycle."""
+    """What the newest registry that lists ``model`` at ``provider`` says of its lifecycle; for OpenAI's
+    own API, OpenAI's shutdown date wins where a refresh fetched it."""
     target_provider, target_model = book.resolve(provider, model)
+    shutdown = _openai_shutdown(book, target_provider, target_model)
     for source in ("litellm", "openrouter"):
         catalog = book.latest(source)
         row = catalog_row(catalog, target_provider, target_model) if catalog is not None else None
@@ -59,14 +91,15 @@ def lifecycle_of(book: PriceBook, provider: str, model: str) -> Lifecycle:
             model=model,
             catalog_key=str(row["key"]),
             source=source,
-            deprecation_date=_value(row, "deprecation_date"),  # type: ignore[arg-type]
+            deprecation_date=shutdown or _value(row, "deprecation_date"),  # type: ignore[arg-type]
             successor=_value(row, "successor"),  # type: ignore[arg-type]
-            deprecation_source=_value(row, "deprecation_source"),  # type: ignore[arg-type]
+            deprecation_source=_OPENAI_SOURCE if shutdown else _value(row, "deprecation_source"),  # type: ignore[arg-type]
             context_window=int(window) if window is not None else None,  # type: ignore[call-overload]
             max_output_tokens=int(output) if output is not None else None,  # type: ignore[call-overload]
             capabilities={name: _value(row, name) for name in CAPABILITIES},  # type: ignore[misc]
         )
-    return Lifecycle(provider, model, None, None, None, None, None, None, None, dict.fromkeys(CAPABILITIES))
+    notice = _OPENAI_SOURCE if shutdown else None
+    return Lifecycle(provider, model, None, None, shutdown, None, notice, None, None, dict.fromkeys(CAPABILITIES))
 
 
 def lifecycles(book: PriceBook, models: pd.DataFrame) -> pd.DataFrame:

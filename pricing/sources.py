@@ -14,6 +14,7 @@ from db.model_aliases import list_aliases
 from db.price_overrides import list_overrides
 from db.price_snapshots import list_snapshots, snapshot_body
 from pricing.book import PriceBook
+from pricing.lifecycle import openai_shutdowns
 from pricing.litellm import VENDORED_AS_OF, litellm_catalog, vendored_catalog
 
 __all__ = ["load_book", "snapshot_catalog"]
@@ -41,9 +42,11 @@ def load_book(engine: Engine) -> PriceBook:
     """The price book for pricing this ledger's usage."""
     litellm = [(VENDORED_AS_OF, vendored_catalog()), *snapshot_catalog(engine, "litellm")]
     litellm.sort(key=lambda pair: pair[0])
+    openai = list_snapshots(engine, "openai_models")[-1:]
     return PriceBook(
         overrides=list_overrides(engine),
         aliases=list_aliases(engine),
         litellm=litellm,
         openrouter=snapshot_catalog(engine, "openrouter"),
+        openai_shutdowns=openai_shutdowns(snapshot_body(engine, openai[0].id)) if openai else {},
     )

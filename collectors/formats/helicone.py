@@ -49,17 +49,24 @@ from collectors.format import Format, Peek
 from collectors.formats.request_logs import (
     UNKNOWN_PROVIDER,
     column,
-    features,
     hosts,
-    json_cells,
     milliseconds_between,
     optional_timestamps,
     providers_from_models,
     reason_where,
     rows_frame,
 )
+from collectors.json_cells import json_column
 from collectors.jsonfile import read_json_lines
-from collectors.normalise import first_reason, parse_counts, parse_money, parse_numbers, parse_timestamps, text
+from collectors.normalise import (
+    first_present,
+    first_reason,
+    parse_counts,
+    parse_money,
+    parse_numbers,
+    parse_timestamps,
+    text,
+)
 from collectors.records import Batch, make_records
 from collectors.source import Source
 from pricing.identity import provider_id
@@ -108,8 +115,8 @@ def request_records(frame: pd.DataFrame) -> pd.DataFrame:
         model = model.where(model.notna(), text(column(frame, fallback)))
     named = text(column(frame, "provider")).map(provider_id, na_action="ignore")
     provider = named.where(named.notna(), providers_from_models(model))
-    properties = json_cells(column(frame, "request_properties"), "request_properties")
-    more_properties = json_cells(column(frame, "properties"), "properties")
+    properties = json_column(column(frame, "request_properties"), "request_properties")
+    more_properties = json_column(column(frame, "properties"), "properties")
 
     cache_reference = text(column(frame, "cache_reference_id"))
     status = parse_numbers(column(frame, "response_status"), "response_status")
@@ -131,7 +138,7 @@ def request_records(frame: pd.DataFrame) -> pd.DataFrame:
         host=hosts(column(frame, "target_url")),
         model=model,
         user=column(frame, "request_user_id"),
-        feature=features([properties.values, more_properties.values]),
+        feature=first_present(properties.feature(()), more_properties.feature(())),
         requests=1,
         input_tokens=input_tokens,
         cache_read_tokens=reads,

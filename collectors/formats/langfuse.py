@@ -58,17 +58,15 @@ from collectors.formats.request_logs import (
     UNKNOWN_PROVIDER,
     column,
     document_rows,
-    features,
-    json_cells,
-    lookup,
     milliseconds_between,
     optional_timestamps,
     providers_from_models,
     reason_where,
     rows_frame,
 )
+from collectors.json_cells import json_column
 from collectors.jsonfile import load_json
-from collectors.normalise import first_reason, parse_money, parse_numbers, parse_timestamps, text
+from collectors.normalise import first_present, first_reason, parse_money, parse_numbers, parse_timestamps, text
 from collectors.records import Batch, make_records
 from collectors.source import Source
 from db.measures import TOKEN_MEASURES
@@ -165,11 +163,11 @@ def _legacy_tokens(usage: object) -> dict[str, object] | None:
 
 
 def _usage(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    details = json_cells(column(frame, "usagedetails"), "usageDetails")
-    legacy = json_cells(column(frame, "usage"), "usage")
+    details = json_column(column(frame, "usagedetails"), "usageDetails")
+    legacy = json_column(column(frame, "usage"), "usage")
     chosen = [
         detail if isinstance(detail, dict) and detail else _legacy_tokens(usage)
-        for detail, usage in zip(details.values, legacy.values, strict=True)
+        for detail, usage in zip(details.objects(), legacy.objects(), strict=True)
     ]
     results = [usage_measures(d) for d in chosen]
     measures = pd.DataFrame([m for m, _ in results], index=frame.index, columns=list(TOKEN_MEASURES)).astype("Int64")
@@ -196,14 +194,14 @@ def observation_records(frame: pd.DataFrame) -> pd.DataFrame:
     latency, latency_reasons = _seconds_as_ms(frame, "latency", "latency", start.values, end.values)
     ttft, ttft_reasons = _seconds_as_ms(frame, "timetofirsttoken", "timeToFirstToken", start.values, first_token.values)
     cost = parse_money(column(frame, "totalcost", "calculatedtotalcost"), "totalCost")
-    cost_details = json_cells(column(frame, "costdetails"), "costDetails")
-    detail_total = parse_money(lookup(cost_details.values, ("total",)), "costDetails.total")
-    metadata = json_cells(column(frame, "metadata"), "metadata")
-    tags = json_cells(column(frame, "tags"), "tags")
+    cost_details = json_column(column(frame, "costdetails"), "costDetails")
+    detail_total = parse_money(cost_details.get(("total",)), "costDetails.total")
+    metadata = json_column(column(frame, "metadata"), "metadata")
+    tags = json_column(column(frame, "tags"), "tags")
 
     model = text(column(frame, "providedmodelname"))
     model = model.where(model.notna(), text(column(frame, "model")))
-    stated = text(lookup(metadata.values, ("provider",), ("ls_provider",), ("gen_ai.system",)))
+    stated = text(metadata.get(("provider",), ("ls_provider",), ("gen_ai.system",)))
     provider = stated.map(provider_id, na_action="ignore")
     provider = provider.where(provider.notna(), providers_from_models(model))
 
@@ -224,7 +222,7 @@ def observation_records(frame: pd.DataFrame) -> pd.DataFrame:
         model=model,
         project=column(frame, "projectid"),
         user=column(frame, "userid"),
-        feature=features([metadata.values], tags.values),
+        feature=first_present(metadata.feature(()), tags.tags()),
         requests=1,
         **{name: measures[name] for name in TOKEN_MEASURES},
         reported_cost_usd=cost.values.where(cost.values.notna(), detail_total.values),

@@ -47,19 +47,19 @@ from collectors.formats.request_logs import (
     UNKNOWN_PROVIDER,
     column,
     document_rows,
-    features,
     hosts,
-    json_cells,
-    lookup,
     milliseconds_between,
     optional_timestamps,
     providers_from_models,
     reason_where,
     rows_frame,
 )
+from collectors.json_cells import json_column
 from collectors.jsonfile import load_json
 from collectors.normalise import (
+    first_present,
     first_reason,
+    map_distinct,
     parse_bools,
     parse_counts,
     parse_money,
@@ -95,37 +95,37 @@ def _sniff_json(peek: Peek) -> bool:
 
 def _providers(frame: pd.DataFrame, models: pd.Series) -> pd.Series:
     named = text(column(frame, "custom_llm_provider"))
-    named = named.map(lambda name: _PROVIDERS.get(name.lower(), provider_id(name)), na_action="ignore")
+    named = map_distinct(named, lambda name: _PROVIDERS.get(name.lower(), provider_id(name)))
     inferred = providers_from_models(models)
     return named.where(named.notna(), inferred).where(lambda p: p.notna(), UNKNOWN_PROVIDER)
 
 
 def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
     """Canonical records from spend-log rows (lower-cased column names; text cells or JSON values)."""
-    metadata = json_cells(column(frame, "metadata"), "metadata")
-    tags = json_cells(column(frame, "request_tags"), "request_tags")
-    usage = lookup(metadata.values, (_USAGE,))
+    metadata = json_column(column(frame, "metadata"), "metadata")
+    tags = json_column(column(frame, "request_tags"), "request_tags")
     counts = {
         "input_tokens": parse_counts(column(frame, "prompt_tokens"), "prompt_tokens"),
         "output_tokens": parse_counts(column(frame, "completion_tokens"), "completion_tokens"),
         "cache_read_tokens": parse_counts(
-            lookup(usage, ("prompt_tokens_details", "cached_tokens"), ("cache_read_input_tokens",)),
+            metadata.get((_USAGE, "prompt_tokens_details", "cached_tokens"), (_USAGE, "cache_read_input_tokens")),
             f"{_USAGE} cached_tokens",
         ),
         "cache_write_tokens": parse_counts(
-            lookup(usage, ("cache_creation_input_tokens",), ("prompt_tokens_details", "cache_creation_tokens")),
+            metadata.get(
+                (_USAGE, "cache_creation_input_tokens"), (_USAGE, "prompt_tokens_details", "cache_creation_tokens")
+            ),
             f"{_USAGE} cache_creation_input_tokens",
         ),
         "cache_write_1h_tokens": parse_counts(
-            lookup(
-                usage,
-                ("prompt_tokens_details", "cache_creation_token_details", "ephemeral_1h_input_tokens"),
-                ("cache_creation", "ephemeral_1h_input_tokens"),
+            metadata.get(
+                (_USAGE, "prompt_tokens_details", "cache_creation_token_details", "ephemeral_1h_input_tokens"),
+                (_USAGE, "cache_creation", "ephemeral_1h_input_tokens"),
             ),
             f"{_USAGE} ephemeral_1h_input_tokens",
         ),
         "reasoning_tokens": parse_counts(
-            lookup(usage, ("completion_tokens_details", "reasoning_tokens")), f"{_USAGE} reasoning_tokens"
+            metadata.get((_USAGE, "completion_tokens_details", "reasoning_tokens")), f"{_USAGE} reasoning_tokens"
         ),
     }
     values = {name: parsed.values for name, parsed in counts.items()}
@@ -167,10 +167,10 @@ def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
         provider=_providers(frame, model),
         host=hosts(column(frame, "api_base")),
         model=model,
-        project=team.where(team.notna(), lookup(metadata.values, ("user_api_key_team_id",))),
-        api_key=key.where(key.notna(), lookup(metadata.values, ("user_api_key",))),
+        project=team.where(team.notna(), metadata.get(("user_api_key_team_id",))),
+        api_key=key.where(key.notna(), metadata.get(("user_api_key",))),
         user=user.where(user.notna(), text(column(frame, "end_user"))),
-        feature=features([lookup(metadata.values, ("spend_logs_metadata",)), metadata.values], tags.values),
+        feature=first_present(metadata.feature(("spend_logs_metadata",), ()), tags.tags()),
         requests=1,
         **values,
         reported_cost_usd=spend.values,

@@ -7,19 +7,17 @@ inside CSV cells), timings as start/end times, and an upstream URL. Their format
 
 The ``feature`` rule (ARCHITECTURE.md §3): the value of a metadata/property key named ``feature``
 (or ``feature_tag``, ``use_case``, ``workload``) when the row has one; otherwise the row's tags joined
-with "," in source order; otherwise missing.
+with "," in source order; otherwise missing. JSON in cells is read with :mod:`collectors.json_cells`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import pandas as pd
 
-from collectors.formats.attribution import feature_named, joined_tags
-from collectors.normalise import Parsed, parse_timestamps, text
+from collectors.normalise import Parsed, map_distinct, parse_timestamps, text
 from collectors.source import IngestError, Source
 from pricing.identity import author_of, family_of, provider_id
 
@@ -27,10 +25,7 @@ __all__ = [
     "UNKNOWN_PROVIDER",
     "column",
     "document_rows",
-    "features",
     "hosts",
-    "json_cells",
-    "lookup",
     "milliseconds_between",
     "optional_timestamps",
     "providers_from_models",
@@ -38,7 +33,6 @@ __all__ = [
     "rows_frame",
 ]
 
-# Metadata keys that name the feature a call served, in order of preference.
 # When neither the source nor the model name tells which API served a call.
 UNKNOWN_PROVIDER = "unknown"
 # First-party APIs tried, in this order, when only a model name is known: a Claude model also resolves
@@ -52,81 +46,6 @@ def column(frame: pd.DataFrame, *names: str) -> pd.Series:
         if name in frame.columns:
             return frame[name].astype(object)
     return pd.Series(None, index=frame.index, dtype=object)
-
-
-def json_cells(raw: pd.Series, name: str) -> Parsed:
-    """JSON objects or lists held in cells: text is parsed, parsed values are kept, blank is missing.
-
-    >>> json_cells(pd.Series(['{"a": 1}', "", "{oops"]), "metadata").reasons.tolist()
-    [None, None, 'metadata is not valid JSON']
-    """
-    values: list[object] = []
-    reasons: list[str | None] = []
-    for cell in raw.astype(object):
-        reason = None
-        if isinstance(cell, str):
-            cell = cell.strip()
-            try:
-                cell = json.loads(cell) if cell else None
-            except ValueError:
-                cell, reason = None, f"{name} is not valid JSON"
-        elif cell is not None and not isinstance(cell, (dict, list)) and pd.isna(cell):
-            cell = None
-        values.append(cell)
-        reasons.append(reason)
-    return Parsed(pd.Series(values, index=raw.index, dtype=object), pd.Series(reasons, index=raw.index, dtype=object))
-
-
-def _dig(value: object, path: Sequence[str]) -> object:
-    for key in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
-def lookup(objects: pd.Series, *paths: Sequence[str]) -> pd.Series:
-    """Per row, the first value found at one of ``paths`` (key sequences) inside the row's JSON object.
-
-    >>> lookup(pd.Series([{"a": {"b": 2}}, {"c": 3}, None]), ("a", "b"), ("c",)).tolist()
-    [2, 3, None]
-    """
-    found: list[object] = []
-    for obj in objects:
-        value = None
-        for path in paths:
-            value = _dig(obj, path)
-            if value is not None and value != "":
-                break
-        found.append(value)
-    return pd.Series(found, index=objects.index, dtype=object)
-
-
-def _joined(tags: object) -> str | None:
-    if isinstance(tags, str):
-        tags = [tags]
-    if not isinstance(tags, list):
-        return None
-    return joined_tags(str(tag).strip() for tag in tags if tag is not None)
-
-
-def features(mappings: Iterable[pd.Series], tags: pd.Series | None = None) -> pd.Series:
-    """The ``feature`` of each row: a feature key in the first of ``mappings`` that has one, else the
-    row's ``tags`` (lists) joined with ",", else missing.
-
-    >>> features([pd.Series([{"feature": "chat"}, {}])], pd.Series([["a"], ["b", "c"]])).tolist()
-    ['chat', 'b,c']
-    """
-    result: pd.Series | None = None
-    for mapping in mappings:
-        found = mapping.map(feature_named).astype(object)
-        result = found if result is None else result.where(result.notna(), found)
-    if tags is not None:
-        joined = tags.map(_joined).astype(object)
-        result = joined if result is None else result.where(result.notna(), joined)
-    if result is None:
-        raise ValueError("features() needs mappings or tags")
-    return result.where(result.notna(), None)
 
 
 def _host(url: object) -> str | None:
@@ -144,7 +63,7 @@ def hosts(urls: pd.Series) -> pd.Series:
     >>> hosts(pd.Series(["https://api.anthropic.com/v1/messages", None])).tolist()
     ['api.anthropic.com', None]
     """
-    return pd.Series([_host(url) for url in urls], index=urls.index, dtype=object)
+    return map_distinct(urls, _host)
 
 
 def milliseconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -177,10 +96,7 @@ def providers_from_models(models: pd.Series) -> pd.Series:
     >>> providers_from_models(pd.Series(["gemini-2.5-flash", "openai/gpt-4o", "my-finetune"])).tolist()
     ['google', 'openai', None]
     """
-    distinct = {m: _provider_of_model(m) for m in models.dropna().unique()}
-    return pd.Series(
-        [distinct.get(m) if isinstance(m, str) else None for m in models], index=models.index, dtype=object
-    )
+    return map_distinct(models, _provider_of_model)
 
 
 def reason_where(mask: pd.Series, message: str | pd.Series) -> pd.Series:

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from collectors.api.http import Sleep
 from collectors.prices.fetch import PriceFetchError
 from collectors.prices.litellm_registry import check_litellm, fetch_litellm, litellm_model_count
+from collectors.prices.openai_models import check_openai_models, fetch_openai_models, openai_client
 from collectors.prices.openrouter import check_openrouter, fetch_openrouter
 from db.price_snapshots import add_snapshot, list_snapshots
 
@@ -45,7 +46,7 @@ ClientFactory = Callable[[], httpx.Client]
 """Makes the client the registries are fetched with (timeouts, User-Agent, transport)."""
 
 SOURCES: tuple[str, ...] = ("litellm", "openrouter")
-_TITLES = {"litellm": "LiteLLM", "openrouter": "OpenRouter"}
+_TITLES = {"litellm": "LiteLLM", "openrouter": "OpenRouter", "openai_models": "OpenAI /v1/models"}
 
 # The LiteLLM file is ~3.5 MB from a CDN and OpenRouter's list ~0.7 MB: a slow read is normal, a slow
 # connect is not.
@@ -141,12 +142,15 @@ def refresh_prices(
     now: datetime | None = None,
     sleep: Sleep = time.sleep,
     baseline_count: int | None = None,
+    openai_key: str | None = None,
+    openai_client_factory: Callable[[str], httpx.Client] | None = None,
 ) -> list[RefreshResult]:
     """Fetch each of ``sources`` and store it as a dated snapshot; one :class:`RefreshResult` per source.
 
     ``now`` (default: the time of each fetch) dates the snapshots; a naive value is taken as UTC.
     ``baseline_count`` replaces the vendored registry's entry count in the LiteLLM shrink check.
-    A source that fails is reported in its result and does not stop the others.
+    A source that fails is reported in its result and does not stop the others. With ``openai_key``,
+    OpenAI's own model list (its shutdown dates) is fetched too, with that key in its request only.
     """
     # Looked up at call time so a test can replace the module's default_client.
     factory = client_factory or default_client
@@ -161,7 +165,23 @@ def refresh_prices(
             moment = _moment(now)
             status, snapshot_id = _store(engine, source, body, moment)
             results.append(RefreshResult(source, moment, status, entries, snapshot_id))
+    if openai_key:
+        results.append(_refresh_openai_models(engine, openai_key, openai_client_factory or openai_client, now, sleep))
     return results
+
+
+def _refresh_openai_models(
+    engine: Engine, key: str, factory: Callable[[str], httpx.Client], now: datetime | None, sleep: Sleep
+) -> RefreshResult:
+    try:
+        with factory(key) as client:
+            body = fetch_openai_models(client, sleep=sleep)
+    except PriceFetchError as exc:
+        # The key never reaches the message: errors name the endpoint and the HTTP status only.
+        return RefreshResult("openai_models", _moment(now), "failed", error=str(exc).replace(key, "…"))
+    moment = _moment(now)
+    status, snapshot_id = _store(engine, "openai_models", body, moment)
+    return RefreshResult("openai_models", moment, status, check_openai_models(body), snapshot_id)
 
 
 def _moment(now: datetime | None) -> datetime:

@@ -250,3 +250,29 @@ def test_default_client_names_itself_and_has_timeouts() -> None:
 def test_public_surface() -> None:
     for name in prices.__all__:
         assert hasattr(prices, name), name
+
+
+def test_openai_model_list_is_fetched_with_the_key_and_never_leaks_it(ledger) -> None:
+    import httpx as _httpx
+
+    from collectors.prices.refresh import refresh_prices as _refresh
+    from db.price_snapshots import list_snapshots as _snapshots
+
+    key = "sk-test-SECRET-123"
+    seen: list[str] = []
+
+    def handler(request: _httpx.Request) -> _httpx.Response:
+        seen.append(request.headers.get("authorization", ""))
+        if request.headers.get("authorization") != f"Bearer {key}":
+            return _httpx.Response(401, json={"error": {"message": f"bad key {key}"}})
+        return _httpx.Response(200, json={"object": "list", "data": [{"id": "o3-mini", "shutdown_date": "2026-10-23"}]})
+
+    def factory(k: str) -> _httpx.Client:
+        return _httpx.Client(base_url="https://api.openai.com", headers={"Authorization": f"Bearer {k}"},
+                             transport=_httpx.MockTransport(handler))  # fmt: skip
+
+    [result] = _refresh(ledger, sources=(), openai_key=key, openai_client_factory=factory)
+    assert result.ok and result.entries == 1 and seen == [f"Bearer {key}"]
+    assert [s.source for s in _snapshots(ledger)] == ["openai_models"]
+    [failed] = _refresh(ledger, sources=(), openai_key="sk-wrong", openai_client_factory=factory, sleep=lambda s: None)
+    assert not failed.ok and "rejected" in failed.message() and "sk-wrong" not in failed.message()

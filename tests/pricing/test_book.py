@@ -109,3 +109,14 @@ def test_vendored_catalog_parses_tiers_and_lifecycle() -> None:
     assert row["tier_prices"]["batch"]["input_mtok"] == 0.625
     assert row["deprecation_date"] == date(2026, 12, 1)
     assert litellm_catalog({"sample_spec": {"mode": "chat"}}, DAY).empty
+
+
+def test_openai_shutdown_dates_win_for_openai_models(ledger: Engine) -> None:
+    from pricing.lifecycle import lifecycle_of
+
+    listing = {"object": "list", "data": [{"id": "gpt-4o", "shutdown_date": "2027-02-01"}, {"id": "gpt-4.1"}]}
+    add_snapshot(ledger, "openai_models", json.dumps(listing).encode())
+    book = load_book(ledger)
+    # LiteLLM says 2027-01-14 for gpt-4o; OpenAI's own list (refreshed) says 2027-02-01, and wins.
+    assert lifecycle_of(book, "openai", "gpt-4o-2024-08-06").deprecation_date == date(2027, 2, 1)
+    assert lifecycle_of(book, "azure", "gpt-4o").deprecation_date == date(2027, 4, 14)
