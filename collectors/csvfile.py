@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -44,12 +44,18 @@ def require_columns(source: Source, header: Iterable[str], *groups: tuple[str, .
 
 
 def read_csv(
-    source: Source, *, required: tuple[tuple[str, ...], ...] = (), block_bytes: int | None = None
+    source: Source,
+    *,
+    required: tuple[tuple[str, ...], ...] = (),
+    columns: Collection[str] | None = None,
+    block_bytes: int | None = None,
 ) -> Iterator[CsvChunk]:
     """Stream ``source`` as text frames. Rows with the wrong number of fields are rejected, not fatal.
 
     ``required`` lists the columns the format needs (each a tuple of acceptable alternatives); a
-    header without them fails the import before anything is read.
+    header without them fails the import before anything is read. ``columns``, when given, are the only
+    ones the format reads: the others (a gateway's logged prompts and responses, often most of the bytes)
+    are never turned into values.
     """
     peek = Peek(source.text())
     names = _unique(list(peek.csv_header))
@@ -79,8 +85,10 @@ def read_csv(
     parse_options = pacsv.ParseOptions(
         delimiter=peek.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
     )
+    kept = names if columns is None else [name for name in names if name in set(columns)]
     convert_options = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()),
+        column_types=dict.fromkeys(kept, pa.string()),
+        include_columns=kept,
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
@@ -97,7 +105,7 @@ def read_csv(
             next_row += len(frame)
             yield chunk
         if pending:
-            yield CsvChunk(pd.DataFrame(columns=names, dtype=str), next_row, pending[:])
+            yield CsvChunk(pd.DataFrame(columns=kept, dtype=str), next_row, pending[:])
     except (pa.ArrowInvalid, OSError, EOFError, UnicodeError) as exc:
         raise IngestError(f"{source.name}: cannot be read as CSV ({_short(exc)})") from exc
     finally:

@@ -50,18 +50,16 @@ def _reasons(index: pd.Index) -> pd.Series:
     return pd.Series(None, index=index, dtype=object)
 
 
-def _say(reasons: pd.Series, mask: pd.Series | np.ndarray, message: str | pd.Series) -> None:
-    """Set ``message`` where ``mask`` holds and no earlier reason was given."""
+def _say(reasons: pd.Series, mask: pd.Series | np.ndarray, message: str, shown: pd.Series | None = None) -> None:
+    """Set ``message`` where ``mask`` holds and no earlier reason was given; with ``shown``, each row's
+    message ends with the offending cell (quoted only for the rows that need it: most rows are fine)."""
     target = np.asarray(mask, dtype=bool) & reasons.isna().to_numpy()
     if target.any():
-        if isinstance(message, pd.Series):
-            reasons[target] = message[target]
-        else:
+        if shown is None:
             reasons[target] = message
-
-
-def _shown(raw: pd.Series) -> pd.Series:
-    return "'" + raw.astype(str).str.slice(0, 40) + "'"
+        else:
+            cells = shown[target].astype(str).str.slice(0, 40)
+            reasons[target] = (message + " '" + cells + "'").to_numpy()
 
 
 def parse_numbers(raw: pd.Series, name: str, *, required: bool = False) -> Parsed:
@@ -71,7 +69,7 @@ def parse_numbers(raw: pd.Series, name: str, *, required: bool = False) -> Parse
     reasons = _reasons(raw.index)
     if required:
         _say(reasons, blank, f"{name} is missing")
-    _say(reasons, values.isna() & ~blank, f"{name} is not a number: " + _shown(raw))
+    _say(reasons, values.isna() & ~blank, f"{name} is not a number:", raw)
     _say(reasons, ~np.isfinite(values.fillna(0)), f"{name} is not a finite number")
     return Parsed(values, reasons)
 
@@ -106,7 +104,7 @@ def parse_timestamps(raw: pd.Series, name: str, *, unit: str | None = None) -> P
         values = pd.to_datetime(numbers, unit=unit, utc=True, errors="coerce")
     else:
         values = pd.to_datetime(raw.where(~blank, None), utc=True, format="ISO8601", errors="coerce")
-    _say(reasons, values.isna(), f"{name} is not a date/time: " + _shown(raw))
+    _say(reasons, values.isna(), f"{name} is not a date/time:", raw)
     return Parsed(values.astype("datetime64[us, UTC]"), reasons)
 
 
@@ -117,17 +115,21 @@ _FALSE = {"false", "f", "no", "n", "0", "0.0"}
 def parse_bools(raw: pd.Series, name: str) -> Parsed:
     """true/false, yes/no, 1/0 in any case; blank is unknown."""
     blank = _blank(raw)
-    words = raw.astype(object).where(~blank, None).map(lambda v: str(v).strip().lower() if v is not None else None)
+    words = raw.where(~blank, "").astype(str).str.strip().str.lower()
     values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     values[words.isin(_TRUE).to_numpy()] = True
     values[words.isin(_FALSE).to_numpy()] = False
     reasons = _reasons(raw.index)
-    _say(reasons, values.isna() & ~blank, f"{name} is not true or false: " + _shown(raw))
+    _say(reasons, values.isna() & ~blank, f"{name} is not true or false:", raw)
     return Parsed(values, reasons)
 
 
 def text(raw: pd.Series) -> pd.Series:
     """Text cells, stripped; blank becomes missing."""
+    if raw.dtype != object and pd.api.types.is_string_dtype(raw.dtype):
+        # Arrow-backed text straight from a CSV: strip in Arrow, convert to Python strings once.
+        stripped = raw.str.strip()
+        return stripped.astype(object).where(stripped.notna() & (stripped != ""), None)
     values = raw.astype(object)
     present = values.notna()
     values = values.where(~present, values[present].astype(str).str.strip().reindex(values.index))

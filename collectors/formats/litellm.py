@@ -82,6 +82,12 @@ _PROVIDERS = {
     "cohere_chat": "cohere",
 }
 _USAGE = "additional_usage_values"
+# The columns read (lower-cased); the logged messages and responses are left unread.
+_READ = (
+    "request_id", "call_type", "starttime", "endtime", "completionstarttime", "request_duration_ms", "model",
+    "model_group", "custom_llm_provider", "api_base", "user", "end_user", "team_id", "api_key", "metadata",
+    "request_tags", "prompt_tokens", "completion_tokens", "spend", "cache_hit", "status",
+)  # fmt: skip
 _JSON_KEYS = tuple(re.compile(rf'"{key}"\s*:', re.IGNORECASE) for key in ("call_type", "spend", "starttime"))
 
 
@@ -193,7 +199,7 @@ def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _read_csv(source: Source) -> Iterator[Batch]:
     required = (("starttime",), ("prompt_tokens",), ("completion_tokens",), ("model", "model_group"))
-    for chunk in read_csv(source, required=required):
+    for chunk in read_csv(source, required=required, columns=_READ):
         yield Batch(
             spend_log_records(chunk.frame),
             chunk.frame,

@@ -44,7 +44,7 @@ def column(frame: pd.DataFrame, *names: str) -> pd.Series:
     """The first of ``names`` that is a column of ``frame`` (all missing when none is)."""
     for name in names:
         if name in frame.columns:
-            return frame[name].astype(object)
+            return frame[name]
     return pd.Series(None, index=frame.index, dtype=object)
 
 
