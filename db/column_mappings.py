@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 
 from db.schema import column_mappings
+from db.strings import without_nul
 
 __all__ = ["find_mapping", "header_key", "save_mapping"]
 
@@ -37,7 +38,7 @@ def save_mapping(engine: Engine, header: Sequence[str], mapping: dict[str, str])
     """Remember ``mapping`` for files with this header (replacing an earlier one)."""
     key = header_key(header)
     values = {
-        "header": ",".join(header),
+        "header": without_nul(",".join(header)),
         "mapping": json.dumps(mapping, sort_keys=True),
         "updated_at": datetime.now(UTC).replace(tzinfo=None),
     }

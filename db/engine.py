@@ -1,18 +1,30 @@
-"""Open the ledger: pick the database, tune SQLite, bring the schema to the newest revision."""
+"""Open the ledger: pick the database, tune the connection, bring the schema to the newest revision.
+
+SQLite (the default) and PostgreSQL (a team's shared ledger) are the databases the tests run on; any
+other SQLAlchemy URL is opened the same way.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
-__all__ = ["default_url", "open_ledger", "upgrade"]
+__all__ = ["default_url", "downgrade", "open_ledger", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+# First key of the PostgreSQL advisory lock that lets one process at a time migrate a ledger (the second
+# key is the ledger's schema): "exit" in ASCII.
+_MIGRATION_LOCK = 0x65786974
 
 
 def default_url() -> str:
@@ -33,6 +45,18 @@ def _tune_sqlite(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _utc_session(dbapi_connection: object, _record: object) -> None:
+    # The ledger's times are naive UTC in `timestamp without time zone` columns. PostgreSQL reads a
+    # timezone-aware value in the session's TimeZone (the server's, by default), so an aware datetime
+    # would be shifted by the server's offset; in UTC it means what it says, as on SQLite.
+    autocommit = dbapi_connection.autocommit  # type: ignore[attr-defined]
+    dbapi_connection.autocommit = True  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
+    dbapi_connection.autocommit = autocommit  # type: ignore[attr-defined]
+
+
 def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
     """An engine on the ledger at ``url`` (default: :func:`default_url`), schema upgraded to head."""
     url = url or default_url()
@@ -41,15 +65,73 @@ def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
-    if migrate:
+    elif engine.dialect.name == "postgresql" and engine.dialect.driver in ("psycopg", "psycopg2"):
+        event.listen(engine, "connect", _utc_session, insert=True)
+    if migrate and not _at_head(engine):
         upgrade(engine)
     return engine
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply Alembic migrations up to ``revision``."""
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    return config
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the ledger is already at the newest revision: opening it then takes no lock."""
+    heads = set(ScriptDirectory.from_config(_config()).get_heads())
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply Alembic migrations up to ``revision``, in one transaction, one process at a time."""
+    _migrate(engine, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Revert Alembic migrations down to ``revision`` (the data of the dropped tables and columns goes)."""
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(engine: Engine, run: Callable[[Config], None]) -> None:
+    config = _config()
+    with engine.connect() as connection, _migration_transaction(connection):
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        run(config)
+
+
+@contextmanager
+def _migration_transaction(connection: Connection) -> Iterator[None]:
+    """A transaction that only one migrating process holds at a time (the dashboard and a scheduled
+    collector may open a new ledger, or one a new version must upgrade, at the same moment).
+
+    On SQLite, foreign keys are off meanwhile: Alembic rebuilds a table to alter it there, and dropping
+    the old ``imports`` would otherwise delete, by ON DELETE CASCADE, all the usage that refers to it.
+    """
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        # A no-op inside a transaction, so first, on its own.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        if dialect == "sqlite":
+            # Takes the write lock now (a second migrating process waits for it, busy_timeout), not at the
+            # first write, after this one has read which revision the ledger is at.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif dialect == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"), {"key": _MIGRATION_LOCK}
+            )
+        yield
+        if dialect == "sqlite" and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
+            raise RuntimeError(f"the migration left a row of {broken[0]} without its {broken[2]} row")
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        if dialect == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()

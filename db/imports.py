@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from db.schema import imports, rejected_rows, usage
+from db.strings import without_nul
 
 __all__ = [
     "ImportRecord",
@@ -62,7 +63,7 @@ def start_import(conn: Connection, *, source_name: str, format: str, sha256: str
     """Open an import record inside the caller's transaction; counts are filled by :func:`finish_import`."""
     result = conn.execute(
         insert(imports).values(
-            source_name=source_name[:500],
+            source_name=without_nul(source_name[:500]),
             format=format,
             sha256=sha256,
             rows_read=0,
@@ -82,9 +83,9 @@ def add_rejected(conn: Connection, import_id: int, rows: Iterable[Rejection]) ->
     values = [
         {
             "import_id": import_id,
-            "location": r.location[:200],
-            "raw": r.raw[:MAX_RAW_CHARS],
-            "reason": r.reason[:500],
+            "location": without_nul(r.location[:200]),
+            "raw": without_nul(r.raw[:MAX_RAW_CHARS]),
+            "reason": without_nul(r.reason[:500]),
         }
         for r in rows
     ]

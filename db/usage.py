@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, String, delete, func, insert, select
 from sqlalchemy.sql import ColumnElement
 
 from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 from db.schema import imports, usage
+from db.strings import as_text, without_nul_columns
 
 __all__ = ["SUMMED", "add_usage", "delete_collector_usage", "read_usage", "usage_span"]
 
@@ -26,6 +28,8 @@ SUMMED: tuple[str, ...] = (
 )
 
 _WRITE_CHUNK = 5_000
+_TEXT = tuple(c.name for c in usage.columns if isinstance(c.type, String))
+_CANONICAL_MAX = cast(int, cast(String, usage.c.canonical_model.type).length)
 
 
 def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
@@ -35,6 +39,12 @@ def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
     columns = [c.name for c in usage.columns if c.name not in ("id", "import_id")]
     frame = rollup[columns].copy()
     frame["bucket_start"] = _naive_utc(frame["bucket_start"])
+    frame = without_nul_columns(frame, _TEXT)
+    # A canonical id longer than its column (from an over-long model id) is no model anyone prices:
+    # unresolved, rather than refused by PostgreSQL (or kept whole by SQLite, which ignores lengths).
+    frame["canonical_model"] = frame["canonical_model"].mask(
+        as_text(frame["canonical_model"]).str.len() > _CANONICAL_MAX
+    )
     # Object dtype turns numpy scalars into Python ones, which every DB driver accepts.
     frame = frame.astype(object).where(frame.notna(), None)
     for start in range(0, len(frame), _WRITE_CHUNK):
@@ -80,7 +90,7 @@ def read_usage(
 
     ``grain`` is ``"day"`` (a ``day`` column of dates) or ``"hour"`` (``bucket_start``). ``since`` and
     ``until`` are inclusive UTC dates; ``import_id`` keeps one import's usage. Rows come back as a
-    DataFrame with one column per key and measure.
+    DataFrame with one column per key and measure, ordered by the keys (missing values first).
     """
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
@@ -101,7 +111,9 @@ def read_usage(
     if import_id is not None:
         query = query.where(usage.c.import_id == import_id)
     if keys:
-        query = query.group_by(*keys)
+        # Ordered as SQLite happens to return groups (nulls first); PostgreSQL's hash aggregates come in
+        # any order.
+        query = query.group_by(*keys).order_by(*(key.asc().nulls_first() for key in keys))
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     if grain == "day":

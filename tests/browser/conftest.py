@@ -57,10 +57,11 @@ class Server:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    """``exitplan serve`` on a free port with an empty ledger; its output is shown if it dies."""
+def server(tmp_path: Path, ledger_url: str) -> Iterator[Server]:
+    """``exitplan serve`` on a free port with an empty ledger (tests/conftest.py's: a SQLite file, or a
+    PostgreSQL schema); its output is shown if it dies."""
     port = _free_port()
-    db_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    db_url = ledger_url
     log = (tmp_path / "server.log").open("w+")
     exitplan = str(Path(sys.executable).with_name("exitplan"))
     process = subprocess.Popen(

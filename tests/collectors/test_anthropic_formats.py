@@ -5,6 +5,7 @@ old single cache-write column, context windows as prompt-size bands."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -286,7 +287,7 @@ def test_cost_api_amount_units_currency_and_labels(ledger: Engine) -> None:
     )
 
 
-def test_console_usage_csv_matches_the_api(ledger: Engine, tmp_path: Path) -> None:
+def test_console_usage_csv_matches_the_api(ledger: Engine, new_ledger_url: Callable[[], str]) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "anthropic_console_usage_export.csv"))
     assert (result.format, result.rows_read, result.rows_accepted, result.rows_rejected) == (
         "anthropic_console_usage_csv",
@@ -305,7 +306,7 @@ def test_console_usage_csv_matches_the_api(ledger: Engine, tmp_path: Path) -> No
 
     from db import open_ledger
 
-    api_ledger = open_ledger(f"sqlite:///{tmp_path / 'api.db'}")
+    api_ledger = open_ledger(new_ledger_url())
     ingest(api_ledger, source_from_path(FIXTURES / "anthropic_usage_report.json"))
     assert summary(api_ledger)["by_model"] == summary(ledger)["by_model"]
     api_ledger.dispose()
@@ -383,14 +384,14 @@ def test_console_cost_csv_oldest_and_newest_headers(ledger: Engine, header: str,
     assert rejected_rows_of(ledger, result.import_id)["reason"].tolist() == ["cost_usd is not a number: 'n/a'"]
 
 
-def test_usage_priced_by_exitplan_matches_the_cost_report(ledger: Engine, tmp_path: Path) -> None:
+def test_usage_priced_by_exitplan_matches_the_cost_report(ledger: Engine, new_ledger_url: Callable[[], str]) -> None:
     # Cross-check of the token mapping: the standard-tier usage, priced at list prices, costs what the
     # cost report says it cost (any double counted or misfiled cache token would show here).
     from analysis.spend import priced_usage, totals_by
     from db import open_ledger
 
     ingest(ledger, source_from_path(FIXTURES / "anthropic_usage_report.json"))
-    costs = open_ledger(f"sqlite:///{tmp_path / 'costs.db'}")
+    costs = open_ledger(new_ledger_url())
     ingest(costs, source_from_path(FIXTURES / "anthropic_cost_report.json"))
     priced = totals_by(priced_usage(ledger, ["service_tier"]), ["service_tier"]).set_index("service_tier")
     reported = totals_by(priced_usage(costs, ["service_tier"]), ["service_tier"]).set_index("service_tier")

@@ -4,13 +4,12 @@ nothing, the sync cursor, re-pulls that replace, and the key kept out of everyth
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData, create_engine
 
 from collectors import ingest, source_from_path
 from collectors.api import PROVIDERS, SyncError, anthropic_admin, openai_admin, sync_provider
@@ -52,8 +51,15 @@ def nothing_saved(ledger: Engine, collectors: list[str]) -> bool:
 
 
 def dump(ledger_url: str) -> str:
-    with sqlite3.connect(ledger_url.removeprefix("sqlite:///")) as conn:
-        return "\n".join(conn.iterdump())
+    """Every row of every table in the ledger, as text (on any database)."""
+    engine = create_engine(ledger_url)
+    try:
+        with engine.connect() as conn:
+            tables = MetaData()
+            tables.reflect(conn)
+            return "\n".join(repr(tuple(row)) for table in tables.sorted_tables for row in conn.execute(table.select()))
+    finally:
+        engine.dispose()
 
 
 def status(code: int, **headers: str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import Engine
 
@@ -63,13 +65,13 @@ def test_dashboard_usage_csv(ledger: Engine) -> None:
     assert _totals(ledger) == COMPLETIONS
 
 
-def test_usage_csv_and_api_agree_per_model(ledger: Engine, tmp_path) -> None:
+def test_usage_csv_and_api_agree_per_model(ledger: Engine, new_ledger_url: Callable[[], str]) -> None:
     api_ledger = ledger
     ingest(api_ledger, source_from_path(FIXTURES / "openai_usage_completions.json"))
     by_model_api = summary(api_ledger)["by_model"]
     from db import open_ledger
 
-    csv_ledger = open_ledger(f"sqlite:///{tmp_path / 'csv.db'}")
+    csv_ledger = open_ledger(new_ledger_url())
     ingest(csv_ledger, source_from_path(FIXTURES / "openai_dashboard_completions_usage.csv"))
     assert summary(csv_ledger)["by_model"] == by_model_api
 
