@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta
 from typing import cast
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, String, delete, func, insert, select
+from sqlalchemy import Connection, Engine, String, delete, func, select
 from sqlalchemy.sql import ColumnElement
 
 from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 from db.schema import imports, usage
 from db.strings import as_text, without_nul_columns
 
-__all__ = ["SUMMED", "add_usage", "delete_collector_usage", "read_usage", "usage_span"]
+__all__ = ["SUMMED", "add_usage", "delete_collector_usage", "insert_rows", "read_usage", "usage_span"]
 
 # Measures that add up across rollups.
 SUMMED: tuple[str, ...] = (
@@ -27,7 +27,7 @@ SUMMED: tuple[str, ...] = (
     "ttft_sum_ms",
 )
 
-_WRITE_CHUNK = 5_000
+_WRITE_CHUNK = 50_000
 _TEXT = tuple(c.name for c in usage.columns if isinstance(c.type, String))
 _CANONICAL_MAX = cast(int, cast(String, usage.c.canonical_model.type).length)
 
@@ -45,15 +45,39 @@ def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
     frame["canonical_model"] = frame["canonical_model"].mask(
         as_text(frame["canonical_model"]).str.len() > _CANONICAL_MAX
     )
-    # Object dtype turns numpy scalars into Python ones, which every DB driver accepts.
-    frame = frame.astype(object).where(frame.notna(), None)
+    frame.insert(0, "import_id", import_id)
     for start in range(0, len(frame), _WRITE_CHUNK):
-        rows = [
-            {**{str(k): v for k, v in row.items()}, "import_id": import_id}
-            for row in frame.iloc[start : start + _WRITE_CHUNK].to_dict("records")
-        ]
-        conn.execute(insert(usage), rows)
+        insert_rows(conn, usage.name, frame.iloc[start : start + _WRITE_CHUNK])
     return len(frame)
+
+
+def _python_values(column: pd.Series, sqlite: bool) -> list[object]:
+    """A column as plain Python values (None for missing) that every driver takes."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        # SQLite keeps datetimes as text in the shape SQLAlchemy writes and compares them as text.
+        text = column.dt.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else column.astype(object)
+        return text.astype(object).where(column.notna(), None).tolist()
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def insert_rows(conn: Connection, table: str, frame: pd.DataFrame) -> None:
+    """Insert ``frame``'s rows (columns named as the table's) in one driver-level ``executemany``.
+
+    An import writes up to millions of rollups; SQLAlchemy's per-row parameter handling would cost more than
+    the import itself, so rows go to the driver as tuples of plain values.
+    """
+    if frame.empty:
+        return
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    sqlite = dialect.name == "sqlite"
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(str(name)) for name in frame.columns)}) "
+        f"VALUES ({', '.join([marker] * len(frame.columns))})"
+    )
+    columns = [_python_values(frame[name], sqlite) for name in frame.columns]
+    conn.exec_driver_sql(statement, list(zip(*columns, strict=True)))
 
 
 def delete_collector_usage(conn: Connection, collector: str, start: datetime, end: datetime) -> int:
