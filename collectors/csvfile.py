@@ -15,7 +15,11 @@ from db.imports import Rejection
 
 __all__ = ["CsvChunk", "read_csv", "require_columns"]
 
-BLOCK_BYTES = 16 << 20
+# Rows are handed on in frames of about this many bytes of CSV: big enough that per-chunk work is cheap.
+BLOCK_BYTES = 6 << 20
+# Arrow reads blocks of at most this size. Its reader buffers up to 32 blocks ahead of what has been
+# consumed, so the block, not the frame, sets the memory the read-ahead takes; it also caps one row's size.
+READ_BLOCK_BYTES = 2 << 20
 
 
 @dataclass
@@ -79,7 +83,7 @@ def read_csv(
     reader_options = pacsv.ReadOptions(
         column_names=names,
         skip_rows=1,
-        block_size=block_bytes or BLOCK_BYTES,
+        block_size=min(block_bytes or BLOCK_BYTES, READ_BLOCK_BYTES),
         encoding="utf16" if encoding == "utf-16" else "utf8",
     )
     parse_options = pacsv.ParseOptions(
@@ -98,8 +102,8 @@ def read_csv(
             stream, read_options=reader_options, parse_options=parse_options, convert_options=convert_options
         )
         next_row = 1
-        for batch in reader:
-            frame = batch.to_pandas()
+        for batches in _frames_of(reader, block_bytes or BLOCK_BYTES):
+            frame = pa.Table.from_batches(batches, reader.schema).to_pandas()
             chunk = CsvChunk(frame, next_row, pending[:])
             pending.clear()
             next_row += len(frame)
@@ -110,6 +114,20 @@ def read_csv(
         raise IngestError(f"{source.name}: cannot be read as CSV ({_short(exc)})") from exc
     finally:
         stream.close()
+
+
+def _frames_of(reader: pacsv.CSVStreamingReader, size: int) -> Iterator[list[pa.RecordBatch]]:
+    """The reader's batches, gathered into groups of at least ``size`` bytes (the last one smaller)."""
+    group: list[pa.RecordBatch] = []
+    held = 0
+    for batch in reader:
+        group.append(batch)
+        held += batch.nbytes
+        if held >= size:
+            yield group
+            group, held = [], 0
+    if group:
+        yield group
 
 
 def _short(exc: Exception) -> str:

@@ -21,7 +21,7 @@ from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.column_mappings import find_mapping
 from db.imports import add_rejected, find_by_sha256, finish_import, get_import, start_import
-from db.usage import add_usage, delete_collector_usage
+from db.usage import add_usage, delete_collector_usage, merge_usage
 
 __all__ = ["IngestResult", "ingest"]
 
@@ -134,10 +134,10 @@ class _Import:
         read = accepted = rejected = 0
         first: pd.Timestamp | None = None
         last: pd.Timestamp | None = None
-        rollup = Rollup()
         import_id = start_import(
             conn, source_name=self.source.name, format=self.fmt.name, sha256=self.sha256, collector=self.collector
         )
+        rollup = Rollup(lambda rows: add_usage(conn, import_id, rows))
         if self.replaces is not None and self.collector is not None:
             delete_collector_usage(conn, self.collector, *self.replaces)
         for batch in self.fmt.read(self.source):
@@ -155,7 +155,8 @@ class _Import:
                 last = high if last is None else max(last, high)
             if self.on_progress is not None:
                 self.on_progress(read)
-        add_usage(conn, import_id, rollup.result())
+        rollup.finish()
+        merge_usage(conn, import_id, rollup.reopened)
         finish_import(
             conn,
             import_id,

@@ -1,10 +1,14 @@
 """Roll accepted records up to (hour, dimensions): the shape the ledger stores.
 
-Partial rollups of each chunk are merged as the import streams, so memory is bounded by the number of
-distinct (hour, dimensions) keys, never by the size of the file.
+An import streams: each chunk is grouped, and hours the file has moved past are written out as soon as
+the chunk's own hours lie beyond them. Memory holds only the hours still open, so it stays flat however
+long the file is. A row that arrives for an hour already written (a file not in time order) is written
+too, and the hour is noted in :attr:`Rollup.reopened` for the ledger to merge back into one row per key.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,6 +20,7 @@ from pricing.identity import canonical_models
 __all__ = ["KEYS", "Rollup"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
+_LONG_KEYS: list[str] = [*KEYS, "latency_bin"]
 _SUMS: list[str] = [
     "requests",
     *TOKEN_MEASURES,
@@ -27,8 +32,13 @@ _SUMS: list[str] = [
 ]
 _NO_TEXT = ""  # stands for a missing dimension while grouping (blank text never survives normalising)
 _NO_NUMBER = -1
-# Merge partial rollups once they hold this many rows.
-_COMPACT_AT = 250_000
+# Hours this close to a chunk's own stay open: logs ordered by when a request ended, not started, have
+# stragglers a few minutes back.
+_SLACK = pd.Timedelta(hours=1)
+# Open rollups beyond this many rows (a file far from time order) are written out anyway.
+_HOLD_ROWS = 200_000
+# Finished hours are written once they add up to this many rows: fewer, larger writes.
+_WRITE_ROWS = 50_000
 
 
 def _keyed(records: pd.DataFrame) -> pd.DataFrame:
@@ -65,43 +75,79 @@ def _group(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 class Rollup:
-    """Accumulates records chunk by chunk; :meth:`result` gives the rows to store."""
+    """Accumulates records chunk by chunk and hands finished rollups to ``write`` (rows as the ledger
+    stores them, one per hour and dimensions within a call); :meth:`finish` writes the rest."""
 
-    def __init__(self) -> None:
-        self._parts: list[pd.DataFrame] = []
-        self._rows = 0
+    def __init__(
+        self, write: Callable[[pd.DataFrame], object], *, hold_rows: int = _HOLD_ROWS, write_rows: int = _WRITE_ROWS
+    ) -> None:
+        self._write = write
+        self._hold_rows = hold_rows
+        self._write_rows = write_rows
+        self._open = _empty_long()
+        self._grouped_rows = 0  # rows of ``_open`` as of its last grouping
+        self._done: list[pd.DataFrame] = []
+        self._done_rows = 0
+        self._written: set[pd.Timestamp] = set()
+        self.reopened: set[pd.Timestamp] = set()
 
     def add(self, records: pd.DataFrame) -> None:
         if records.empty:
             return
-        part = _group(_keyed(records), [*KEYS, "latency_bin"])
-        self._parts.append(part)
-        self._rows += len(part)
-        if self._rows > _COMPACT_AT:
-            self._compact()
+        part = _group(_keyed(records), _LONG_KEYS)
+        hours = pd.unique(part["bucket_start"])
+        self.reopened.update(hour for hour in hours if hour in self._written)
+        held = pd.concat([self._open, part], ignore_index=True) if len(self._open) else part
+        low, high = hours.min() - _SLACK, hours.max() + _SLACK
+        done = ~held["bucket_start"].between(low, high)
+        if done.any():
+            self._finished(held[done.to_numpy()])
+            held = held[~done.to_numpy()]
+        # Regroup the open hours only as they double, so a long-open hour costs linear time.
+        if len(held) > 2 * self._grouped_rows + len(part):
+            held = _group(held, _LONG_KEYS)
+            self._grouped_rows = len(held)
+        if len(held) > self._hold_rows:
+            self._finished(held)
+            held = _empty_long()
+            self._grouped_rows = 0
+        self._open = held
+        if self._done_rows >= self._write_rows:
+            self._emit()
 
-    def _compact(self) -> None:
-        if len(self._parts) > 1:
-            self._parts = [_group(pd.concat(self._parts, ignore_index=True), [*KEYS, "latency_bin"])]
-        self._rows = len(self._parts[0]) if self._parts else 0
+    def finish(self) -> None:
+        """Write whatever is still open."""
+        self._finished(self._open)
+        self._open = _empty_long()
+        self._grouped_rows = 0
+        self._emit()
 
-    def result(self) -> pd.DataFrame:
-        """One row per (hour, dimensions) with summed measures and latency histogram columns."""
-        if not self._parts:
-            return _empty_result()
-        long = pd.concat(self._parts, ignore_index=True)
-        totals = _group(long.drop(columns="latency_bin"), KEYS)
-        timed = long[long["latency_bin"] >= 0]
-        histogram = (
-            timed.groupby([*KEYS, "latency_bin"], sort=False)["latency_count"]
-            .sum()
-            .unstack("latency_bin", fill_value=0)
-            .reindex(columns=range(len(LATENCY_BIN_COLUMNS)), fill_value=0)
-        )
-        histogram.columns = list(LATENCY_BIN_COLUMNS)
-        result = totals.merge(histogram.reset_index(), on=KEYS, how="left")
-        result[list(LATENCY_BIN_COLUMNS)] = result[list(LATENCY_BIN_COLUMNS)].fillna(0).astype("int64")
-        return _restore_missing(result)
+    def _finished(self, long: pd.DataFrame) -> None:
+        if len(long):
+            self._written.update(pd.unique(long["bucket_start"]))
+            self._done.append(long)
+            self._done_rows += len(long)
+
+    def _emit(self) -> None:
+        if self._done:
+            self._write(_stored(_group(pd.concat(self._done, ignore_index=True), _LONG_KEYS)))
+        self._done, self._done_rows = [], 0
+
+
+def _stored(long: pd.DataFrame) -> pd.DataFrame:
+    """One row per (hour, dimensions) with summed measures and latency histogram columns."""
+    totals = _group(long.drop(columns="latency_bin"), KEYS)
+    timed = long[long["latency_bin"] >= 0]
+    histogram = (
+        timed.groupby([*KEYS, "latency_bin"], sort=False)["latency_count"]
+        .sum()
+        .unstack("latency_bin", fill_value=0)
+        .reindex(columns=range(len(LATENCY_BIN_COLUMNS)), fill_value=0)
+    )
+    histogram.columns = list(LATENCY_BIN_COLUMNS)
+    result = totals.merge(histogram.reset_index(), on=KEYS, how="left")
+    result[list(LATENCY_BIN_COLUMNS)] = result[list(LATENCY_BIN_COLUMNS)].fillna(0).astype("int64")
+    return _restore_missing(result)
 
 
 def _restore_missing(frame: pd.DataFrame) -> pd.DataFrame:
@@ -116,6 +162,5 @@ def _restore_missing(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _empty_result() -> pd.DataFrame:
-    columns = [*KEYS, "canonical_model", *_SUMS, *LATENCY_BIN_COLUMNS]
-    return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
+def _empty_long() -> pd.DataFrame:
+    return pd.DataFrame()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import cast
 
@@ -14,7 +14,7 @@ from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 from db.schema import imports, usage
 from db.strings import as_text, without_nul_columns
 
-__all__ = ["SUMMED", "add_usage", "delete_collector_usage", "insert_rows", "read_usage", "usage_span"]
+__all__ = ["SUMMED", "add_usage", "delete_collector_usage", "insert_rows", "merge_usage", "read_usage", "usage_span"]
 
 # Measures that add up across rollups.
 SUMMED: tuple[str, ...] = (
@@ -27,7 +27,11 @@ SUMMED: tuple[str, ...] = (
     "ttft_sum_ms",
 )
 
-_WRITE_CHUNK = 50_000
+_WRITE_CHUNK = 10_000
+# What makes a rollup row: its hour and every dimension.
+_KEYS: tuple[str, ...] = tuple(
+    c.name for c in usage.columns if c.name not in ("id", "import_id", *SUMMED, *LATENCY_BIN_COLUMNS)
+)
 _TEXT = tuple(c.name for c in usage.columns if isinstance(c.type, String))
 _CANONICAL_MAX = cast(int, cast(String, usage.c.canonical_model.type).length)
 
@@ -49,6 +53,30 @@ def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
     for start in range(0, len(frame), _WRITE_CHUNK):
         insert_rows(conn, usage.name, frame.iloc[start : start + _WRITE_CHUNK])
     return len(frame)
+
+
+def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.Timestamp]) -> int:
+    """Make ``hours`` of an import one row per key again, where its rows were written in pieces (a file
+    out of time order). Returns the rows the merge removed."""
+    keys = [usage.c[name] for name in _KEYS]
+    measures = [*SUMMED, *LATENCY_BIN_COLUMNS]
+    ordered = sorted(_naive_utc(pd.Series(list(hours), dtype="datetime64[ns, UTC]")).dt.to_pydatetime())
+    removed = 0
+    # A day of hours at a time keeps memory to a day's rollups however unordered the file.
+    for start in range(0, len(ordered), 24):
+        some = ordered[start : start + 24]
+        where = (usage.c.import_id == import_id, usage.c.bucket_start.in_(some))
+        merged = pd.read_sql(
+            select(*keys, *(func.sum(usage.c[name]).label(name) for name in measures)).where(*where).group_by(*keys),
+            conn,
+        )
+        for name in measures:
+            if name not in ("latency_sum_ms", "ttft_sum_ms"):
+                merged[name] = pd.to_numeric(merged[name]).astype("Int64")
+        merged["bucket_start"] = pd.to_datetime(merged["bucket_start"])
+        deleted = conn.execute(delete(usage).where(*where)).rowcount or 0
+        removed += int(deleted) - add_usage(conn, import_id, merged)
+    return removed
 
 
 def _python_values(column: pd.Series, sqlite: bool) -> list[object]:

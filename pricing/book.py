@@ -16,6 +16,7 @@ A model no source knows has no price: callers show it as unpriced, never as $0.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
@@ -166,6 +167,8 @@ class PriceBook:
     # OpenAI's own shutdown dates (its /v1/models list), by model id, where a refresh fetched them.
     openai_shutdowns: Mapping[str, date] = field(default_factory=dict)
     _cache: dict[tuple[object, ...], Price | None] = field(default_factory=dict, repr=False)
+    _models: dict[tuple[str, str], ModelInfo | None] = field(default_factory=dict, repr=False)
+    _changes: dict[tuple[str, str], list[date]] = field(default_factory=dict, repr=False)
 
     def latest(self, source: str) -> pd.DataFrame | None:
         """The newest catalog of a registry (``litellm`` or ``openrouter``), if the book has one."""
@@ -225,6 +228,8 @@ class PriceBook:
         return price
 
     def _override(self, provider: str, model: str, day: date, *, with_prices: bool) -> PriceOverride | None:
+        if not self.overrides:
+            return None
         family = family_of(model)
         best: PriceOverride | None = None
         for override in self.overrides:
@@ -273,9 +278,8 @@ class PriceBook:
     def _genai(
         self, provider: str, model: str, day: date, tier: str, prompt_min: int, hour: int | None
     ) -> tuple[Price | None, bool]:
-        try:
-            _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
-        except LookupError:
+        info = self._genai_model(provider, model)
+        if info is None:
             return None, False
         moment = datetime.combine(day, time(hour if hour is not None else 12), tzinfo=UTC)
         context: dict[str, str] = {}
@@ -297,19 +301,50 @@ class PriceBook:
         price = _resolved(parts, info.id, _GENAI, _genai_as_of(info, moment), note)
         return price, tier != "standard" and _genai_has_tier(info, tier, moment)
 
+    def price_period(self, provider: str, model: str, day: date) -> date:
+        """The first day of the run of days around ``day`` over which no source changes ``model``'s prices
+        (``date.min`` before the first change): a price looked up for any day of it is the same, so a
+        rollup of many days is priced once per run, not per day."""
+        changes = self._price_changes(*self.resolve(provider, model))
+        after = bisect_right(changes, day)
+        return changes[after - 1] if after else date.min
+
+    def _price_changes(self, provider: str, model: str) -> list[date]:
+        """Every day a price of ``model`` may change on: genai-prices' start dates, the registries'
+        snapshot dates and the user's overrides at the provider."""
+        if (provider, model) not in self._changes:
+            days = {as_of for as_of, _ in (*self.litellm, *self.openrouter)}
+            days.update(o.valid_from for o in self.overrides if o.provider == provider and o.valid_from)
+            info = self._genai_model(provider, model)
+            if info is not None:
+                conditional = info.prices if isinstance(info.prices, list) else []
+                for constraint in (c.constraint for c in (*conditional, *(info.price_variants or ()))):
+                    if isinstance(constraint, StartDateConstraint):
+                        days.add(constraint.start_date)
+            self._changes[(provider, model)] = sorted(days)
+        return self._changes[(provider, model)]
+
+    def _genai_model(self, provider: str, model: str) -> ModelInfo | None:
+        if (provider, model) not in self._models:
+            try:
+                _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
+            except LookupError:
+                info = None
+            self._models[(provider, model)] = info
+        return self._models[(provider, model)]
+
     def has_time_of_day_prices(self, provider: str, model: str) -> bool:
-        provider, model = self.resolve(provider, model)
-        try:
-            _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
-        except LookupError:
-            return False
-        return _genai_time_of_day(info)
+        info = self._genai_model(*self.resolve(provider, model))
+        return info is not None and _genai_time_of_day(info)
 
 
 @dataclass(frozen=True)
 class _CatalogIndex:
     exact: dict[tuple[str, str], int]
     family: dict[tuple[str, str], int]
+    # Rows as looked up: taking a row out of a DataFrame costs more than pricing it.
+    rows: dict[int, pd.Series] = field(default_factory=dict)
+    tier_ratios: dict[tuple[str, str, str], dict[str, float]] = field(default_factory=dict)
 
 
 # Indexes of the catalogs seen, by id(): a catalog is built once per process and never modified.
@@ -345,7 +380,11 @@ def catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series |
     position = index.exact.get((provider, model.strip().lower()))
     if position is None:
         position = index.family.get((provider, family_of(model)))
-    return None if position is None else catalog.iloc[position]
+    if position is None:
+        return None
+    if position not in index.rows:
+        index.rows[position] = catalog.iloc[position]
+    return index.rows[position]
 
 
 def _tier_ratios(
@@ -355,7 +394,14 @@ def _tier_ratios(
     if not catalogs:
         return {}
     dated = [(as_of, catalog) for as_of, catalog in catalogs if as_of <= day] or [catalogs[0]]
-    row = catalog_row(dated[-1][1], provider, model)
+    catalog = dated[-1][1]
+    known = _index(catalog).tier_ratios
+    if (provider, model, tier) not in known:
+        known[(provider, model, tier)] = _ratios_in(catalog_row(catalog, provider, model), tier)
+    return known[(provider, model, tier)]
+
+
+def _ratios_in(row: pd.Series | None, tier: str) -> dict[str, float]:
     if row is None:
         return {}
     tier_parts = (row["tier_prices"] or {}).get(tier) or {}

@@ -1,7 +1,8 @@
 """The cost of usage rollups, vectorised: unit-price columns times measure columns, no loop per row.
 
-Each distinct (provider, model, day, tier, prompt size[, hour]) is looked up once in the price book; the
-prices are joined onto the rollups and multiplied in columns. The parts follow the canonical measures:
+Each distinct (provider, model, price period, tier, prompt size[, hour]) is looked up once in the price
+book — a price period being a run of days over which no source changes the model's prices — and the prices
+are spread onto the rollups and multiplied in columns. The parts follow the canonical measures:
 
 - input: input tokens that were neither cache reads nor cache writes, at the input price;
 - cache reads at the cache-read price; cache writes at the 5-minute or 1-hour write price;
@@ -15,6 +16,7 @@ bound, so a tier whose threshold is a band bound is priced exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -25,7 +27,6 @@ from pricing.book import PRICE_COLUMNS, PriceBook, tier_of
 __all__ = ["COST_PARTS", "cost_of", "offline_book", "price_table"]
 
 COST_PARTS: tuple[str, ...] = ("input_usd", "cache_read_usd", "cache_write_usd", "output_usd", "requests_usd")
-_KEYS = ["provider", "model", "day", "tier", "prompt_min", "hour"]
 
 
 @lru_cache(maxsize=1)
@@ -33,56 +34,98 @@ def offline_book() -> PriceBook:
     return PriceBook.offline()
 
 
-def _keys(usage: pd.DataFrame) -> pd.DataFrame:
-    keys = pd.DataFrame(index=usage.index)
-    keys["provider"] = usage["provider"].astype(object)
-    keys["model"] = usage["model"].astype(object)
-    if "day" in usage.columns:
-        keys["day"] = usage["day"]
-    else:
-        keys["day"] = pd.to_datetime(usage["bucket_start"]).dt.date
-    keys["hour"] = pd.to_datetime(usage["bucket_start"]).dt.hour.astype(object) if "bucket_start" in usage else None
-    tiers = usage["service_tier"] if "service_tier" in usage else pd.Series(None, index=usage.index)
-    batches = usage["batch"] if "batch" in usage else pd.Series(None, index=usage.index)
-    keys["tier"] = [
-        tier_of(t if isinstance(t, str) else None, bool(b) if b is not None and not pd.isna(b) else None)
-        for t, b in zip(tiers.astype(object), batches.astype(object), strict=True)
-    ]
-    bands = usage["prompt_band"] if "prompt_band" in usage else pd.Series(pd.NA, index=usage.index)
-    # A band's lower bound is exclusive: its smallest prompt has one token more.
-    keys["prompt_min"] = (pd.to_numeric(bands, errors="coerce") + 1).fillna(0).astype("int64")
-    return keys
+class _Column:
+    """A column as codes into its distinct values: keys are built and looked up per distinct value."""
+
+    def __init__(self, values: object) -> None:
+        series = values if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        self.codes, uniques = pd.factorize(series, use_na_sentinel=False)
+        self.values = np.asarray(uniques, dtype=object)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        return self.values[self.codes[rows]]
+
+
+def _combined(*codes: np.ndarray) -> np.ndarray:
+    """One code per distinct combination of the columns' codes."""
+    combined = np.zeros(len(codes[0]), dtype="int64")
+    for column in codes:
+        # Re-numbered after each column, so the combined code stays below rows × values.
+        combined, _ = pd.factorize(combined * (int(column.max(initial=0)) + 1) + column)
+    return combined
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """For each code (numbered from 0), the first row that has it."""
+    first = np.empty(int(codes.max(initial=-1)) + 1, dtype="int64")
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
+def _per_group(codes: np.ndarray, compute: Callable[[int], object]) -> _Column:
+    """``compute`` of each group's first row, spread to all rows: called once per distinct key."""
+    firsts = _first_rows(codes)
+    column = _Column([compute(int(row)) for row in firsts])
+    column.codes = column.codes[codes]
+    return column
 
 
 def price_table(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
     """Unit prices for each row of ``usage`` (its provider, model, day or bucket_start, and optionally
     service_tier, batch, prompt_band), aligned with its index. Unpriced rows have NaN prices."""
     book = book or offline_book()
-    keys = _keys(usage)
+    rows = len(usage)
+    provider, model = _Column(usage["provider"]), _Column(usage["model"])
+    times = pd.to_datetime(usage["bucket_start"]) if "bucket_start" in usage else None
+    day = _Column(usage["day"] if "day" in usage.columns else times.dt.date)  # type: ignore[union-attr]
+
+    def priced(row: int) -> bool:
+        return isinstance(provider[row], str) and isinstance(model[row], str)
+
+    period = _per_group(
+        _combined(provider.codes, model.codes, day.codes),
+        lambda row: book.price_period(provider[row], model[row], day[row]) if priced(row) else day[row],
+    )
+    service_tier = _Column(usage["service_tier"] if "service_tier" in usage else [None] * rows)
+    batch = _Column(usage["batch"] if "batch" in usage else [None] * rows)
+    tier = _per_group(
+        _combined(service_tier.codes, batch.codes),
+        lambda row: tier_of(
+            service_tier[row] if isinstance(service_tier[row], str) else None,
+            None if pd.isna(batch[row]) else bool(batch[row]),
+        ),
+    )
+    bands = usage["prompt_band"] if "prompt_band" in usage else pd.Series(pd.NA, index=usage.index)
+    # A band's lower bound is exclusive: its smallest prompt has one token more.
+    prompt_min = _Column((pd.to_numeric(bands, errors="coerce") + 1).fillna(0).astype("int64").to_numpy())
     # Only models whose price changes with the hour are looked up per hour.
-    hourly = {
-        (p, m)
-        for p, m in keys[["provider", "model"]].drop_duplicates().itertuples(index=False)
-        if isinstance(p, str) and isinstance(m, str) and book.has_time_of_day_prices(p, m)
-    }
-    keys["hour"] = [
-        h if (p, m) in hourly else None for p, m, h in zip(keys["provider"], keys["model"], keys["hour"], strict=True)
-    ]
-    distinct = keys.drop_duplicates().reset_index(drop=True)
+    hour = _Column([None] * rows)
+    if times is not None:
+        hourly = _per_group(
+            _combined(provider.codes, model.codes),
+            lambda row: priced(row) and book.has_time_of_day_prices(provider[row], model[row]),
+        )
+        if any(hourly.values):
+            hour = _Column(times.dt.hour.astype(object).where(hourly.values[hourly.codes].astype(bool), None))
+    key = _combined(provider.codes, model.codes, period.codes, tier.codes, prompt_min.codes, hour.codes)
     found = [
-        book.price(p, m, d, tier=t, prompt_min=int(pm), hour=None if h is None or pd.isna(h) else int(h))
-        if isinstance(p, str) and isinstance(m, str)
+        book.price(
+            provider[row], model[row], period[row], tier=tier[row], prompt_min=int(prompt_min[row]),
+            hour=None if pd.isna(hour[row]) else int(hour[row]),
+        )
+        if priced(row)
         else None
-        for p, m, d, t, pm, h in distinct[_KEYS].itertuples(index=False)
-    ]
-    for column in PRICE_COLUMNS:
-        distinct[column] = [getattr(price, column) if price else np.nan for price in found]
-    distinct["price_source"] = [price.source if price else None for price in found]
-    distinct["price_as_of"] = [price.as_of if price else None for price in found]
-    distinct["price_note"] = [price.note if price else None for price in found]
-    merged = keys.merge(distinct, on=_KEYS, how="left")
-    merged.index = usage.index
-    return merged[[*PRICE_COLUMNS, "price_source", "price_as_of", "price_note"]]
+        for row in (int(first) for first in _first_rows(key))
+    ]  # fmt: skip
+    columns: dict[str, np.ndarray] = {
+        column: np.array([getattr(price, column) if price else np.nan for price in found], dtype="float64")
+        for column in PRICE_COLUMNS
+    }
+    for column, attribute in (("price_source", "source"), ("price_as_of", "as_of"), ("price_note", "note")):
+        columns[column] = np.array([getattr(price, attribute) if price else None for price in found], dtype=object)
+    return pd.DataFrame(
+        {name: pd.Series(values[key], index=usage.index, dtype=values.dtype) for name, values in columns.items()}
+    )
 
 
 def _measure(usage: pd.DataFrame, name: str) -> pd.Series:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from analysis.spend import summary
 from collectors import IngestError, ingest, source_from_bytes, source_from_path
 from collectors.formats import canonical_csv
-from db import delete_import, list_imports
+from db import delete_import, list_imports, open_ledger
 from db.schema import imports, rejected_rows, usage
 from tests.conftest import FIXTURES
 
@@ -60,6 +61,36 @@ def test_chunked_reading_gives_the_same_totals(ledger: Engine, monkeypatch: pyte
     result = ingest(ledger, source_from_path(FIXTURES / "openai_dashboard_completions_usage.csv"))
     assert result.rows_accepted == 42
     assert summary(ledger)["input_tokens"] == 43_108_511
+
+
+def _stored_rows(ledger: Engine) -> list[tuple[object, ...]]:
+    columns = [c for c in usage.columns if c.name not in ("id", "import_id")]
+    with ledger.connect() as conn:
+        return sorted(conn.execute(select(*columns)).all(), key=repr)
+
+
+def test_a_file_out_of_time_order_stores_one_row_per_hour_and_dimensions(
+    new_ledger_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hours are written as the file moves past them; an hour that comes back is merged afterwards."""
+    rows = [
+        f"2025-09-{1 + n % 3:02d}T{(7 * n) % 24:02d}:{n % 60:02d}:00Z,"
+        f"openai,gpt-4o,u{n % 4},{10 + n},{n % 5},{n % 7 * 100}"
+        for n in range(300)
+    ]
+    header = "timestamp,provider,model,user,input_tokens,output_tokens,latency_ms\n"
+    monkeypatch.setattr("collectors.csvfile.BLOCK_BYTES", 1024)
+    ledgers = []
+    for order in (sorted(rows), rows):  # in time order, then scattered over three days
+        ledger = open_ledger(new_ledger_url())
+        ingest(ledger, source_from_bytes("log.csv", (header + "\n".join(order) + "\n").encode()))
+        ledgers.append(ledger)
+    ordered, scattered = (_stored_rows(ledger) for ledger in ledgers)
+    assert len(ordered) == len({(r[0], r[7]) for r in ordered})  # one row per hour and user
+    assert scattered == ordered
+    assert summary(ledgers[1])["input_tokens"] == sum(10 + n for n in range(300))
+    for ledger in ledgers:
+        ledger.dispose()
 
 
 @pytest.mark.parametrize(

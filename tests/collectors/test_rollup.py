@@ -9,6 +9,16 @@ from collectors.rollup import Rollup
 from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS, prompt_bands
 
 
+def _rolled(*chunks: pd.DataFrame, hold_rows: int = 200_000) -> tuple[pd.DataFrame, Rollup]:
+    """Everything a rollup wrote for ``chunks``, as one frame; finished hours are written at once."""
+    written: list[pd.DataFrame] = []
+    rollup = Rollup(written.append, hold_rows=hold_rows, write_rows=1)
+    for chunk in chunks:
+        rollup.add(chunk)
+    rollup.finish()
+    return pd.concat(written, ignore_index=True), rollup
+
+
 def _records(n: int, **columns: object) -> pd.DataFrame:
     defaults = {"timestamp": pd.Timestamp("2025-09-01T10:20:00Z"), "provider": "openai", "model": "gpt-4o"}
     return make_records(n, **{**defaults, **columns})
@@ -27,10 +37,8 @@ def test_rows_merge_per_hour_and_dimensions_and_band_uses_tokens_per_request() -
         input_tokens=pd.Series([150_000, 10_000, 300_000]),
         requests=pd.Series([1, 1, 2]),
     )
-    rollup = Rollup()
-    rollup.add(records.iloc[:2])
-    rollup.add(records.iloc[2:])
-    result = rollup.result().sort_values(["bucket_start", "prompt_band"]).reset_index(drop=True)
+    result, _ = _rolled(records.iloc[:2], records.iloc[2:])
+    result = result.sort_values(["bucket_start", "prompt_band"]).reset_index(drop=True)
     assert result["bucket_start"].dt.hour.tolist() == [10, 10, 11]
     # 150k tokens in one request is long context; 300k over two requests is 150k each.
     assert result["prompt_band"].tolist() == [0, 128_000, 128_000]
@@ -46,9 +54,7 @@ def test_latency_histogram_counts_each_request_in_its_bin() -> None:
         input_tokens=1,
         output_tokens=1,
     )
-    result = Rollup()
-    result.add(records)
-    row = result.result().iloc[0]
+    row = _rolled(records)[0].iloc[0]
     assert row["requests"] == 9
     assert row["latency_count"] == 5
     assert row["latency_sum_ms"] == 2 * 5.0 + 3 * 1000.0
@@ -60,8 +66,39 @@ def test_latency_histogram_counts_each_request_in_its_bin() -> None:
 
 
 def test_unknown_request_count_stays_unknown() -> None:
-    rollup = Rollup()
-    rollup.add(_records(2, requests=None, input_tokens=10))
-    row = rollup.result().iloc[0]
+    row = _rolled(_records(2, requests=None, input_tokens=10))[0].iloc[0]
     assert pd.isna(row["requests"]) and pd.isna(row["prompt_band"])
     assert row["input_tokens"] == 20
+
+
+def _hourly(hours: list[int], **columns: object) -> pd.DataFrame:
+    stamps = pd.Series(pd.Timestamp("2025-09-01T00:30Z") + pd.to_timedelta(hours, unit="h"))
+    return _records(len(hours), timestamp=stamps, requests=1, input_tokens=10, output_tokens=1, **columns)
+
+
+def test_hours_the_file_has_passed_are_written_before_the_end() -> None:
+    written: list[pd.DataFrame] = []
+    rollup = Rollup(written.append, write_rows=1)
+    rollup.add(_hourly([0, 0, 1]))
+    assert written == []
+    rollup.add(_hourly([3, 4]))  # more than an hour past 0 and 1
+    assert [frame["bucket_start"].dt.hour.tolist() for frame in written] == [[0, 1]]
+    assert written[0]["requests"].tolist() == [2, 1]
+    rollup.finish()
+    assert written[-1]["bucket_start"].dt.hour.tolist() == [3, 4]
+    assert rollup.reopened == set()
+
+
+def test_an_hour_seen_again_after_it_was_written_is_reported() -> None:
+    result, rollup = _rolled(_hourly([0]), _hourly([5]), _hourly([0, 5]))
+    assert [hour.hour for hour in rollup.reopened] == [0]
+    # Written in two pieces, summing to the hour's requests.
+    zero = result[result["bucket_start"].dt.hour == 0]
+    assert len(zero) == 2 and zero["requests"].sum() == 2
+
+
+def test_a_file_far_from_time_order_is_written_once_too_many_rows_are_open() -> None:
+    some, others = (_hourly([0] * 30, user=pd.Series([f"u{n}" for n in range(first, first + 30)])) for first in (0, 30))
+    result, rollup = _rolled(some, others, some, hold_rows=40)
+    assert rollup.reopened == {pd.Timestamp("2025-09-01T00:00Z")}
+    assert result["requests"].sum() == 90

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 
+from db.price_overrides import PriceOverride
+from pricing.book import PriceBook
 from pricing.cost import cost_of
 
 
@@ -73,6 +75,21 @@ def test_price_of_the_day_a_price_cut_is_a_step() -> None:
     after = before.assign(day=date(2025, 6, 10))
     assert cost_of(before).iloc[0]["cost_usd"] == pytest.approx(50.0)
     assert cost_of(after).iloc[0]["cost_usd"] == pytest.approx(10.0)
+
+
+def test_days_are_priced_per_run_of_unchanged_prices_and_each_day_at_its_own_price() -> None:
+    """A rollup of many days is looked up once per run of days with the same prices (o3's cut on
+    2025-06-10, and a price of the user's own from 2025-06-20), and each day still gets its day's price."""
+    own = PriceOverride("openai", "o3", input_mtok=1.0, output_mtok=4.0, valid_from=date(2025, 6, 20))
+    book = PriceBook(overrides=[own])
+    days = [date(2025, 6, 1) + timedelta(days=n) for n in range(30)]
+    usage = pd.concat(
+        [_usage(model="o3", day=day, input_tokens=1_000_000, output_tokens=1_000_000) for day in days],
+        ignore_index=True,
+    )
+    assert {book.price_period("openai", "o3", day) for day in days} == {date.min, date(2025, 6, 10), date(2025, 6, 20)}
+    cost = cost_of(usage, book)["cost_usd"].tolist()
+    assert cost == pytest.approx([50.0] * 9 + [10.0] * 10 + [5.0] * 11)
 
 
 def test_unknown_model_is_unpriced_never_zero() -> None:
