@@ -40,6 +40,9 @@ class JsonColumn:
     # --- spreading per-distinct results to the rows -------------------------------------------------
     def _rows_arrow(self, values: pa.Array) -> pd.Series:
         picked = values.take(pa.array(self.codes, mask=self.codes < 0))
+        if pa.types.is_string(picked.type):
+            # Text stays in Arrow: parsers and the text cleaner work on it without a Python object per row.
+            return pd.Series(picked, index=self.index, dtype="str")
         series = pd.Series(picked.to_pandas(), index=self.index).astype(object)
         return series.where(series.notna(), None)
 
@@ -75,10 +78,10 @@ class JsonColumn:
     # --- what formats read --------------------------------------------------------------------------
     def get(self, *paths: Sequence[str]) -> pd.Series:
         """Per row, the first value found at one of ``paths`` (key sequences), as text where Arrow parsed
-        the column; missing where none has one.
+        the column (Arrow-backed ``str``); missing where none has one.
 
         >>> json_column(pd.Series(['{"a": {"b": 2}}', '{"c": 3}', ""]), "x").get(("a", "b"), ("c",)).tolist()
-        ['2', '3', None]
+        ['2', '3', nan]
         """
         if self.arrow is not None:
             found = [t for t in (self._as_text(self._field(path)) for path in paths) if t is not None]
@@ -182,12 +185,16 @@ def json_column(raw: pd.Series, name: str) -> JsonColumn:
     cells = raw if raw.dtype != object else raw.map(_key, na_action="ignore")
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     # A parsed value's key is its JSON text, which parses back to it: the distinct keys are all we need.
-    distinct = [str(u) for u in uniques]
-    arrow = _with_arrow(distinct)
+    if raw.dtype != object and pd.api.types.is_string_dtype(raw.dtype):
+        texts = pa.array(uniques.array)  # Arrow-backed text: no Python string per cell
+    else:
+        texts = pa.array([str(u) for u in uniques], pa.string())
+    arrow = _with_arrow(texts)
     if arrow is not None:
         blank = pc.is_null(pc.struct_field(arrow, "v")).to_numpy(zero_copy_only=False)
         codes = np.where((codes >= 0) & ~blank[np.maximum(codes, 0)], codes, -1)
         return JsonColumn(raw.index, codes, pd.Series(None, index=raw.index, dtype=object), arrow=arrow)
+    distinct = texts.to_pylist()
     parsed: list[object] = []
     failed = np.zeros(len(distinct), dtype=bool)
     for i, cell in enumerate(distinct):
@@ -214,12 +221,14 @@ def _parse(cell: str) -> tuple[object, bool]:
         return None, True
 
 
-def _with_arrow(cells: list[str]) -> pa.StructArray | None:
+def _with_arrow(cells: pa.Array) -> pa.StructArray | None:
     """The cells parsed by Arrow in one pass (each wrapped as ``{"v": cell}`` on a line of its own); None
     when Arrow cannot take them all (then each is parsed alone)."""
-    if not cells:
+    if not len(cells):
         return None
-    texts = pa.array(cells, pa.string())
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    texts = cells.cast(pa.string())
     # A line per cell: newlines between JSON tokens become spaces (a raw newline inside a string is not JSON).
     texts = pc.replace_substring_regex(pc.utf8_trim_whitespace(texts), r"[\r\n]", " ")
     texts = pc.if_else(pc.equal(texts, ""), "null", texts)

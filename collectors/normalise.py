@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "Parsed",
@@ -34,6 +36,25 @@ MAX_COUNT = 10**13
 class Parsed(NamedTuple):
     values: pd.Series
     reasons: pd.Series
+
+
+def _is_arrow_text(raw: pd.Series) -> bool:
+    return raw.dtype != object and pd.api.types.is_string_dtype(raw.dtype)
+
+
+def _numbers_in_arrow(raw: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+    """Floats and blank cells of Arrow-backed text in one Arrow cast, when every cell is a number or
+    blank (as in almost every file); None otherwise, for the general path to say which cells are not."""
+    if not _is_arrow_text(raw):
+        return None
+    cells = pc.utf8_trim_whitespace(pa.array(raw.array))
+    blank = pc.fill_null(pc.equal(cells, ""), True)
+    try:
+        numbers = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), cells), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    values = pd.Series(numbers.to_numpy(zero_copy_only=False), index=raw.index, dtype="float64")
+    return values, np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _blank(raw: pd.Series) -> pd.Series:
@@ -64,13 +85,18 @@ def _say(reasons: pd.Series, mask: pd.Series | np.ndarray, message: str, shown: 
 
 def parse_numbers(raw: pd.Series, name: str, *, required: bool = False) -> Parsed:
     """Floats; blank is missing (a reason only when ``required``), text that is not a number is a reason."""
-    blank = _blank(raw)
-    values = pd.to_numeric(raw.where(~blank, None), errors="coerce").astype("float64")
+    fast = _numbers_in_arrow(raw)
+    if fast is not None:
+        values, blank = fast
+    else:
+        blank = _blank(raw).to_numpy(dtype=bool)
+        values = pd.to_numeric(raw.where(~blank, None), errors="coerce").astype("float64")
     reasons = _reasons(raw.index)
+    number = values.to_numpy()
     if required:
         _say(reasons, blank, f"{name} is missing")
-    _say(reasons, values.isna() & ~blank, f"{name} is not a number:", raw)
-    _say(reasons, ~np.isfinite(values.fillna(0)), f"{name} is not a finite number")
+    _say(reasons, np.isnan(number) & ~blank, f"{name} is not a number:", raw)
+    _say(reasons, np.isinf(number), f"{name} is not a finite number")
     return Parsed(values, reasons)
 
 
@@ -80,13 +106,17 @@ def parse_counts(raw: pd.Series, name: str, *, required: bool = False, default: 
     Blank cells take ``default`` (or are a reason when ``required``).
     """
     numbers, reasons = parse_numbers(raw, name, required=required)
-    _say(reasons, numbers < 0, f"{name} is negative")
-    _say(reasons, (numbers % 1 != 0) & numbers.notna(), f"{name} is not a whole number")
-    _say(reasons, numbers > MAX_COUNT, f"{name} is impossibly large")
-    usable = numbers.where(reasons.isna() & numbers.notna())
+    number = numbers.to_numpy()
+    with np.errstate(invalid="ignore"):
+        _say(reasons, number < 0, f"{name} is negative")
+        _say(reasons, np.isfinite(number) & (np.mod(number, 1) != 0), f"{name} is not a whole number")
+        _say(reasons, number > MAX_COUNT, f"{name} is impossibly large")
+    fine = reasons.isna().to_numpy()
+    usable = np.where(fine, number, np.nan)
     if default is not None:
-        usable = usable.fillna(default).where(reasons.isna())
-    return Parsed(usable.round().astype("Int64"), reasons)
+        usable = np.where(fine & np.isnan(usable), default, usable)
+    counts = pd.array(np.round(usable), dtype="Float64").astype("Int64")
+    return Parsed(pd.Series(counts, index=raw.index), reasons)
 
 
 def parse_money(raw: pd.Series, name: str) -> Parsed:
@@ -126,14 +156,17 @@ def parse_bools(raw: pd.Series, name: str) -> Parsed:
 
 def text(raw: pd.Series) -> pd.Series:
     """Text cells, stripped; blank becomes missing."""
-    if raw.dtype != object and pd.api.types.is_string_dtype(raw.dtype):
+    if _is_arrow_text(raw):
         # Arrow-backed text straight from a CSV: strip in Arrow, convert to Python strings once.
         stripped = raw.str.strip()
         return stripped.astype(object).where(stripped.notna() & (stripped != ""), None)
-    values = raw.astype(object)
-    present = values.notna()
-    values = values.where(~present, values[present].astype(str).str.strip().reindex(values.index))
-    return values.where(values.notna() & (values != ""), None)
+    # Anything else (JSON values, Python lists of cells): each distinct value stripped once.
+    return map_distinct(raw, _stripped)
+
+
+def _stripped(value: object) -> str | None:
+    cell = str(value).strip()
+    return cell or None
 
 
 def map_distinct(values: pd.Series, func: Callable[[Any], object]) -> pd.Series:
@@ -153,10 +186,18 @@ def map_distinct(values: pd.Series, func: Callable[[Any], object]) -> pd.Series:
 
 def first_reason(*reasons: pd.Series) -> pd.Series:
     """Per row, the first reason given by any of ``reasons`` (null when none)."""
-    combined = reasons[0].copy()
+    combined = reasons[0].to_numpy(dtype=object, copy=True)
+    open_rows = pd.isna(combined)
     for more in reasons[1:]:
-        combined = combined.where(combined.notna(), more)
-    return combined.where(combined.notna(), None).astype(object)
+        if not open_rows.any():
+            break
+        given = more.to_numpy(dtype=object)
+        taken = open_rows & ~pd.isna(given)
+        if taken.any():
+            combined[taken] = given[taken]
+            open_rows &= ~taken
+    combined[open_rows] = None
+    return pd.Series(combined, index=reasons[0].index, dtype=object)
 
 
 def not_usd(currency: pd.Series, *, required: bool = False) -> pd.Series:

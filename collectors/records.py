@@ -67,7 +67,7 @@ def make_records(index: pd.Index | int, **columns: object) -> pd.DataFrame:
         series = value if isinstance(value, pd.Series) else pd.Series(value, index=index)
         if name in TEXT_COLUMNS:
             series = text(series)
-        frame[name] = series.astype(dtype) if dtype != "object" else series.astype(object)
+        frame[name] = series if series.dtype == dtype else series.astype(dtype)
     if columns:
         raise TypeError(f"not record columns: {sorted(columns)}")
     frame["reason"] = frame["reason"].where(frame["reason"].notna(), None)

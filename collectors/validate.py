@@ -3,9 +3,9 @@ every dimension must fit the ledger."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from collectors.normalise import first_reason
 from collectors.records import TEXT_COLUMNS
 from db.schema import usage
 
@@ -19,7 +19,7 @@ MAX_TEXT = {name: usage.c[name].type.length for name in TEXT_COLUMNS}
 def validate(records: pd.DataFrame) -> pd.Series:
     """Per record, why it must be rejected (null when it is fine), keeping a reason the format gave."""
     r = records
-    checks: list[tuple[pd.Series, str]] = [
+    checks: list[tuple[pd.Series | np.ndarray, str]] = [
         (r["timestamp"].isna(), "no usable date/time"),
         (r["provider"].isna(), "provider is missing"),
         (r["model"].isna(), "model is missing"),
@@ -33,10 +33,29 @@ def validate(records: pd.DataFrame) -> pd.Series:
         (r["ttft_ms"] < 0, "time to first token is negative"),
     ]
     for name, limit in MAX_TEXT.items():
-        lengths = r[name].str.len() if r[name].notna().any() else pd.Series(0, index=r.index)
-        checks.append((lengths > limit, f"{name} is too long (over {limit} characters)"))
-    reasons = [r["reason"]]
+        checks.append((_longer_than(r[name], limit), f"{name} is too long (over {limit} characters)"))
+    reasons = r["reason"].to_numpy(dtype=object, copy=True)
+    open_rows = pd.isna(reasons)
     for failed, message in checks:
-        failed = failed.fillna(False).astype(bool)
-        reasons.append(pd.Series(None, index=r.index, dtype=object).mask(failed, message))
-    return first_reason(*reasons)
+        hit = open_rows & _true(failed)
+        if hit.any():
+            reasons[hit] = message
+            open_rows &= ~hit
+    reasons[open_rows] = None
+    return pd.Series(reasons, index=r.index, dtype=object)
+
+
+def _true(mask: pd.Series | np.ndarray) -> np.ndarray:
+    """A comparison's result with missing values as false."""
+    if isinstance(mask, pd.Series):
+        return mask.to_numpy(dtype=bool, na_value=False)
+    return np.asarray(mask, dtype=bool)
+
+
+def _longer_than(values: pd.Series, limit: int) -> np.ndarray:
+    """Which text values are over ``limit`` characters, measuring each distinct value once."""
+    codes, uniques = pd.factorize(values)
+    if not len(uniques):
+        return np.zeros(len(values), dtype=bool)
+    long = np.fromiter((len(str(value)) > limit for value in uniques), dtype=bool, count=len(uniques))
+    return np.append(long, False)[codes]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import cast
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, String, delete, func, select
 from sqlalchemy.sql import ColumnElement
@@ -85,7 +86,13 @@ def _python_values(column: pd.Series, sqlite: bool) -> list[object]:
         # SQLite keeps datetimes as text in the shape SQLAlchemy writes and compares them as text.
         text = column.dt.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else column.astype(object)
         return text.astype(object).where(column.notna(), None).tolist()
-    return column.astype(object).where(column.notna(), None).tolist()
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
+        return column.to_numpy().tolist()  # nothing missing: NumPy makes the Python values itself
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+        values = column.to_numpy()
+        missing = np.isnan(values)
+        return values.tolist() if not missing.any() else np.where(missing, None, values).tolist()
+    return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def insert_rows(conn: Connection, table: str, frame: pd.DataFrame) -> None:
