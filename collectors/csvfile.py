@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -15,11 +20,26 @@ from db.imports import Rejection
 
 __all__ = ["CsvChunk", "read_csv", "require_columns"]
 
-# Rows are handed on in frames of about this many bytes of CSV: big enough that per-chunk work is cheap.
+# Rows are handed on in frames of about this many bytes (of the columns read): big enough that per-frame
+# work is cheap, small enough that the work on one frame stays well within the memory an import may take.
 BLOCK_BYTES = 6 << 20
-# Arrow reads blocks of at most this size. Its reader buffers up to 32 blocks ahead of what has been
-# consumed, so the block, not the frame, sets the memory the read-ahead takes; it also caps one row's size.
-READ_BLOCK_BYTES = 2 << 20
+# Arrow reads blocks of this size; one row must fit in a block.
+READ_BLOCK_BYTES = 8 << 20
+# Arrow's reader would buffer up to 32 blocks ahead of the rows handed on; it may read this many.
+READ_AHEAD_BLOCKS = 3
+
+
+def _use_returning_allocator() -> None:
+    """Let Arrow allocate with jemalloc, unless the user chose (``ARROW_DEFAULT_MEMORY_POOL``): Arrow's
+    default, mimalloc, keeps freed pages for reuse, and a long import's memory then creeps up chunk by
+    chunk; jemalloc hands them back."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    with contextlib.suppress(NotImplementedError):  # a pyarrow built without jemalloc keeps its default
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+
+
+_use_returning_allocator()
 
 
 @dataclass
@@ -83,7 +103,7 @@ def read_csv(
     reader_options = pacsv.ReadOptions(
         column_names=names,
         skip_rows=1,
-        block_size=min(block_bytes or BLOCK_BYTES, READ_BLOCK_BYTES),
+        block_size=block_bytes or READ_BLOCK_BYTES,
         encoding="utf16" if encoding == "utf-16" else "utf8",
     )
     parse_options = pacsv.ParseOptions(
@@ -96,13 +116,13 @@ def read_csv(
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    stream = source.open()
+    stream = _Paced(source.open(), READ_AHEAD_BLOCKS)
     try:
         reader = pacsv.open_csv(
             stream, read_options=reader_options, parse_options=parse_options, convert_options=convert_options
         )
         next_row = 1
-        for batches in _frames_of(reader, block_bytes or BLOCK_BYTES):
+        for batches in _frames_of(_counted(reader, stream), block_bytes or BLOCK_BYTES):
             frame = pa.Table.from_batches(batches, reader.schema).to_pandas()
             chunk = CsvChunk(frame, next_row, pending[:])
             pending.clear()
@@ -111,21 +131,85 @@ def read_csv(
         if pending:
             yield CsvChunk(pd.DataFrame(columns=kept, dtype=str), next_row, pending[:])
     except (pa.ArrowInvalid, OSError, EOFError, UnicodeError) as exc:
+        if "straddl" in str(exc):
+            limit = (block_bytes or READ_BLOCK_BYTES) / (1 << 20)
+            raise IngestError(f"{source.name}: a row is longer than {limit:g} MB, the most one row may hold") from exc
         raise IngestError(f"{source.name}: cannot be read as CSV ({_short(exc)})") from exc
     finally:
         stream.close()
 
 
-def _frames_of(reader: pacsv.CSVStreamingReader, size: int) -> Iterator[list[pa.RecordBatch]]:
-    """The reader's batches, gathered into groups of at least ``size`` bytes (the last one smaller)."""
+class _Paced(io.RawIOBase):
+    """A binary stream that lets Arrow's background reader run at most ``ahead`` blocks ahead of the
+    batches consumed (:meth:`consumed`), so read-ahead cannot fill memory while a slow step catches up.
+
+    Each block Arrow reads yields at least one batch (a row must fit in a block), so the reader can always
+    make progress; should it ever wait for long anyway, it reads on rather than stall the import.
+    """
+
+    _PATIENCE_S = 30.0
+
+    def __init__(self, raw: BinaryIO, ahead: int) -> None:
+        super().__init__()
+        self._raw = raw
+        self._ahead = ahead
+        self._reads = 0
+        self._consumed = 0
+        self._done = False
+        self._turn = threading.Condition()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        with self._turn:
+            self._turn.wait_for(
+                lambda: self._done or self._reads - self._consumed < self._ahead, timeout=self._PATIENCE_S
+            )
+            self._reads += 1
+            if self._done:
+                return b""
+        return self._raw.read(size)
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def consumed(self) -> None:
+        with self._turn:
+            self._consumed += 1
+            self._turn.notify_all()
+
+    def close(self) -> None:
+        with self._turn:
+            # A reader still waiting (the import stopped early) gets the end of the file at once.
+            self._done = True
+            self._turn.notify_all()
+        self._raw.close()
+        super().close()
+
+
+def _counted(reader: pacsv.CSVStreamingReader, stream: _Paced) -> Iterator[pa.RecordBatch]:
+    for batch in reader:
+        stream.consumed()
+        yield batch
+
+
+def _frames_of(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[list[pa.RecordBatch]]:
+    """The batches cut and gathered into groups of about ``size`` bytes (the last one smaller)."""
     group: list[pa.RecordBatch] = []
     held = 0
-    for batch in reader:
-        group.append(batch)
-        held += batch.nbytes
-        if held >= size:
-            yield group
-            group, held = [], 0
+    for batch in batches:
+        # A block's batch holds more rows than one frame should: slices of it (no copy).
+        rows_per_frame = max(1, int(batch.num_rows * size / batch.nbytes)) if batch.nbytes > size else batch.num_rows
+        for start in range(0, max(batch.num_rows, 1), max(rows_per_frame, 1)):
+            piece = batch.slice(start, rows_per_frame)
+            group.append(piece)
+            held += piece.nbytes
+            if held >= size:
+                yield group
+                group, held = [], 0
     if group:
         yield group
 

@@ -3,7 +3,7 @@ stream → normalise → validate → roll up → write, all in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import chain
@@ -16,11 +16,13 @@ from collectors.detect import UnrecognisedFormat, detect
 from collectors.format import Format
 from collectors.formats import format_named
 from collectors.formats.mapped_csv import mapped_format
+from collectors.read_ahead import read_ahead
+from collectors.records import Batch
 from collectors.rollup import Rollup
 from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.column_mappings import find_mapping
-from db.imports import add_rejected, find_by_sha256, finish_import, get_import, start_import
+from db.imports import Rejection, add_rejected, find_by_sha256, finish_import, get_import, start_import
 from db.usage import add_usage, delete_collector_usage, merge_usage
 
 __all__ = ["IngestResult", "ingest"]
@@ -140,19 +142,14 @@ class _Import:
         rollup = Rollup(lambda rows: add_usage(conn, import_id, rows))
         if self.replaces is not None and self.collector is not None:
             delete_collector_usage(conn, self.collector, *self.replaces)
-        for batch in self.fmt.read(self.source):
-            reasons = validate(batch.records)
-            batch.records["reason"] = reasons
-            bad = reasons.notna()
-            rejected += add_rejected(conn, import_id, chain(batch.rejected, batch.rejections(bad)))
-            good = batch.records[~bad.to_numpy()]
-            rollup.add(good)
-            read += batch.rows_read
-            accepted += len(good)
-            if len(good):
-                low, high = good["timestamp"].min(), good["timestamp"].max()
-                first = low if first is None else min(first, low)
-                last = high if last is None else max(last, high)
+        for chunk in read_ahead(_checked(self.fmt.read(self.source))):
+            rejected += add_rejected(conn, import_id, chunk.rejected)
+            rollup.add_part(chunk.part)
+            read += chunk.rows_read
+            accepted += chunk.accepted
+            if chunk.accepted:
+                first = chunk.first if first is None else min(first, chunk.first)
+                last = chunk.last if last is None else max(last, chunk.last)
             if self.on_progress is not None:
                 self.on_progress(read)
         rollup.finish()
@@ -167,6 +164,35 @@ class _Import:
             period_end=_naive(last),
         )
         return IngestResult(self.source.name, self.fmt.name, read, accepted, rejected, False, import_id)
+
+
+@dataclass
+class _Checked:
+    """A chunk validated and grouped, ready to be written."""
+
+    rows_read: int
+    accepted: int
+    rejected: list[Rejection]
+    part: pd.DataFrame
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+
+
+def _checked(batches: Iterable[Batch]) -> Iterator[_Checked]:
+    """Each batch validated and grouped: the work that runs ahead of the writes, in their own thread."""
+    for batch in batches:
+        reasons = validate(batch.records)
+        batch.records["reason"] = reasons
+        bad = reasons.notna()
+        good = batch.records[~bad.to_numpy()]
+        yield _Checked(
+            batch.rows_read,
+            len(good),
+            list(chain(batch.rejected, batch.rejections(bad))),
+            Rollup.part_of(good),
+            good["timestamp"].min() if len(good) else None,
+            good["timestamp"].max() if len(good) else None,
+        )
 
 
 def _naive(moment: pd.Timestamp | None) -> object:

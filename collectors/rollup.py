@@ -92,9 +92,18 @@ class Rollup:
         self.reopened: set[pd.Timestamp] = set()
 
     def add(self, records: pd.DataFrame) -> None:
+        self.add_part(self.part_of(records))
+
+    @staticmethod
+    def part_of(records: pd.DataFrame) -> pd.DataFrame:
+        """``records`` grouped, for :meth:`add_part`: the share of the work that needs no rollup state."""
         if records.empty:
+            return _empty_long()
+        return _group(_keyed(records), _LONG_KEYS)
+
+    def add_part(self, part: pd.DataFrame) -> None:
+        if part.empty:
             return
-        part = _group(_keyed(records), _LONG_KEYS)
         hours = pd.unique(part["bucket_start"])
         self.reopened.update(hour for hour in hours if hour in self._written)
         held = pd.concat([self._open, part], ignore_index=True) if len(self._open) else part

@@ -92,3 +92,34 @@ def test_truncated_csv_imports_the_complete_rows_and_rejects_the_cut_one(ledger:
     result = ingest(ledger, source_from_bytes("cut.csv", cut.encode()))
     assert result.rows_rejected == 1
     assert result.rows_accepted == 41
+
+
+def test_arrow_reads_at_most_a_few_blocks_ahead_of_the_rows_consumed() -> None:
+    import io
+    import threading
+
+    from collectors.csvfile import _Paced
+
+    paced = _Paced(io.BytesIO(b"abcdef"), ahead=2)
+    assert (paced.read(1), paced.read(1)) == (b"a", b"b")
+    third: list[bytes] = []
+    reader = threading.Thread(target=lambda: third.append(paced.read(1)))
+    reader.start()
+    reader.join(timeout=0.3)
+    assert reader.is_alive() and third == []  # waiting: two blocks read, none consumed
+    paced.consumed()
+    reader.join(timeout=10)
+    assert third == [b"c"]
+    paced.close()
+    assert paced.read(1) == b""  # an import that stopped early never leaves the reader waiting
+
+
+def test_a_row_longer_than_a_read_block_is_refused_with_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collectors import IngestError, source_from_bytes
+    from collectors.formats import canonical_csv
+
+    monkeypatch.setattr("collectors.csvfile.READ_BLOCK_BYTES", 1 << 20)
+    huge = "x" * (3 << 20)
+    content = f'date,provider,model,input_tokens,output_tokens,feature\n2025-09-01,openai,gpt-4o,1,1,"{huge}"\n'
+    with pytest.raises(IngestError, match="longer than 1 MB"):
+        list(canonical_csv.FORMAT.read(source_from_bytes("big.csv", content.encode())))

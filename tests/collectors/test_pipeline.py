@@ -182,3 +182,16 @@ def test_a_file_with_no_usage_is_an_empty_import(ledger: Engine, content: bytes)
     result = ingest(ledger, source_from_bytes("quiet-day", content))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.duplicate) == (0, 0, 0, False)
     assert _counts(ledger) == (1, 0, 0)
+
+
+def test_a_file_of_many_read_blocks_is_read_whole_with_bounded_read_ahead(
+    ledger: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Arrow reads small blocks, never more than a few ahead of the rows handed on, and nothing is lost."""
+    monkeypatch.setattr("collectors.csvfile.READ_BLOCK_BYTES", 256)
+    monkeypatch.setattr("collectors.csvfile.BLOCK_BYTES", 512)
+    header = "date,provider,model,input_tokens,output_tokens\n"
+    content = header + "".join(f"2025-09-{1 + n % 28:02d},openai,gpt-4o,{n},1\n" for n in range(2_000))
+    result = ingest(ledger, source_from_bytes("blocks.csv", content.encode()))
+    assert (result.rows_read, result.rows_accepted) == (2_000, 2_000)
+    assert summary(ledger)["input_tokens"] == sum(range(2_000))
