@@ -6,7 +6,7 @@ import contextlib
 import io
 import os
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -15,10 +15,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from collectors.format import Peek
+from collectors.records import Batch
 from collectors.source import IngestError, Source
 from db.imports import Rejection
 
-__all__ = ["CsvChunk", "read_csv", "require_columns"]
+__all__ = ["CsvChunk", "csv_batches", "read_csv", "require_columns"]
 
 # Rows are handed on in frames of about this many bytes (of the columns read): big enough that per-frame
 # work is cheap, small enough that the work on one frame stays well within the memory an import may take.
@@ -47,6 +48,22 @@ class CsvChunk:
     frame: pd.DataFrame
     first_row: int
     rejected: list[Rejection] = field(default_factory=list)
+
+    def batch(self, records: pd.DataFrame) -> Batch:
+        """The chunk's ``records`` as a batch, with the rows the reader could not split counted in."""
+        return Batch(records, self.frame, len(self.frame) + len(self.rejected), self.first_row, rejected=self.rejected)
+
+
+def csv_batches(
+    source: Source,
+    to_records: Callable[[pd.DataFrame], pd.DataFrame],
+    *,
+    required: tuple[tuple[str, ...], ...] = (),
+    columns: Collection[str] | None = None,
+) -> Iterator[Batch]:
+    """What a CSV format reads: each chunk (see :func:`read_csv`) mapped to records by ``to_records``."""
+    for chunk in read_csv(source, required=required, columns=columns):
+        yield chunk.batch(to_records(chunk.frame))
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from collectors.csvfile import read_csv
+from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.formats.anthropic_usage_api import context_window_bands, inference_geo_hosts, service_tiers
 from collectors.normalise import first_reason, parse_counts, parse_timestamps
@@ -95,15 +95,7 @@ def _sniff(peek: Peek) -> bool:
 
 
 def _read(source: Source) -> Iterator[Batch]:
-    for chunk in read_csv(source, required=(("usage_date_utc",), ("model_version",), (_NO_CACHE,))):
-        frame = chunk.frame
-        yield Batch(
-            _records(frame),
-            frame,
-            len(frame) + len(chunk.rejected),
-            chunk.first_row,
-            rejected=chunk.rejected,
-        )
+    yield from csv_batches(source, _records, required=(("usage_date_utc",), ("model_version",), (_NO_CACHE,)))
 
 
 FORMAT = Format("anthropic_console_usage_csv", "Claude Console usage export (CSV)", _sniff, _read)

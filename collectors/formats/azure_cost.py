@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from collectors.csvfile import read_csv
+from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.formats.attribution import model_named, tags_feature
 from collectors.normalise import first_reason, not_usd, parse_money, parse_timestamps, text
@@ -126,14 +126,7 @@ def azure_cost_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read(source: Source) -> Iterator[Batch]:
-    for chunk in read_csv(source, required=(_DATE, _COST, ("metername",))):
-        yield Batch(
-            azure_cost_records(chunk.frame),
-            chunk.frame,
-            len(chunk.frame) + len(chunk.rejected),
-            chunk.first_row,
-            rejected=chunk.rejected,
-        )
+    yield from csv_batches(source, azure_cost_records, required=(_DATE, _COST, ("metername",)))
 
 
 FORMAT = Format("azure_cost_export", "Azure Cost Management cost details export (CSV)", _sniff, _read)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from collectors.csvfile import read_csv
+from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.normalise import (
     first_reason,
@@ -88,14 +88,7 @@ def to_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read(source: Source) -> Iterator[Batch]:
-    for chunk in read_csv(source, required=(_TIME, *((name,) for name in _REQUIRED))):
-        yield Batch(
-            to_records(chunk.frame),
-            chunk.frame,
-            len(chunk.frame) + len(chunk.rejected),
-            chunk.first_row,
-            rejected=chunk.rejected,
-        )
+    yield from csv_batches(source, to_records, required=(_TIME, *((name,) for name in _REQUIRED)))
 
 
 FORMAT = Format("exitplan_csv", "exitplan canonical CSV", _sniff, _read)

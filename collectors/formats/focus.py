@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from collectors.csvfile import read_csv
+from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.formats.attribution import model_named, tags_feature
 from collectors.normalise import first_reason, not_usd, parse_money, parse_timestamps, text
@@ -121,14 +121,7 @@ def focus_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _read(source: Source) -> Iterator[Batch]:
     required = (("chargeperiodstart",), _COST, _PROVIDER, ("servicecategory",))
-    for chunk in read_csv(source, required=required):
-        yield Batch(
-            focus_records(chunk.frame),
-            chunk.frame,
-            len(chunk.frame) + len(chunk.rejected),
-            chunk.first_row,
-            rejected=chunk.rejected,
-        )
+    yield from csv_batches(source, focus_records, required=required)
 
 
 FORMAT = Format("focus_csv", "FinOps FOCUS 1.0–1.2 cost and usage export (CSV)", _sniff, _read)

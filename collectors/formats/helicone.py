@@ -44,7 +44,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from collectors.csvfile import read_csv
+from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.formats.request_logs import (
     UNKNOWN_PROVIDER,
@@ -171,14 +171,7 @@ def request_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _read_csv(source: Source) -> Iterator[Batch]:
     required = (("request_created_at",), ("prompt_tokens",), ("completion_tokens",), ("model", "request_model"))
-    for chunk in read_csv(source, required=required):
-        yield Batch(
-            request_records(chunk.frame),
-            chunk.frame,
-            len(chunk.frame) + len(chunk.rejected),
-            chunk.first_row,
-            rejected=chunk.rejected,
-        )
+    yield from csv_batches(source, request_records, required=required)
 
 
 def _read_jsonl(source: Source) -> Iterator[Batch]:

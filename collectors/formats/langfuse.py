@@ -45,27 +45,24 @@ otherwise missing. The observation ``name`` is not a feature by this rule and is
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
 
 import pandas as pd
 
-from collectors.csvfile import read_csv
+from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.formats.request_logs import (
     UNKNOWN_PROVIDER,
     column,
-    document_rows,
+    document_batch,
     milliseconds_between,
     optional_timestamps,
     providers_from_models,
     reason_where,
-    rows_frame,
 )
 from collectors.json_cells import json_column
-from collectors.jsonfile import load_json
 from collectors.normalise import first_present, first_reason, parse_money, parse_numbers, parse_timestamps, text
 from collectors.records import Batch, make_records
 from collectors.source import Source
@@ -246,28 +243,12 @@ def observation_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_api(source: Source) -> Iterator[Batch]:
-    rows, locations = document_rows(load_json(source), source, "Langfuse observations")
-    frame, not_objects = rows_frame(rows)
-    records = observation_records(frame)
-    records["reason"] = first_reason(not_objects, records["reason"])
-    yield Batch(
-        records,
-        pd.DataFrame({"raw": [json.dumps(row, default=str) for row in rows]}, index=frame.index),
-        len(frame),
-        locations=pd.Series(locations, index=frame.index, dtype=object),
-    )
+    return document_batch(source, "Langfuse observations", observation_records)
 
 
 def _read_csv(source: Source) -> Iterator[Batch]:
     required = (("starttime",), ("usagedetails", "usage"), ("providedmodelname", "model"))
-    for chunk in read_csv(source, required=required):
-        yield Batch(
-            observation_records(chunk.frame),
-            chunk.frame,
-            len(chunk.frame) + len(chunk.rejected),
-            chunk.first_row,
-            rejected=chunk.rejected,
-        )
+    yield from csv_batches(source, observation_records, required=required)
 
 
 API_FORMAT = Format(

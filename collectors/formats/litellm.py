@@ -35,27 +35,24 @@ no provider was called) and failed calls that used no tokens.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
 import pandas as pd
 
-from collectors.csvfile import read_csv
+from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.formats.request_logs import (
     UNKNOWN_PROVIDER,
     column,
-    document_rows,
+    document_batch,
     hosts,
     milliseconds_between,
     optional_timestamps,
     providers_from_models,
     reason_where,
-    rows_frame,
 )
 from collectors.json_cells import json_column
-from collectors.jsonfile import load_json
 from collectors.normalise import (
     first_present,
     first_reason,
@@ -199,27 +196,11 @@ def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _read_csv(source: Source) -> Iterator[Batch]:
     required = (("starttime",), ("prompt_tokens",), ("completion_tokens",), ("model", "model_group"))
-    for chunk in read_csv(source, required=required, columns=_READ):
-        yield Batch(
-            spend_log_records(chunk.frame),
-            chunk.frame,
-            len(chunk.frame) + len(chunk.rejected),
-            chunk.first_row,
-            rejected=chunk.rejected,
-        )
+    yield from csv_batches(source, spend_log_records, required=required, columns=_READ)
 
 
 def _read_json(source: Source) -> Iterator[Batch]:
-    rows, locations = document_rows(load_json(source), source, "LiteLLM spend logs")
-    frame, not_objects = rows_frame(rows)
-    records = spend_log_records(frame)
-    records["reason"] = first_reason(not_objects, records["reason"])
-    yield Batch(
-        records,
-        pd.DataFrame({"raw": [json.dumps(row, default=str) for row in rows]}, index=frame.index),
-        len(frame),
-        locations=pd.Series(locations, index=frame.index, dtype=object),
-    )
+    return document_batch(source, "LiteLLM spend logs", spend_log_records)
 
 
 CSV_FORMAT = Format(

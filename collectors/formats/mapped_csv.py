@@ -116,8 +116,6 @@ def mapped_format(mapping: dict[str, str]) -> Format:
             if not _includes_cache(mapping):
                 # The file counts input without the cache; canonical input includes reads and writes.
                 records["input_tokens"] += records["cache_read_tokens"] + records["cache_write_tokens"]
-            yield Batch(
-                records, chunk.frame, len(chunk.frame) + len(chunk.rejected), chunk.first_row, rejected=chunk.rejected
-            )
+            yield chunk.batch(records)
 
     return Format("mapped_csv", "CSV read through a column mapping", lambda peek: False, read)

@@ -12,18 +12,22 @@ with "," in source order; otherwise missing. JSON in cells is read with :mod:`co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import pandas as pd
 
-from collectors.normalise import Parsed, map_distinct, parse_timestamps, text
+from collectors.jsonfile import load_json
+from collectors.normalise import Parsed, first_reason, map_distinct, parse_timestamps, text
+from collectors.records import Batch
 from collectors.source import IngestError, Source
 from pricing.identity import author_of, family_of, provider_id
 
 __all__ = [
     "UNKNOWN_PROVIDER",
     "column",
+    "document_batch",
     "document_rows",
     "hosts",
     "milliseconds_between",
@@ -128,6 +132,21 @@ def document_rows(document: object, source: Source, what: str) -> tuple[list[obj
             rows.append(row)
             locations.append(f"{prefix}data[{i}]" if isinstance(document, dict) or paged else f"{prefix}[{i}]")
     return rows, locations
+
+
+def document_batch(source: Source, what: str, to_records: Callable[[pd.DataFrame], pd.DataFrame]) -> Iterator[Batch]:
+    """A JSON document of rows (see :func:`document_rows`) as one batch of records made by ``to_records``;
+    a row that is not an object is rejected, shown as its JSON text."""
+    rows, locations = document_rows(load_json(source), source, what)
+    frame, not_objects = rows_frame(rows)
+    records = to_records(frame)
+    records["reason"] = first_reason(not_objects, records["reason"])
+    yield Batch(
+        records,
+        pd.DataFrame({"raw": [json.dumps(row, default=str) for row in rows]}, index=frame.index),
+        len(frame),
+        locations=pd.Series(locations, index=frame.index, dtype=object),
+    )
 
 
 def rows_frame(rows: Sequence[object]) -> tuple[pd.DataFrame, pd.Series]:
