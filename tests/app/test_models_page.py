@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -16,30 +14,20 @@ from analysis.spend import priced_usage
 from collectors import ingest, source_from_bytes
 from collectors.demo import load_demo
 from db.price_overrides import list_overrides
+from tests.app.apptest import open_page
 
-ENTRY = str(Path(__file__).parents[2] / "streamlit_app.py")
 PAGE = "app/pages/models.py"
 AZURE_ROW = b"date,provider,model,input_tokens,output_tokens\n2026-10-30,azure,chat-prod,2000000,500000\n"
 
 
-@pytest.fixture(autouse=True)
-def app_ledger(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("EXITPLAN_DB_URL", ledger_url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_ledger")
 
 
 def open_models(section: str | None = None) -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = open_page(PAGE)
     if section is not None:
         at.segmented_control(key="models-section").set_value(section).run()
-    assert not at.exception, at.exception
+        assert not at.exception, at.exception
     return at
 
 

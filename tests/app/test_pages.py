@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from collectors.demo import load_demo
 from db import list_imports
+from tests.app.apptest import ENTRY, open_page
 
-ENTRY = str(Path(__file__).parents[2] / "streamlit_app.py")
 PAGES = ["app/pages/overview.py", "app/pages/data.py"]
 
 
-@pytest.fixture(autouse=True)
-def app_ledger(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("EXITPLAN_DB_URL", ledger_url)
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, at.exception
-    return at
+pytestmark = pytest.mark.usefixtures("app_ledger")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from db import list_imports, open_ledger
@@ -20,13 +17,9 @@ def _script() -> None:
 
 
 @pytest.fixture(autouse=True)
-def app_ledger(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("EXITPLAN_DB_URL", ledger_url)
+def no_admin_keys(app_ledger: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_ADMIN_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_ADMIN_KEY", raising=False)
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def open_component(api: FakeAdminApi, monkeypatch: pytest.MonkeyPatch) -> AppTest:

@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from analysis.workloads import list_workloads, workload_history
 from collectors.demo import load_demo
+from tests.app.apptest import open_page
 
-ENTRY = str(Path(__file__).parents[2] / "streamlit_app.py")
 PAGE = "app/pages/workloads.py"
 
 
-@pytest.fixture(autouse=True)
-def app_ledger(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("EXITPLAN_DB_URL", ledger_url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_ledger")
 
 
 def open_workloads() -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE)
 
 
 def _table(at: AppTest) -> pd.DataFrame:

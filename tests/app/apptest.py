@@ -1,0 +1,21 @@
+"""Opening the dashboard in Streamlit's AppTest the way a user does: the entry script, then a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ENTRY = str(Path(__file__).parents[2] / "streamlit_app.py")
+FIRST_PAGE = "app/pages/overview.py"
+
+
+def open_page(page: str, *, timeout: float = 60) -> AppTest:
+    """The app with ``page`` open (the entry script lands on the first page), checked to have run cleanly."""
+    at = AppTest.from_file(ENTRY, default_timeout=timeout)
+    at.run()
+    if page != FIRST_PAGE:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
