@@ -5,7 +5,7 @@ Each candidate gets a monthly cost range (low / base / high: the tokenizer ratio
 the task suggests, and output length 10% shorter to 15% longer), a latency estimate against the
 workload's SLO, a quality grade against its floor, a fit check (context window, capabilities, retirement
 within the horizon) and the reasons in sentences. Candidates are ranked best first: those that fit, then
-by quality grade, then by cost.
+by quality grade, then by the SLO (met or none set, unknown, missed), then by cost.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from analysis.candidates import candidate_set
 from analysis.latency import LatencyEstimate, candidate_latency, incumbent_latency, observed_latency
+from analysis.latency_measurements import measured_latency
 from analysis.models import model_catalog
 from analysis.profile import WorkloadProfile, profile_of
 from analysis.quality import QualityEstimate, quality_estimate
@@ -196,9 +197,11 @@ def alternatives(
     today: date | None = None,
     filters: CandidateFilter | None = None,
     evaluations: pd.DataFrame | None = None,
+    latency_measurements: pd.DataFrame | None = None,
     self_hosted: Sequence[SelfHostedOption] = (),
 ) -> Alternatives:
-    """Every candidate for ``workload``, estimated and ranked best first."""
+    """Every candidate for ``workload``, estimated and ranked best first; the user's ``evaluations`` and
+    ``latency_measurements`` win over the public references."""
     from pricing.sources import load_book
 
     book = book or load_book(engine)
@@ -281,7 +284,7 @@ def alternatives(
     horizon = today + timedelta(days=filters.horizon_days)
     options = [
         _candidate(rows[i], ratios[i], by_plan, str(i), workload, profile, incumbent, observed, horizon, evaluations,
-                   had_cache, wants_batch)
+                   latency_measurements, had_cache, wants_batch)
         for i in range(len(rows))
     ]  # fmt: skip
     options += [_self_hosted(option, workload, profile, incumbent, source_tokenizer, evaluations)
@@ -290,9 +293,15 @@ def alternatives(
     return Alternatives(workload, profile, incumbent, options)
 
 
-def _rank(option: Option) -> tuple[bool, int, float]:
+# A candidate known to miss the SLO ranks below one whose latency nobody has measured yet. Without an SLO
+# every verdict is None, so the SLO does not reorder anything.
+SLO_ORDER = {True: 0, None: 1, False: 2}
+
+
+def _rank(option: Option) -> tuple[bool, int, int, float]:
     base = option.monthly_cost_usd.base
-    return not option.fits, GRADE_ORDER.get(option.quality.grade, 9), base if base is not None else float("inf")
+    return (not option.fits, GRADE_ORDER.get(option.quality.grade, 9), SLO_ORDER[option.latency.meets_slo],
+            base if base is not None else float("inf"))  # fmt: skip
 
 
 def _delta(cost: CostRange, incumbent: Option) -> tuple[float | None, float | None]:
@@ -328,6 +337,7 @@ def _candidate(
     observed: tuple[float, float] | None,
     horizon: date,
     evaluations: pd.DataFrame | None,
+    latency_measurements: pd.DataFrame | None,
     had_cache: bool,
     wants_batch: bool,
 ) -> Option:
@@ -336,7 +346,8 @@ def _candidate(
     base_plan = plans[(key, "base")]
     problems = _fit_problems(row, workload, profile, ratio.base, horizon)
     latency = candidate_latency(provider, model, profile.output_per_request * ratio.base, incumbent=observed,
-                                slo_p95_s=workload.latency_slo_p95_s)  # fmt: skip
+                                slo_p95_s=workload.latency_slo_p95_s,
+                                measured=measured_latency(latency_measurements, provider, model))  # fmt: skip
     quality = quality_estimate((incumbent.host, incumbent.model), (provider, model), workload.task_category,
                                workload.quality_floor_pct, evaluations, workload.name)  # fmt: skip
     extra = []
@@ -472,6 +483,7 @@ def options_frame(result: Alternatives) -> pd.DataFrame:
                 "region": option.region,
                 "price_source": option.price_source,
                 "quality_source": option.quality.source,
+                "latency_source": option.latency.source,
             }
         )
     return pd.DataFrame(rows)

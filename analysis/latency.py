@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.reference import latency_reference
+from analysis.reference import LatencyRef, latency_reference
 from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS
 
 __all__ = ["LatencyEstimate", "candidate_latency", "incumbent_latency", "observed_latency"]
@@ -110,14 +110,16 @@ def candidate_latency(
     *,
     incumbent: tuple[float, float] | None = None,
     slo_p95_s: float | None = None,
+    measured: LatencyRef | None = None,
 ) -> LatencyEstimate:
     """Estimated latency of ``model`` on ``provider`` for answers of ``output_tokens_per_request`` tokens.
 
-    p50 = reference TTFT + output tokens ÷ decode speed. p95 = p50 × the incumbent's own p95/p50 when
-    ``incumbent`` (observed p50, p95 in seconds) is given — a workload's tail comes mostly from its own mix
-    of answer lengths — else the reference's p90 TTFT + output ÷ speed where published, else unknown.
+    p50 = TTFT + output tokens ÷ decode speed, from the user's own measurement (``measured``) where there is
+    one, else the published reference. p95 = p50 × the incumbent's own p95/p50 when ``incumbent`` (observed
+    p50, p95 in seconds) is given — a workload's tail comes mostly from its own mix of answer lengths — else
+    the measured tail TTFT (p95; p90 in the published tables) + output ÷ speed, else unknown.
     """
-    ref = latency_reference(provider, model)
+    ref = measured or latency_reference(provider, model)
     if ref is None:
         return LatencyEstimate(
             None,
@@ -127,15 +129,16 @@ def candidate_latency(
             f"No published latency for {model} on {provider}: measure it, e.g. by replaying sample prompts.",
         )
     source = f"{ref.source} ({ref.date})"
-    measured = (
-        f"{ref.source} measured {ref.model} on {ref.host} ({ref.date}): TTFT {_s(ref.ttft_p50_s)}, "
+    who = "You" if ref.yours else ref.source
+    basis = (
+        f"{who} measured {ref.model} on {ref.host} ({ref.date}): TTFT {_s(ref.ttft_p50_s)}, "
         f"{ref.tokens_per_s:.0f} tokens/s"
     )
     if ref.source == "thefastest.ai":
-        measured += " (decode speed from 20-token answers, noisy)"
+        basis += " (decode speed from 20-token answers, noisy)"
     if output_tokens_per_request is None or not math.isfinite(output_tokens_per_request):
         return LatencyEstimate(
-            None, None, source, None, f"{measured}. Output tokens per request are unknown, so no end-to-end time."
+            None, None, source, None, f"{basis}. Output tokens per request are unknown, so no end-to-end time."
         )
     output = max(float(output_tokens_per_request), 0.0)
     decode = output / ref.tokens_per_s
@@ -145,15 +148,17 @@ def candidate_latency(
         spread = incumbent[1] / incumbent[0]
         p95 = p50 * spread
         tail = f"p95 ≈ p50 × {spread:.1f} (your traffic's p95/p50) = {_s(p95)}"
-    elif ref.ttft_p90_s is not None:
-        p95 = ref.ttft_p90_s + decode
-        tail = f"p95 ≈ p90 TTFT {_s(ref.ttft_p90_s)} + the same decode = {_s(p95)} (p90 standing in for p95)"
+    elif ref.ttft_tail_s is not None:
+        p95 = ref.ttft_tail_s + decode
+        tail = f"p95 ≈ p{ref.tail_percentile} TTFT {_s(ref.ttft_tail_s)} + the same decode = {_s(p95)}"
+        if ref.tail_percentile != 95:
+            tail += f" (p{ref.tail_percentile} standing in for p95)"
     else:
         p95 = None
-        tail = "p95 unknown (no p90 published and no latency of your own to scale by)"
+        tail = "p95 unknown (no tail TTFT measured and no latency of your own to scale by)"
     met, verdict = _verdict(p50, p95, slo_p95_s)
     evidence = (
-        f"{measured}. For {output:,.0f} output tokens: p50 ≈ {_s(ref.ttft_p50_s)} + {output:,.0f}/"
+        f"{basis}. For {output:,.0f} output tokens: p50 ≈ {_s(ref.ttft_p50_s)} + {output:,.0f}/"
         f"{ref.tokens_per_s:.0f} = {_s(p50)}; {tail}.{verdict}"
     )
     return LatencyEstimate(p50, p95, source, met, evidence)

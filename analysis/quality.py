@@ -15,8 +15,6 @@ Ratings and scores belong to their operators (LMArena, lmarena.ai; the others in
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
 from analysis.reference import QUALITY_COLUMNS, quality_reference, reference_key
+from analysis.uploads import Row, positive_number, read_rows, whole_number
 from analysis.workload_rules import TASK_CATEGORIES
 from db.schema import evaluations as evaluations_table
 
@@ -229,24 +228,13 @@ def parse_evaluations(content: bytes) -> pd.DataFrame:
     >>> parse_evaluations(b"Task,Model,Score,N\\ncode,gpt-4o,0.82,150\\n").to_dict("records")
     [{'workload': None, 'task_category': 'code', 'model': 'gpt-4o', 'score': 0.82, 'n': 150}]
     """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("the file is not UTF-8 text; save it as CSV (UTF-8)") from None
-    lines = [row for row in csv.reader(io.StringIO(text))]
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        raise ValueError("the file is empty; expected a header: workload or task, model, score, n (optional)")
-    names = [_HEADER_ALIASES.get(cell.strip().lower()) for cell in lines[0]]
+    names, rows = read_rows(content, _HEADER_ALIASES, "workload or task, model, score, n (optional)")
     for needed in ("model", "score"):
         if needed not in names:
             raise ValueError(f"missing column '{needed}' (the header must name workload or task, model, score)")
     if "workload" not in names and "task_category" not in names:
         raise ValueError("missing column 'workload' or 'task': say what each score was measured on")
-    records = [
-        _evaluation_row(number, dict(zip(names, cells, strict=False)), len(cells), len(names))
-        for number, cells in enumerate(lines[1:], start=2)
-        if any(cell.strip() for cell in cells)
-    ]
+    records = [_evaluation_row(where, cells) for where, cells in rows]
     if not records:
         raise ValueError("the file has a header but no evaluation rows")
     return pd.DataFrame(
@@ -261,13 +249,10 @@ def parse_evaluations(content: bytes) -> pd.DataFrame:
     )
 
 
-def _evaluation_row(number: int, cells: dict[str | None, str], width: int, columns: int) -> dict[str, object]:
-    where = f"row {number}"
-    if width > columns:
-        raise ValueError(f"{where}: {width} values for {columns} columns")
-    workload = (cells.get("workload") or "").strip() or None
-    task = (cells.get("task_category") or "").strip().lower() or None
-    model = (cells.get("model") or "").strip()
+def _evaluation_row(where: str, cells: Row) -> dict[str, object]:
+    workload = cells.get("workload") or None
+    task = (cells.get("task_category") or "").lower() or None
+    model = cells.get("model") or ""
     if not model:
         raise ValueError(f"{where}: model is empty")
     if workload is None and task is None:
@@ -276,23 +261,8 @@ def _evaluation_row(number: int, cells: dict[str | None, str], width: int, colum
         task = _CATEGORY_ALIASES.get(task, task)
         if task not in TASK_CATEGORIES:
             raise ValueError(f"{where}: task '{task}' is not one of {', '.join(TASK_CATEGORIES)}")
-    raw_score = (cells.get("score") or "").strip()
-    try:
-        score = float(raw_score.rstrip("%"))
-    except ValueError:
-        raise ValueError(f"{where}: score '{raw_score}' is not a number") from None
-    if not math.isfinite(score) or score < 0:
-        raise ValueError(f"{where}: score '{raw_score}' must be a number of 0 or more (higher is better)")
-    raw_n = (cells.get("n") or "").strip()
-    n: int | None = None
-    if raw_n:
-        try:
-            value = float(raw_n)
-        except ValueError:
-            value = float("nan")
-        if not (math.isfinite(value) and value.is_integer() and value >= 1):
-            raise ValueError(f"{where}: n '{raw_n}' is not a positive whole number of cases")
-        n = int(value)
+    score = positive_number(cells.get("score") or "", where, "score", zero=True)
+    n = whole_number(cells.get("n") or "", where, "n")
     return {"workload": workload, "task_category": task, "model": model, "score": score, "n": n}
 
 

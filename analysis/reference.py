@@ -352,15 +352,18 @@ def quality_reference(provider: str, model: str, task_category: str) -> QualityR
 
 @dataclass(frozen=True)
 class LatencyRef:
-    """A published latency measurement: median time to first token (p90 where published), decode speed."""
+    """A latency measurement: median time to first token, a tail TTFT where measured (p90 in the
+    published tables, p95 in the user's own), and the decode speed."""
 
     ttft_p50_s: float
-    ttft_p90_s: float | None
+    ttft_tail_s: float | None
     tokens_per_s: float
     source: str
     date: str
     host: str
     model: str
+    tail_percentile: int = 90
+    yours: bool = False
 
 
 _SOURCE_NAMES = {
@@ -414,7 +417,7 @@ def latency_reference(provider: str, model: str) -> LatencyRef | None:
     p90 = row["ttft_p90_s"]
     return LatencyRef(
         ttft_p50_s=float(row["ttft_p50_s"]),
-        ttft_p90_s=None if pd.isna(p90) else float(p90),
+        ttft_tail_s=None if pd.isna(p90) else float(p90),
         tokens_per_s=float(row["out_tok_per_s_p50"]),
         source=_SOURCE_NAMES.get(str(row["source"]), str(row["source"])),
         date=str(row["date"]),

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from analysis import workloads as workload_store
 from analysis.alternatives import Alternatives, CandidateFilter
 from analysis.alternatives import alternatives as find_alternatives
+from analysis.latency_measurements import list_measurements
 from analysis.models import (
     Mix,
     deprecation_calendar,
@@ -42,6 +43,7 @@ __all__ = [
     "evaluations",
     "history",
     "imports",
+    "latency_measurements",
     "mix",
     "models",
     "overrides",
@@ -158,6 +160,11 @@ def evaluations(url: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def latency_measurements(url: str) -> pd.DataFrame:
+    return list_measurements(_engine(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def self_hosted(url: str) -> list[SelfHostedOption]:
     return list_options(_engine(url))
 
@@ -172,14 +179,15 @@ def alternatives(
     workload = next(w for w in current if w.id == workload_id)
     filters = CandidateFilter(hosts=frozenset(hosts) or None, open_weights_only=open_weights, region=region)
     return find_alternatives(engine, workload, current, book=book(url), filters=filters,
-                             evaluations=list_evaluations(engine), self_hosted=list_options(engine))  # fmt: skip
+                             evaluations=list_evaluations(engine), latency_measurements=list_measurements(engine),
+                             self_hosted=list_options(engine))  # fmt: skip
 
 
 def clear() -> None:
     """Forget cached reads after the ledger changed."""
     readers = (priced, span, imports, catalog, models, calendar, unresolved, mix, disagreeing, history, overrides,
-               workloads, workload_costs, workload_history, rule_values, evaluations, self_hosted,
-               alternatives)  # fmt: skip
+               workloads, workload_costs, workload_history, rule_values, evaluations, latency_measurements,
+               self_hosted, alternatives)  # fmt: skip
     for reader in readers:
         reader.clear()
     book.clear()

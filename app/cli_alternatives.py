@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from analysis.alternatives import CandidateFilter, alternatives
+from analysis.latency_measurements import list_measurements
 from analysis.quality import list_evaluations
 from analysis.selfhost import list_options
 from analysis.workloads import Workload, ensure_workloads
@@ -59,7 +60,7 @@ def alternatives_command(
         region=region if region in (None, "any") else region.upper(),
     )
     result = alternatives(engine, chosen, workloads, filters=filters, evaluations=list_evaluations(engine),
-                          self_hosted=list_options(engine))  # fmt: skip
+                          latency_measurements=list_measurements(engine), self_hosted=list_options(engine))  # fmt: skip
     if result.incumbent is None:
         raise fail(f"workload {chosen.name!r} has no usage in the last 30 days")
     if as_json:

@@ -30,6 +30,7 @@ __all__ = [
     "column_mappings",
     "evaluations",
     "imports",
+    "latency_measurements",
     "metadata",
     "model_aliases",
     "price_overrides",
@@ -214,6 +215,23 @@ evaluations = Table(
     Column("model", String(300), nullable=False),
     Column("score", Float, nullable=False),
     Column("n", Integer, nullable=True),
+    Column("source", String(300), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# The user's own latency measurements of a model on a host (e.g. from replaying sample prompts): median
+# time to first token, its p95 where measured, decode speed. They replace the published reference.
+latency_measurements = Table(
+    "latency_measurements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("host", String(100), nullable=False),
+    Column("model", String(300), nullable=False),
+    Column("ttft_s", Float, nullable=False),
+    Column("ttft_p95_s", Float, nullable=True),
+    Column("tokens_per_s", Float, nullable=False),
+    Column("n", Integer, nullable=True),
+    Column("measured_on", Date, nullable=True),
     Column("source", String(300), nullable=True),
     Column("created_at", DateTime, nullable=False),
 )

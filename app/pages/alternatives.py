@@ -11,8 +11,8 @@ from app import cache
 from app.components.charts import cost_quality_chart
 from app.components.demo_data import offer_demo
 from app.components.display import usd
-from app.components.evaluations import evaluations_panel
 from app.components.self_hosting import self_hosting_panel
+from app.components.your_evidence import evaluations_panel, latency_panel
 from db import default_url
 
 st.title("Alternatives")
@@ -88,6 +88,9 @@ st.dataframe(
         "fits": st.column_config.CheckboxColumn("Fits"),
         "why_not": "Why it does not fit",
         "open_weights": st.column_config.CheckboxColumn("Open weights"),
+        "price_source": "Price from",
+        "quality_source": "Quality from",
+        "latency_source": "Latency from",
     },
 )
 
@@ -105,5 +108,7 @@ else:
 
 with st.expander("Your evaluation results"):
     evaluations_panel(url)
+with st.expander("Your latency measurements"):
+    latency_panel(url)
 with st.expander("Self-hosting options"):
     self_hosting_panel(url)

@@ -120,3 +120,4 @@ def test_the_demo_ranks_explained_candidates_for_its_workloads(ledger: Engine, t
         same_grade = [c.monthly_cost_usd.base for c in top if c.quality.grade == top[0].quality.grade]
         assert same_grade == sorted(same_grade)
         assert result.what_changes()[0].startswith(f"Moving {workload.name}")
+

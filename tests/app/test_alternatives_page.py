@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from analysis.latency_measurements import list_measurements
 from analysis.selfhost import list_options
 from analysis.workloads import ensure_workloads
 from collectors.demo import load_demo
@@ -60,3 +61,31 @@ def test_a_self_hosting_option_is_added(ledger: Engine, tmp_path: Path) -> None:
     assert not at.exception, at.exception
     [option] = list_options(ledger)
     assert option.model == "llama-3.3-70b-instruct"
+
+
+def test_latency_measurements_are_uploaded_and_replace_the_published_figures(ledger: Engine, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    ensure_workloads(ledger)
+    at = open_alternatives()
+    replay = b"host,model,ttft_s,ttft_p95_s,tokens_per_s\ndeepinfra,openai/gpt-oss-120b,0.3,0.8,150\n"
+    at.file_uploader(key="alternatives-latency").upload("replay.csv", replay, "text/csv").run()
+    at.button(key="alternatives-latency-save").click().run()
+    assert not at.exception, at.exception
+    assert any("Latency measurements saved from replay.csv (1 row)." in s.value for s in at.success)
+    [measurement] = list_measurements(ledger).to_dict("records")
+    assert (measurement["host"], measurement["source"]) == ("deepinfra", "replay.csv")
+    ranked = at.dataframe[0].value
+    measured = ranked[(ranked["host"] == "deepinfra") & (ranked["model"] == "openai/gpt-oss-120b")]
+    assert measured["latency_source"].str.startswith("your measurements").all() and measured["p95_s"].notna().all()
+
+
+def test_a_bad_latency_file_is_refused_with_its_row(ledger: Engine, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    ensure_workloads(ledger)
+    at = open_alternatives()
+    at.file_uploader(key="alternatives-latency").upload(
+        "replay.csv", b"host,model,ttft_s,tokens_per_s\ndeepinfra,openai/gpt-oss-120b,slow,150\n", "text/csv"
+    ).run()
+    at.button(key="alternatives-latency-save").click().run()
+    assert [e.value for e in at.error] == ["replay.csv: row 2: ttft_s 'slow' is not a number"]
+    assert list_measurements(ledger).empty
