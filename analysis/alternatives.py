@@ -10,6 +10,7 @@ by quality grade, then by the SLO (met or none set, unknown, missed), then by co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -199,9 +200,13 @@ def alternatives(
     evaluations: pd.DataFrame | None = None,
     latency_measurements: pd.DataFrame | None = None,
     self_hosted: Sequence[SelfHostedOption] = (),
+    verbosity: float = 1.0,
 ) -> Alternatives:
     """Every candidate for ``workload``, estimated and ranked best first; the user's ``evaluations`` and
-    ``latency_measurements`` win over the public references."""
+    ``latency_measurements`` win over the public references. ``verbosity`` is the candidates' answer length
+    against today's model's (1.0: as long; 1.2: a fifth longer), the middle of the output-length range."""
+    if not (math.isfinite(verbosity) and verbosity > 0):
+        raise ValueError(f"the output verbosity factor must be a number above 0, not {verbosity}")
     from pricing.sources import load_book
 
     book = book or load_book(engine)
@@ -240,8 +245,8 @@ def alternatives(
         batch = wants_batch and _flag(row, "supports_batch")
         ratio = ratios[i]
         for scenario, token_ratio in (("low", ratio.low), ("base", ratio.base), ("high", ratio.high)):
-            plans.append((str(i), scenario, row["provider"], row["model"], token_ratio, VERBOSITY[scenario], caching,
-                          batch, False))  # fmt: skip
+            plans.append((str(i), scenario, row["provider"], row["model"], token_ratio,
+                          VERBOSITY[scenario] * verbosity, caching, batch, False))  # fmt: skip
     plan_frame = pd.DataFrame(
         plans,
         columns=["candidate", "scenario", "provider", "model", "token_ratio", "verbosity", "keep_cache", "use_batch",
@@ -284,10 +289,10 @@ def alternatives(
     horizon = today + timedelta(days=filters.horizon_days)
     options = [
         _candidate(rows[i], ratios[i], by_plan, str(i), workload, profile, incumbent, observed, horizon, evaluations,
-                   latency_measurements, had_cache, wants_batch)
+                   latency_measurements, had_cache, wants_batch, verbosity)
         for i in range(len(rows))
     ]  # fmt: skip
-    options += [_self_hosted(option, workload, profile, incumbent, source_tokenizer, evaluations)
+    options += [_self_hosted(option, workload, profile, incumbent, source_tokenizer, evaluations, verbosity)
                 for option in self_hosted if category != "embeddings"]  # fmt: skip
     options.sort(key=_rank)
     return Alternatives(workload, profile, incumbent, options)
@@ -311,12 +316,23 @@ def _delta(cost: CostRange, incumbent: Option) -> tuple[float | None, float | No
     return base - today, (base - today) / today if today else None
 
 
-def _cost_sentence(cost: CostRange, incumbent: Option, ratio: RatioRange, extra: list[str]) -> str:
+def _output_length(verbosity: float) -> str:
+    """The output-length assumption in words.
+
+    >>> _output_length(1.0), _output_length(1.2)
+    ('output 10% shorter to 15% longer', "answers 120% of today's length (your setting), 10% shorter to 15% longer")
+    """
+    if verbosity == 1.0:
+        return "output 10% shorter to 15% longer"
+    return f"answers {verbosity:.0%} of today's length (your setting), 10% shorter to 15% longer"
+
+
+def _cost_sentence(cost: CostRange, incumbent: Option, ratio: RatioRange, extra: list[str], verbosity: float) -> str:
     _, share = _delta(cost, incumbent)
     if cost.base is None:
         return "It cannot be priced: no source has a price for it."
     change = f" ({share:+.0%} against today's {_money(incumbent.monthly_cost_usd.base)})" if share is not None else ""
-    factors = [ratio.basis, "output 10% shorter to 15% longer", *extra]
+    factors = [ratio.basis, _output_length(verbosity), *extra]
     return (f"Costs about {_money(cost.base)} a month{change}, between {_money(cost.low)} and {_money(cost.high)}: "
             + "; ".join(factors) + ".")  # fmt: skip
 
@@ -340,13 +356,14 @@ def _candidate(
     latency_measurements: pd.DataFrame | None,
     had_cache: bool,
     wants_batch: bool,
+    verbosity: float,
 ) -> Option:
     provider, model = str(row["provider"]), str(row["model"])
     cost = _range(plans, key)
     base_plan = plans[(key, "base")]
     problems = _fit_problems(row, workload, profile, ratio.base, horizon)
-    latency = candidate_latency(provider, model, profile.output_per_request * ratio.base, incumbent=observed,
-                                slo_p95_s=workload.latency_slo_p95_s,
+    output = profile.output_per_request * ratio.base * verbosity
+    latency = candidate_latency(provider, model, output, incumbent=observed, slo_p95_s=workload.latency_slo_p95_s,
                                 measured=measured_latency(latency_measurements, provider, model))  # fmt: skip
     quality = quality_estimate((incumbent.host, incumbent.model), (provider, model), workload.task_category,
                                workload.quality_floor_pct, evaluations, workload.name)  # fmt: skip
@@ -359,7 +376,7 @@ def _candidate(
         extra.append("the batch API is used" if base_plan["use_batch"] else "no batch price here")
     if isinstance(base_plan["price_note"], str):
         extra.append(base_plan["price_note"])
-    reasons = [_cost_sentence(cost, incumbent, ratio, extra), f"Quality: {quality.evidence}",
+    reasons = [_cost_sentence(cost, incumbent, ratio, extra, verbosity), f"Quality: {quality.evidence}",
                f"Latency: {latency.evidence}"]  # fmt: skip
     reasons.append("Fits: " + "; ".join(problems) + "." if problems else _fits_sentence(row, profile, ratio))
     delta, share = _delta(cost, incumbent)
@@ -397,28 +414,32 @@ def _self_hosted(
     incumbent: Option,
     source_tokenizer: str | None,
     evaluations: pd.DataFrame | None,
+    verbosity: float,
 ) -> Option:
     ratio = token_ratio_range(source_tokenizer, tokenizer_of("self-hosted", option.model), workload.task_category)
     ratio = ratio or _UNCHANGED
-    tokens = (profile.input_tokens + profile.output_tokens) * profile.monthly_factor
-    cost = CostRange(monthly_cost(option, tokens * ratio.low * VERBOSITY["low"]),
-                     monthly_cost(option, tokens * ratio.base),
-                     monthly_cost(option, tokens * ratio.high * VERBOSITY["high"]))  # fmt: skip
+
+    def tokens(scenario: str) -> float:
+        output = profile.output_tokens * verbosity * VERBOSITY[scenario]
+        return (profile.input_tokens + output) * getattr(ratio, scenario) * profile.monthly_factor
+
+    cost = CostRange(*(monthly_cost(option, tokens(scenario)) for scenario in ("low", "base", "high")))
     problems = []
     if option.context_window is not None and profile.largest_prompt * ratio.base > option.context_window:
         problems.append(f"its {option.context_window:,}-token context window is smaller than your largest prompts")
     quality = quality_estimate((incumbent.host, incumbent.model), ("self-hosted", option.model),
                                workload.task_category, workload.quality_floor_pct, evaluations,
                                workload.name)  # fmt: skip
-    decode = profile.output_per_request * ratio.base / option.tokens_per_second
+    output = profile.output_per_request * ratio.base * verbosity
+    decode = output / option.tokens_per_second
     latency = LatencyEstimate(decode, None, "your self-hosting figures", None,
-                              f"about {decode:.1f} s to generate {profile.output_per_request:,.0f} tokens at "
+                              f"about {decode:.1f} s to generate {output:,.0f} tokens at "
                               f"{option.tokens_per_second:,.0f} tokens/s; time to first token not known")  # fmt: skip
     delta, share = _delta(cost, incumbent)
     reasons = (
         f"Self-hosted on {option.gpus_per_replica}× {option.gpu_type}: ${usd_per_mtok(option):,.2f} per million "
         f"tokens plus {_money(option.fixed_monthly_usd)} a month fixed; about {_money(cost.base)} a month "
-        f"for {tokens / 1e6:,.0f}M tokens.",
+        f"for {tokens('base') / 1e6:,.0f}M tokens.",
         f"Quality: {quality.evidence}",
         f"Latency: {latency.evidence}",
     )

@@ -171,7 +171,7 @@ def self_hosted(url: str) -> list[SelfHostedOption]:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Estimating every candidate…")
 def alternatives(
-    url: str, workload_id: int, hosts: tuple[str, ...], open_weights: bool, region: str | None
+    url: str, workload_id: int, hosts: tuple[str, ...], open_weights: bool, region: str | None, verbosity: float = 1.0
 ) -> Alternatives:
     """Every candidate for one workload, ranked (the heaviest read of the dashboard, so cached)."""
     engine = _engine(url)
@@ -180,7 +180,7 @@ def alternatives(
     filters = CandidateFilter(hosts=frozenset(hosts) or None, open_weights_only=open_weights, region=region)
     return find_alternatives(engine, workload, current, book=book(url), filters=filters,
                              evaluations=list_evaluations(engine), latency_measurements=list_measurements(engine),
-                             self_hosted=list_options(engine))  # fmt: skip
+                             self_hosted=list_options(engine), verbosity=verbosity)  # fmt: skip
 
 
 def clear() -> None:

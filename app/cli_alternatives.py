@@ -44,6 +44,10 @@ def alternatives_command(
     region: Annotated[
         str | None, typer.Option(help="Data region of the endpoint: EU, US, APAC…, or 'any' (default: global).")
     ] = None,
+    verbosity: Annotated[
+        float,
+        typer.Option(min=0.01, help="Candidates' answer length against today's model's (1.2: a fifth longer)."),
+    ] = 1.0,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -60,7 +64,8 @@ def alternatives_command(
         region=region if region in (None, "any") else region.upper(),
     )
     result = alternatives(engine, chosen, workloads, filters=filters, evaluations=list_evaluations(engine),
-                          latency_measurements=list_measurements(engine), self_hosted=list_options(engine))  # fmt: skip
+                          latency_measurements=list_measurements(engine), self_hosted=list_options(engine),
+                          verbosity=verbosity)  # fmt: skip
     if result.incumbent is None:
         raise fail(f"workload {chosen.name!r} has no usage in the last 30 days")
     if as_json:

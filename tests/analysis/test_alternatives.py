@@ -121,3 +121,21 @@ def test_the_demo_ranks_explained_candidates_for_its_workloads(ledger: Engine, t
         assert same_grade == sorted(same_grade)
         assert result.what_changes()[0].startswith(f"Moving {workload.name}")
 
+
+
+def test_a_verbosity_factor_lengthens_the_answers_only(ledger: Engine) -> None:
+    _ledger_with(ledger, "2025-09-01T10:00:00Z,openai,gpt-4o,chat,100,1000000,100000,0,900\n")
+    workload = save_workload(ledger, Workload(None, "Chat", (Rule(project="chat"),)))
+    only_openai = CandidateFilter(hosts=frozenset({"openai"}))
+
+    def mini(verbosity: float) -> float:
+        result = alternatives(ledger, workload, [workload], today=DAY, filters=only_openai, verbosity=verbosity)
+        option = next(c for c in result.candidates if c.model == "gpt-4o-mini")
+        assert ("(your setting)" in option.reasons[0]) == (verbosity != 1.0)
+        return option.monthly_cost_usd.base
+
+    # gpt-4o-mini ($0.15 in, $0.60 out; the same tokenizer): 1M input = $0.15 and 100k output = $0.06 a day;
+    # answers a fifth longer make the output $0.072, whatever the month's scale.
+    assert mini(1.2) / mini(1.0) == pytest.approx((0.15 + 0.072) / (0.15 + 0.06))
+    with pytest.raises(ValueError, match="verbosity factor must be a number above 0"):
+        alternatives(ledger, workload, [workload], today=DAY, filters=only_openai, verbosity=0)

@@ -89,3 +89,12 @@ def test_a_bad_latency_file_is_refused_with_its_row(ledger: Engine, tmp_path: Pa
     at.button(key="alternatives-latency-save").click().run()
     assert [e.value for e in at.error] == ["replay.csv: row 2: ttft_s 'slow' is not a number"]
     assert list_measurements(ledger).empty
+
+
+def test_the_answer_length_setting_is_explained(ledger: Engine, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    ensure_workloads(ledger)
+    at = open_alternatives()
+    at.number_input(key="alternatives-verbosity").set_value(1.25).run()
+    assert not at.exception, at.exception
+    assert any("answers 125% of today's length (your setting)" in md.value for md in at.markdown)

@@ -38,3 +38,20 @@ def test_alternatives_json_shape_and_ranking(ledger: Engine, ledger_url: str, tm
 def test_unknown_workload_is_one_line(ledger_url: str) -> None:
     result = runner.invoke(app, ["alternatives", "nope", "--db", ledger_url])
     assert result.exit_code == 2 and "no workload 'nope'" in result.stderr
+
+
+def test_a_verbosity_factor_raises_candidates_output_costs(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+
+    def candidates(*extra: str) -> dict[tuple[str, str], dict]:
+        result = runner.invoke(app, ["alternatives", "1", "--top", "20", "--json", "--db", ledger_url, *extra])
+        assert result.exit_code == 0, result.stderr
+        return {(c["host"], c["model"]): c for c in json.loads(result.stdout)["candidates"]}
+
+    plain, longer = candidates(), candidates("--verbosity", "1.5")
+    both = plain.keys() & longer.keys()
+    assert both
+    for key in both:
+        assert longer[key]["monthly_cost_usd"]["base"] > plain[key]["monthly_cost_usd"]["base"]
+        assert "(your setting)" in longer[key]["reasons"][0]
+    assert runner.invoke(app, ["alternatives", "1", "--verbosity", "0", "--db", ledger_url]).exit_code == 2
