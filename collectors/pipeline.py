@@ -142,7 +142,7 @@ class _Import:
         rollup = Rollup(lambda rows: add_usage(conn, import_id, rows))
         if self.replaces is not None and self.collector is not None:
             delete_collector_usage(conn, self.collector, *self.replaces)
-        for chunk in read_ahead(_checked(self.fmt.read(self.source))):
+        for chunk in read_ahead(_checked(self.fmt.read(self.source), rollup)):
             rejected += add_rejected(conn, import_id, chunk.rejected)
             rollup.add_part(chunk.part)
             read += chunk.rows_read
@@ -178,8 +178,9 @@ class _Checked:
     last: pd.Timestamp | None
 
 
-def _checked(batches: Iterable[Batch]) -> Iterator[_Checked]:
-    """Each batch validated and grouped: the work that runs ahead of the writes, in their own thread."""
+def _checked(batches: Iterable[Batch], rollup: Rollup) -> Iterator[_Checked]:
+    """Each batch validated and grouped for ``rollup``: the work that runs ahead of the writes, in their own
+    thread."""
     for batch in batches:
         reasons = validate(batch.records)
         batch.records["reason"] = reasons
@@ -189,7 +190,7 @@ def _checked(batches: Iterable[Batch]) -> Iterator[_Checked]:
             batch.rows_read,
             len(good),
             list(chain(batch.rejected, batch.rejections(bad))),
-            Rollup.part_of(good),
+            rollup.part_of(good),
             good["timestamp"].min() if len(good) else None,
             good["timestamp"].max() if len(good) else None,
         )
