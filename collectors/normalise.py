@@ -124,17 +124,20 @@ def parse_money(raw: pd.Series, name: str) -> Parsed:
     return parse_numbers(raw, name)
 
 
-def parse_timestamps(raw: pd.Series, name: str, *, unit: str | None = None) -> Parsed:
-    """UTC timestamps from ISO 8601 text (UTC unless an offset is given) or, with ``unit``, epoch numbers."""
+def parse_timestamps(raw: pd.Series, name: str, *, unit: str | None = None, optional: bool = False) -> Parsed:
+    """UTC timestamps from ISO 8601 text (UTC unless an offset is given) or, with ``unit``, epoch numbers.
+
+    A blank cell is missing, with a reason unless the times are ``optional``."""
     blank = _blank(raw)
     reasons = _reasons(raw.index)
-    _say(reasons, blank, f"{name} is missing")
+    if not optional:
+        _say(reasons, blank, f"{name} is missing")
     if unit is not None:
         numbers = pd.to_numeric(raw.where(~blank, None), errors="coerce")
         values = pd.to_datetime(numbers, unit=unit, utc=True, errors="coerce")
     else:
         values = pd.to_datetime(raw.where(~blank, None), utc=True, format="ISO8601", errors="coerce")
-    _say(reasons, values.isna(), f"{name} is not a date/time:", raw)
+    _say(reasons, values.isna() & ~blank, f"{name} is not a date/time:", raw)
     return Parsed(values.astype("datetime64[us, UTC]"), reasons)
 
 
@@ -155,17 +158,21 @@ def parse_bools(raw: pd.Series, name: str) -> Parsed:
 
 
 def text(raw: pd.Series) -> pd.Series:
-    """Text cells, stripped; blank becomes missing."""
+    """Text cells, stripped; blank becomes missing. Rows with the same text share one Python string, made
+    once (and hashing the column later finds its hash cached)."""
     if _is_arrow_text(raw):
-        # Arrow-backed text straight from a CSV: strip in Arrow, convert to Python strings once.
-        stripped = raw.str.strip()
-        return stripped.astype(object).where(stripped.notna() & (stripped != ""), None)
+        # Arrow-backed text straight from a CSV: stripped in Arrow, as the number and time parsers see it.
+        return map_distinct(raw.str.strip(), _non_empty)
     # Anything else (JSON values, Python lists of cells): each distinct value stripped once.
     return map_distinct(raw, _stripped)
 
 
 def _stripped(value: object) -> str | None:
     cell = str(value).strip()
+    return cell or None
+
+
+def _non_empty(cell: str) -> str | None:
     return cell or None
 
 
@@ -176,7 +183,8 @@ def map_distinct(values: pd.Series, func: Callable[[Any], object]) -> pd.Series:
     >>> map_distinct(pd.Series(["a", "b", "a", None]), str.upper).tolist()
     ['A', 'B', 'A', None]
     """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    # Arrow-backed text is factorized in Arrow: only the distinct values become Python strings.
+    codes, uniques = pd.factorize(values if _is_arrow_text(values) else values.astype(object), use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     for i, value in enumerate(uniques):
         mapped[i] = func(value)
