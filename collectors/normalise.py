@@ -69,7 +69,9 @@ def _times_in_arrow(raw: pd.Series, blank: np.ndarray) -> pd.Series | None:
         times = pc.cast(cells, pa.timestamp("us"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    return pd.Series(times.to_numpy(), index=raw.index).dt.tz_localize("UTC")
+    # Naming the zone of naive times in Arrow relabels them, where pandas would convert each one.
+    utc = times.cast(pa.timestamp("us", "UTC"))
+    return pd.Series(utc.to_pandas().array, index=raw.index)
 
 
 def _blank(raw: pd.Series) -> pd.Series:

@@ -7,6 +7,7 @@ rolls up and stores them; no format writes to the ledger itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -116,6 +117,9 @@ def _as_csv_line(values: list[object]) -> str:
 
 
 def _quoted(value: str) -> str:
-    if any(ch in value for ch in ',"\n\r'):
+    if _NEEDS_QUOTES(value):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\n\r]').search
