@@ -208,7 +208,8 @@ def map_distinct(values: pd.Series, func: Callable[[Any], object]) -> pd.Series:
     ['A', 'B', 'A', None]
     """
     # Arrow-backed text is factorized in Arrow: only the distinct values become Python strings.
-    codes, uniques = pd.factorize(values if _is_arrow_text(values) else values.astype(object), use_na_sentinel=True)
+    as_read = values.dtype == object or _is_arrow_text(values)
+    codes, uniques = pd.factorize(values if as_read else values.astype(object), use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     for i, value in enumerate(uniques):
         mapped[i] = func(value)
