@@ -22,7 +22,7 @@ from collectors.records import TEXT_COLUMNS
 from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS, TOKEN_MEASURES, prompt_bands
 from pricing.identity import canonical_models
 
-__all__ = ["KEYS", "Rollup"]
+__all__ = ["KEYS", "Rollup", "Vocabulary", "grouped"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
 _LONG_KEYS: list[str] = [*KEYS, "latency_bin"]
@@ -142,15 +142,26 @@ def _summed(frame: pd.DataFrame, keys: list[str], ids: np.ndarray, first: np.nda
     return pd.concat([frame[keys].take(first).reset_index(drop=True), sums.reset_index(drop=True)], axis=1)
 
 
+def grouped(records: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
+    """``records`` grouped, for :meth:`Rollup.add_part` of a rollup with the same ``vocabulary``: the share of
+    the work that needs no rollup state, so it may run in another thread (the import groups the next chunk
+    while this one's rows are written)."""
+    if records.empty:
+        return _empty_long()
+    return _group(_keyed(records, vocabulary), _LONG_KEYS)
+
+
 class Rollup:
     """Accumulates records chunk by chunk and hands finished rollups to ``write`` (rows as the ledger
-    stores them, one per hour and dimensions within a call); :meth:`finish` writes the rest.
-
-    :meth:`part_of` needs none of the rollup's state but its vocabulary, so it may run in another thread
-    than the rest (the import groups the next chunk while this one's rows are written)."""
+    stores them, one per hour and dimensions within a call); :meth:`finish` writes the rest."""
 
     def __init__(
-        self, write: Callable[[pd.DataFrame], object], *, hold_rows: int = _HOLD_ROWS, write_rows: int = _WRITE_ROWS
+        self,
+        write: Callable[[pd.DataFrame], object],
+        *,
+        vocabulary: Vocabulary | None = None,
+        hold_rows: int = _HOLD_ROWS,
+        write_rows: int = _WRITE_ROWS,
     ) -> None:
         self._write = write
         self._hold_rows = hold_rows
@@ -160,17 +171,11 @@ class Rollup:
         self._done: list[pd.DataFrame] = []
         self._done_rows = 0
         self._written: set[pd.Timestamp] = set()
-        self._vocabulary = Vocabulary()
+        self._vocabulary = Vocabulary() if vocabulary is None else vocabulary
         self.reopened: set[pd.Timestamp] = set()
 
     def add(self, records: pd.DataFrame) -> None:
-        self.add_part(self.part_of(records))
-
-    def part_of(self, records: pd.DataFrame) -> pd.DataFrame:
-        """``records`` grouped, for :meth:`add_part`: the share of the work that needs no rollup state."""
-        if records.empty:
-            return _empty_long()
-        return _group(_keyed(records, self._vocabulary), _LONG_KEYS)
+        self.add_part(grouped(records, self._vocabulary))
 
     def add_part(self, part: pd.DataFrame) -> None:
         if part.empty:
