@@ -140,7 +140,9 @@ def read_csv(
         )
         next_row = 1
         for batches in _frames_of(_counted(reader, stream), block_bytes or BLOCK_BYTES):
-            frame = pa.Table.from_batches(batches, reader.schema).to_pandas()
+            # One contiguous array per column: every later take, filter and hash of a column would otherwise
+            # join its pieces again first.
+            frame = pa.Table.from_batches(batches, reader.schema).combine_chunks().to_pandas()
             chunk = CsvChunk(frame, next_row, pending[:])
             pending.clear()
             next_row += len(frame)

@@ -3,7 +3,9 @@ stream → normalise → validate → roll up → write, all in one transaction.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import chain
@@ -18,7 +20,7 @@ from collectors.formats import format_named
 from collectors.formats.mapped_csv import mapped_format
 from collectors.read_ahead import read_ahead
 from collectors.records import Batch
-from collectors.rollup import Rollup
+from collectors.rollup import Rollup, Vocabulary, grouped
 from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.column_mappings import find_mapping
@@ -26,6 +28,10 @@ from db.imports import Rejection, add_rejected, find_by_sha256, finish_import, g
 from db.usage import add_usage, delete_collector_usage, merge_usage
 
 __all__ = ["IngestResult", "ingest"]
+
+# Chunks read, mapped and grouped ahead of the writes: enough to keep the reading going while the file is
+# fingerprinted, each a grouped chunk of a few MB.
+_READ_AHEAD = 4
 
 
 @dataclass(frozen=True)
@@ -70,22 +76,38 @@ def ingest(
     :mod:`collectors.formats.mapped_csv`) or, without one, through the mapping saved for its header.
     """
     fmt = _format_of(engine, source, format_name, mapping)
-    sha256 = source.sha256()
     if replaces is not None and collector is None:
         raise ValueError("only a collector's pull can replace a time range")
-    job = _Import(source, fmt, sha256, collector, replaces, on_progress)
-    if connection is not None:
-        return job.run(connection)
+    vocabulary = Vocabulary()
+    # The file is read, mapped and grouped from the start, in a thread of its own, while its fingerprint is
+    # taken: hashing lets go of Python's lock, so the two share the machine's cores. Nothing is written
+    # before the fingerprint says whether the content was imported before.
+    with _older_objects_frozen(), read_ahead(_checked(fmt.read(source), vocabulary), depth=_READ_AHEAD) as chunks:
+        job = _Import(source, fmt, source.sha256(), collector, replaces, on_progress, vocabulary)
+        if connection is not None:
+            return job.run(connection, chunks)
+        try:
+            with engine.begin() as conn:
+                return job.run(conn, chunks)
+        except IntegrityError:
+            # Another process imported the same content while this one read it.
+            with engine.connect() as conn:
+                earlier = job.earlier(conn)
+            if earlier is None:
+                raise
+            return earlier
+
+
+@contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist before the import (every module's, hundreds of thousands) out of the
+    garbage collector's full passes while it runs: the millions of short-lived values an import makes set
+    off such passes, and walking the older objects again each time costs more than the pass itself."""
+    gc.freeze()
     try:
-        with engine.begin() as conn:
-            return job.run(conn)
-    except IntegrityError:
-        # Another process imported the same content while this one read it.
-        with engine.connect() as conn:
-            earlier = job.earlier(conn)
-        if earlier is None:
-            raise
-        return earlier
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _format_of(engine: Engine, source: Source, format_name: str | None, mapping: dict[str, str] | None) -> Format:
@@ -113,6 +135,7 @@ class _Import:
     collector: str | None
     replaces: tuple[datetime, datetime] | None
     on_progress: Callable[[int], None] | None
+    vocabulary: Vocabulary
 
     def earlier(self, conn: Connection) -> IngestResult | None:
         import_id = find_by_sha256(conn, self.sha256)
@@ -130,7 +153,7 @@ class _Import:
             import_id,
         )
 
-    def run(self, conn: Connection) -> IngestResult:
+    def run(self, conn: Connection, chunks: Iterable[_Checked]) -> IngestResult:
         if (earlier := self.earlier(conn)) is not None:
             return earlier
         read = accepted = rejected = 0
@@ -139,10 +162,10 @@ class _Import:
         import_id = start_import(
             conn, source_name=self.source.name, format=self.fmt.name, sha256=self.sha256, collector=self.collector
         )
-        rollup = Rollup(lambda rows: add_usage(conn, import_id, rows))
+        rollup = Rollup(lambda rows: add_usage(conn, import_id, rows), vocabulary=self.vocabulary)
         if self.replaces is not None and self.collector is not None:
             delete_collector_usage(conn, self.collector, *self.replaces)
-        for chunk in read_ahead(_checked(self.fmt.read(self.source))):
+        for chunk in chunks:
             rejected += add_rejected(conn, import_id, chunk.rejected)
             rollup.add_part(chunk.part)
             read += chunk.rows_read
@@ -178,8 +201,9 @@ class _Checked:
     last: pd.Timestamp | None
 
 
-def _checked(batches: Iterable[Batch]) -> Iterator[_Checked]:
-    """Each batch validated and grouped: the work that runs ahead of the writes, in their own thread."""
+def _checked(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Checked]:
+    """Each batch validated and grouped with ``vocabulary``: the work that runs ahead of the writes, in their
+    own thread."""
     for batch in batches:
         reasons = validate(batch.records)
         batch.records["reason"] = reasons
@@ -189,7 +213,7 @@ def _checked(batches: Iterable[Batch]) -> Iterator[_Checked]:
             batch.rows_read,
             len(good),
             list(chain(batch.rejected, batch.rejections(bad))),
-            Rollup.part_of(good),
+            grouped(good, vocabulary),
             good["timestamp"].min() if len(good) else None,
             good["timestamp"].max() if len(good) else None,
         )

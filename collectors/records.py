@@ -7,6 +7,7 @@ rolls up and stores them; no format writes to the ledger itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -59,7 +60,7 @@ def make_records(index: pd.Index | int, **columns: object) -> pd.DataFrame:
     """
     if isinstance(index, int):
         index = pd.RangeIndex(index)
-    frame = pd.DataFrame(index=index)
+    data: dict[str, pd.Series] = {}
     for name, dtype in RECORD_COLUMNS.items():
         value = columns.pop(name, None)
         if value is None:
@@ -67,11 +68,12 @@ def make_records(index: pd.Index | int, **columns: object) -> pd.DataFrame:
         series = value if isinstance(value, pd.Series) else pd.Series(value, index=index)
         if name in TEXT_COLUMNS:
             series = text(series)
-        frame[name] = series if series.dtype == dtype else series.astype(dtype)
+        data[name] = series if series.dtype == dtype else series.astype(dtype)
     if columns:
         raise TypeError(f"not record columns: {sorted(columns)}")
-    frame["reason"] = frame["reason"].where(frame["reason"].notna(), None)
-    return frame
+    data["reason"] = data["reason"].where(data["reason"].notna(), None)
+    # One frame from all columns at once: adding them one by one costs more than making them.
+    return pd.DataFrame(data, index=index)
 
 
 @dataclass
@@ -115,6 +117,9 @@ def _as_csv_line(values: list[object]) -> str:
 
 
 def _quoted(value: str) -> str:
-    if any(ch in value for ch in ',"\n\r'):
+    if _NEEDS_QUOTES(value):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\n\r]').search

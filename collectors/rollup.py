@@ -4,10 +4,15 @@ An import streams: each chunk is grouped, and hours the file has moved past are 
 the chunk's own hours lie beyond them. Memory holds only the hours still open, so it stays flat however
 long the file is. A row that arrives for an hour already written (a file not in time order) is written
 too, and the hour is noted in :attr:`Rollup.reopened` for the ledger to merge back into one row per key.
+
+Text dimensions are grouped as integer codes (:class:`Vocabulary`) and turned back into text only as
+rows are written: concatenating, filtering and grouping integers costs a fraction of doing so on text
+(which pandas holds in Arrow after a ``groupby``, where every filter copies the strings).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -17,7 +22,7 @@ from collectors.records import TEXT_COLUMNS
 from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS, TOKEN_MEASURES, prompt_bands
 from pricing.identity import canonical_models
 
-__all__ = ["KEYS", "Rollup"]
+__all__ = ["KEYS", "Rollup", "Vocabulary", "grouped"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
 _LONG_KEYS: list[str] = [*KEYS, "latency_bin"]
@@ -30,8 +35,7 @@ _SUMS: list[str] = [
     "ttft_count",
     "ttft_sum_ms",
 ]
-_NO_TEXT = ""  # stands for a missing dimension while grouping (blank text never survives normalising)
-_NO_NUMBER = -1
+_NO_NUMBER = -1  # stands for a missing dimension while grouping, text (its code) or number
 # Hours this close to a chunk's own stay open: logs ordered by when a request ended, not started, have
 # stragglers a few minutes back.
 _SLACK = pd.Timedelta(hours=1)
@@ -39,39 +43,112 @@ _SLACK = pd.Timedelta(hours=1)
 _HOLD_ROWS = 200_000
 # Finished hours are written once they add up to this many rows: fewer, larger writes.
 _WRITE_ROWS = 50_000
+# Grouping keys are combined into one integer below this bound.
+_MAX_COMBINED = 2**62
 
 
-def _keyed(records: pd.DataFrame) -> pd.DataFrame:
-    """Records with grouping keys (missing values as sentinels) and additive measures only."""
-    frame = pd.DataFrame(index=records.index)
-    frame["bucket_start"] = records["timestamp"].dt.floor("h")
+class Vocabulary:
+    """The text values of an import's dimensions, each known by an integer code (``-1`` for missing).
+
+    Codes are handed out as values first appear and never change, so rollups of different chunks group
+    together. Chunks may be encoded in one thread while earlier codes are decoded in another.
+    """
+
+    def __init__(self) -> None:
+        self._codes: dict[str, int] = {}
+        self._values: list[str] = []
+        self._lock = threading.Lock()
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        """The code of each value (each distinct value looked up once)."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        with self._lock:
+            known = np.fromiter((self._code(value) for value in uniques), dtype=np.int32, count=len(uniques))
+        return np.append(known, np.int32(_NO_NUMBER))[codes]
+
+    def _code(self, value: str) -> int:
+        code = self._codes.get(value)
+        if code is None:
+            code = self._codes[value] = len(self._values)
+            self._values.append(value)
+        return code
+
+    def decode(self, codes: pd.Series) -> pd.Series:
+        """The text of each code (None for missing)."""
+        with self._lock:
+            table = np.array([*self._values, None], dtype=object)
+        return pd.Series(table[codes.to_numpy()], index=codes.index, dtype=object)
+
+
+def _keyed(records: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
+    """Records with grouping keys (codes for text, sentinels for missing values) and additive measures only."""
+    columns: dict[str, pd.Series | np.ndarray] = {}
+    columns["bucket_start"] = records["timestamp"].dt.floor("h")
     for name in TEXT_COLUMNS:
-        frame[name] = records[name].fillna(_NO_TEXT).astype(object)
-    frame["batch"] = records["batch"].astype("Int8").fillna(_NO_NUMBER).astype("int8")
+        columns[name] = vocabulary.encode(records[name])
+    columns["batch"] = records["batch"].astype("Int8").fillna(_NO_NUMBER).astype("int8")
     requests = records["requests"]
     per_request = records["input_tokens"].astype("float64") / requests.astype("float64").where(requests > 0)
     band = records["prompt_band"].fillna(prompt_bands(per_request))
-    frame["prompt_band"] = band.fillna(_NO_NUMBER).astype("int64")
+    columns["prompt_band"] = band.fillna(_NO_NUMBER).astype("int64")
     for name in ("requests", *TOKEN_MEASURES):
-        frame[name] = records[name]
-    frame["reported_cost_nano_usd"] = (records["reported_cost_usd"] * 1e9).round().astype("Int64")
+        columns[name] = records[name]
+    columns["reported_cost_nano_usd"] = (records["reported_cost_usd"] * 1e9).round().astype("Int64")
     latency = records["latency_ms"]
     timed = latency.notna()
     # A row standing for several requests counts each at the row's mean latency.
     weight = requests.astype("float64").fillna(1.0).where(timed, 0.0)
-    frame["latency_count"] = weight.round().astype("int64")
-    frame["latency_sum_ms"] = (latency.fillna(0.0) * weight).astype("float64")
+    columns["latency_count"] = weight.round().astype("int64")
+    columns["latency_sum_ms"] = (latency.fillna(0.0) * weight).astype("float64")
     ttft = records["ttft_ms"]
     ttft_weight = requests.astype("float64").fillna(1.0).where(ttft.notna(), 0.0)
-    frame["ttft_count"] = ttft_weight.round().astype("int64")
-    frame["ttft_sum_ms"] = (ttft.fillna(0.0) * ttft_weight).astype("float64")
+    columns["ttft_count"] = ttft_weight.round().astype("int64")
+    columns["ttft_sum_ms"] = (ttft.fillna(0.0) * ttft_weight).astype("float64")
     bins = np.searchsorted(np.asarray(LATENCY_EDGES_MS), latency.fillna(0).to_numpy(), side="right")
-    frame["latency_bin"] = np.where(timed.to_numpy(), bins, _NO_NUMBER).astype("int64")
-    return frame
+    columns["latency_bin"] = np.where(timed.to_numpy(), bins, _NO_NUMBER).astype("int64")
+    # One frame from all columns at once: adding them one by one costs more than making them.
+    return pd.DataFrame(columns, index=records.index)
 
 
 def _group(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return frame.groupby(keys, sort=False, observed=True).sum(min_count=1).reset_index()
+    """One row per distinct ``keys`` (in order of first appearance) with the other columns summed."""
+    return _summed(frame, keys, *_group_ids(frame, keys))
+
+
+def _group_ids(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group (numbered in order of first appearance) and the first row of each group.
+
+    The keys are combined into one integer per row, so the sums group on a single key: pandas grouping on a
+    dozen columns spends more on the keys than on the sums.
+    """
+    combined = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for name in keys:
+        codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        if size * len(uniques) > _MAX_COMBINED:
+            # The combination would overflow: number the distinct combinations so far from 0 instead.
+            combined, seen = pd.factorize(combined)
+            size = len(seen)
+        combined = combined * len(uniques) + codes
+        size *= len(uniques)
+    ids, _ = pd.factorize(combined)
+    # Groups are numbered as they first appear, so a group starts where the highest number so far rises.
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(ids), prepend=-1) > 0)
+    return ids, first
+
+
+def _summed(frame: pd.DataFrame, keys: list[str], ids: np.ndarray, first: np.ndarray) -> pd.DataFrame:
+    sums = frame.drop(columns=keys).groupby(ids, sort=False).sum(min_count=1)
+    return pd.concat([frame[keys].take(first).reset_index(drop=True), sums.reset_index(drop=True)], axis=1)
+
+
+def grouped(records: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
+    """``records`` grouped, for :meth:`Rollup.add_part` of a rollup with the same ``vocabulary``: the share of
+    the work that needs no rollup state, so it may run in another thread (the import groups the next chunk
+    while this one's rows are written)."""
+    if records.empty:
+        return _empty_long()
+    return _group(_keyed(records, vocabulary), _LONG_KEYS)
 
 
 class Rollup:
@@ -79,7 +156,12 @@ class Rollup:
     stores them, one per hour and dimensions within a call); :meth:`finish` writes the rest."""
 
     def __init__(
-        self, write: Callable[[pd.DataFrame], object], *, hold_rows: int = _HOLD_ROWS, write_rows: int = _WRITE_ROWS
+        self,
+        write: Callable[[pd.DataFrame], object],
+        *,
+        vocabulary: Vocabulary | None = None,
+        hold_rows: int = _HOLD_ROWS,
+        write_rows: int = _WRITE_ROWS,
     ) -> None:
         self._write = write
         self._hold_rows = hold_rows
@@ -89,29 +171,26 @@ class Rollup:
         self._done: list[pd.DataFrame] = []
         self._done_rows = 0
         self._written: set[pd.Timestamp] = set()
+        self._vocabulary = Vocabulary() if vocabulary is None else vocabulary
         self.reopened: set[pd.Timestamp] = set()
 
     def add(self, records: pd.DataFrame) -> None:
-        self.add_part(self.part_of(records))
-
-    @staticmethod
-    def part_of(records: pd.DataFrame) -> pd.DataFrame:
-        """``records`` grouped, for :meth:`add_part`: the share of the work that needs no rollup state."""
-        if records.empty:
-            return _empty_long()
-        return _group(_keyed(records), _LONG_KEYS)
+        self.add_part(grouped(records, self._vocabulary))
 
     def add_part(self, part: pd.DataFrame) -> None:
         if part.empty:
             return
         hours = pd.unique(part["bucket_start"])
         self.reopened.update(hour for hour in hours if hour in self._written)
-        held = pd.concat([self._open, part], ignore_index=True) if len(self._open) else part
         low, high = hours.min() - _SLACK, hours.max() + _SLACK
-        done = ~held["bucket_start"].between(low, high)
-        if done.any():
-            self._finished(held[done.to_numpy()])
-            held = held[~done.to_numpy()]
+        # Only open rows can be done: the part's own hours lie within its slack.
+        held = self._open
+        if len(held):
+            done = ~held["bucket_start"].between(low, high).to_numpy()
+            if done.any():
+                self._finished(held[done])
+                held = held[~done]
+        held = pd.concat([held, part], ignore_index=True) if len(held) else part
         # Regroup the open hours only as they double, so a long-open hour costs linear time.
         if len(held) > 2 * self._grouped_rows + len(part):
             held = _group(held, _LONG_KEYS)
@@ -139,29 +218,27 @@ class Rollup:
 
     def _emit(self) -> None:
         if self._done:
-            self._write(_stored(_group(pd.concat(self._done, ignore_index=True), _LONG_KEYS)))
+            self._write(_stored(_group(pd.concat(self._done, ignore_index=True), _LONG_KEYS), self._vocabulary))
         self._done, self._done_rows = [], 0
 
 
-def _stored(long: pd.DataFrame) -> pd.DataFrame:
+def _stored(long: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     """One row per (hour, dimensions) with summed measures and latency histogram columns."""
-    totals = _group(long.drop(columns="latency_bin"), KEYS)
-    timed = long[long["latency_bin"] >= 0]
-    histogram = (
-        timed.groupby([*KEYS, "latency_bin"], sort=False)["latency_count"]
-        .sum()
-        .unstack("latency_bin", fill_value=0)
-        .reindex(columns=range(len(LATENCY_BIN_COLUMNS)), fill_value=0)
-    )
-    histogram.columns = list(LATENCY_BIN_COLUMNS)
-    result = totals.merge(histogram.reset_index(), on=KEYS, how="left")
-    result[list(LATENCY_BIN_COLUMNS)] = result[list(LATENCY_BIN_COLUMNS)].fillna(0).astype("int64")
-    return _restore_missing(result)
+    ids, first = _group_ids(long, KEYS)
+    result = _summed(long.drop(columns="latency_bin"), KEYS, ids, first)
+    # Each group's timed requests counted into its latency bin.
+    bins = long["latency_bin"].to_numpy()
+    timed = bins >= 0
+    histogram = np.zeros((len(first), len(LATENCY_BIN_COLUMNS)), dtype="int64")
+    np.add.at(histogram, (ids[timed], bins[timed]), long["latency_count"].to_numpy()[timed])
+    for i, name in enumerate(LATENCY_BIN_COLUMNS):
+        result[name] = histogram[:, i]
+    return _restore_missing(result, vocabulary)
 
 
-def _restore_missing(frame: pd.DataFrame) -> pd.DataFrame:
+def _restore_missing(frame: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     for name in TEXT_COLUMNS:
-        frame[name] = frame[name].astype(object).where(frame[name] != _NO_TEXT, None)
+        frame[name] = vocabulary.decode(frame[name])
     frame["batch"] = frame["batch"].astype("Int8").mask(frame["batch"] == _NO_NUMBER).astype("boolean")
     frame["prompt_band"] = frame["prompt_band"].astype("Int64").mask(frame["prompt_band"] == _NO_NUMBER)
     frame["canonical_model"] = canonical_models(frame["provider"], frame["model"])

@@ -83,9 +83,11 @@ def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.
 def _python_values(column: pd.Series, sqlite: bool) -> list[object]:
     """A column as plain Python values (None for missing) that every driver takes."""
     if pd.api.types.is_datetime64_any_dtype(column):
-        # SQLite keeps datetimes as text in the shape SQLAlchemy writes and compares them as text.
-        text = column.dt.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else column.astype(object)
-        return text.astype(object).where(column.notna(), None).tolist()
+        # SQLite keeps datetimes as text in the shape SQLAlchemy writes and compares them as text. Rollups
+        # share a few hours: each distinct time is written out once.
+        codes, times = pd.factorize(column, use_na_sentinel=True)
+        text = times.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else times.astype(object)
+        return np.append(np.asarray(text, dtype=object), None)[codes].tolist()
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
         return column.to_numpy().tolist()  # nothing missing: NumPy makes the Python values itself
     if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":

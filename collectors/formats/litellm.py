@@ -160,7 +160,7 @@ def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
             "served from the LiteLLM proxy cache (cache_hit): no provider was called, so no model usage",
         ),
         reason_where(
-            (status.str.lower() == "failure") & no_tokens,
+            (map_distinct(status, str.lower) == "failure") & no_tokens,
             "failed request with no tokens (status 'failure'): no model usage",
         ),
     )

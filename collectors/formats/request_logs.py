@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from collectors.jsonfile import load_json
-from collectors.normalise import Parsed, first_reason, map_distinct, parse_timestamps, text
+from collectors.normalise import Parsed, first_reason, map_distinct, parse_timestamps
 from collectors.records import Batch
 from collectors.source import IngestError, Source
 from pricing.identity import author_of, family_of, provider_id
@@ -77,8 +77,7 @@ def milliseconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
 
 def optional_timestamps(raw: pd.Series, name: str) -> Parsed:
     """Timestamps that may be absent: blank is missing without a reason; text that is not a time is one."""
-    parsed = parse_timestamps(raw, name)
-    return Parsed(parsed.values, parsed.reasons.where(text(raw).notna(), None))
+    return parse_timestamps(raw, name, optional=True)
 
 
 def _provider_of_model(model: object) -> str | None:
