@@ -42,6 +42,14 @@ class _Column:
         self.codes, uniques = pd.factorize(series, use_na_sentinel=False)
         self.values = np.asarray(uniques, dtype=object)
 
+    @classmethod
+    def constant(cls, value: object, rows: int) -> _Column:
+        """The same value on every row (a column the usage does not have), without factorizing it."""
+        column = cls.__new__(cls)
+        column.codes = np.zeros(rows, dtype="intp")
+        column.values = np.array([value], dtype=object)
+        return column
+
     def __getitem__(self, rows: np.ndarray) -> np.ndarray:
         return self.values[self.codes[rows]]
 
@@ -86,8 +94,8 @@ def price_table(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFr
         _combined(provider.codes, model.codes, day.codes),
         lambda row: book.price_period(provider[row], model[row], day[row]) if priced(row) else day[row],
     )
-    service_tier = _Column(usage["service_tier"] if "service_tier" in usage else [None] * rows)
-    batch = _Column(usage["batch"] if "batch" in usage else [None] * rows)
+    service_tier = _Column(usage["service_tier"]) if "service_tier" in usage else _Column.constant(None, rows)
+    batch = _Column(usage["batch"]) if "batch" in usage else _Column.constant(None, rows)
     tier = _per_group(
         _combined(service_tier.codes, batch.codes),
         lambda row: tier_of(
@@ -99,7 +107,7 @@ def price_table(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFr
     # A band's lower bound is exclusive: its smallest prompt has one token more.
     prompt_min = _Column((pd.to_numeric(bands, errors="coerce") + 1).fillna(0).astype("int64").to_numpy())
     # Only models whose price changes with the hour are looked up per hour.
-    hour = _Column([None] * rows)
+    hour = _Column.constant(None, rows)
     if times is not None:
         hourly = _per_group(
             _combined(provider.codes, model.codes),
@@ -128,10 +136,10 @@ def price_table(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFr
     )
 
 
-def _measure(usage: pd.DataFrame, name: str) -> pd.Series:
+def _measure(usage: pd.DataFrame, name: str) -> np.ndarray:
     if name not in usage:
-        return pd.Series(0.0, index=usage.index)
-    return usage[name].astype("float64").fillna(0.0)
+        return np.zeros(len(usage))
+    return usage[name].to_numpy(dtype="float64", na_value=0.0)
 
 
 def cost_of(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
@@ -142,6 +150,7 @@ def cost_of(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
     cost is then NaN, never 0.
     """
     prices = price_table(usage, book)
+    price = {name: prices[name].to_numpy() for name in PRICE_COLUMNS}
     tokens = {
         name: _measure(usage, name)
         for name in (
@@ -158,30 +167,27 @@ def cost_of(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
     write_5m = tokens["cache_write_tokens"] - tokens["cache_write_1h_tokens"]
     visible_output = tokens["output_tokens"] - tokens["reasoning_tokens"]
     per_token = 1e-6
-    parts = pd.DataFrame(
-        {
-            "input_usd": uncached * prices["input_mtok"] * per_token,
-            "cache_read_usd": tokens["cache_read_tokens"] * prices["cache_read_mtok"] * per_token,
-            "cache_write_usd": (
-                write_5m * prices["cache_write_mtok"] + tokens["cache_write_1h_tokens"] * prices["cache_write_1h_mtok"]
-            )
-            * per_token,
-            "output_usd": (
-                visible_output * prices["output_mtok"] + tokens["reasoning_tokens"] * prices["reasoning_mtok"]
-            )
-            * per_token,
-            "requests_usd": requests * prices["requests_kcount"] / 1000,
-        },
-        index=usage.index,
-    )
+    parts = {
+        "input_usd": uncached * price["input_mtok"] * per_token,
+        "cache_read_usd": tokens["cache_read_tokens"] * price["cache_read_mtok"] * per_token,
+        "cache_write_usd": (
+            write_5m * price["cache_write_mtok"] + tokens["cache_write_1h_tokens"] * price["cache_write_1h_mtok"]
+        )
+        * per_token,
+        "output_usd": (visible_output * price["output_mtok"] + tokens["reasoning_tokens"] * price["reasoning_mtok"])
+        * per_token,
+        "requests_usd": requests * price["requests_kcount"] / 1000,
+    }
     has_usage = (sum(tokens.values()) + requests) > 0
-    no_price = prices["price_source"].isna()
-    parts.loc[no_price & has_usage] = np.nan
-    # Rows with nothing to price (cost-only rows) cost nothing here; their reported cost stands.
-    parts.loc[no_price & ~has_usage] = 0.0
-    parts["cost_usd"] = parts[list(COST_PARTS)].sum(axis=1, min_count=len(COST_PARTS))
-    parts["price_source"] = prices["price_source"]
-    parts["price_as_of"] = prices["price_as_of"]
-    parts["price_note"] = prices["price_note"]
-    parts["unpriced"] = no_price & has_usage
-    return parts
+    no_price = prices["price_source"].isna().to_numpy()
+    for values in parts.values():
+        values[no_price & has_usage] = np.nan
+        # Rows with nothing to price (cost-only rows) cost nothing here; their reported cost stands.
+        values[no_price & ~has_usage] = 0.0
+    # A part that cannot be priced makes the whole row's cost unknown: NaN carries through the sum.
+    cost = sum(parts[name] for name in COST_PARTS)
+    frame = pd.DataFrame({**parts, "cost_usd": cost}, index=usage.index)
+    for name in ("price_source", "price_as_of", "price_note"):
+        frame[name] = prices[name]
+    frame["unpriced"] = no_price & has_usage
+    return frame
