@@ -23,11 +23,12 @@ __all__ = ["CsvChunk", "csv_batches", "read_csv", "require_columns"]
 
 # Rows are handed on in frames of about this many bytes (of the columns read): big enough that per-frame
 # work is cheap, small enough that the work on one frame stays well within the memory an import may take.
-BLOCK_BYTES = 6 << 20
+BLOCK_BYTES = 8 << 20
 # Arrow reads blocks of this size; one row must fit in a block.
 READ_BLOCK_BYTES = 8 << 20
-# Arrow's reader would buffer up to 32 blocks ahead of the rows handed on; it may read this many.
-READ_AHEAD_BLOCKS = 3
+# Arrow's reader would buffer up to 32 blocks ahead of the rows handed on; it may read this many: the block
+# being parsed and the next, which the row crossing its end needs. Each more is ~50 MB of peak memory.
+READ_AHEAD_BLOCKS = 2
 
 
 def _use_returning_allocator() -> None:

@@ -30,8 +30,8 @@ from db.usage import add_usage, delete_collector_usage, merge_usage
 __all__ = ["IngestResult", "ingest"]
 
 # Chunks read, mapped and grouped ahead of the writes: enough to keep the reading going while the file is
-# fingerprinted, each a grouped chunk of a few MB.
-_READ_AHEAD = 4
+# fingerprinted and a batch is written, few enough to keep the peak memory of frames in flight down.
+_READ_AHEAD = 2
 
 
 @dataclass(frozen=True)
