@@ -19,7 +19,6 @@ prices per request band and takes tier discounts from LiteLLM.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -29,6 +28,7 @@ import genai_prices
 import numpy as np
 import pandas as pd
 
+from benchmarks.timing import best_of
 from pricing.book import PriceBook, tier_of
 from pricing.cost import cost_of
 from pricing.litellm import VENDORED_AS_OF, vendored_catalog
@@ -132,15 +132,6 @@ def _book() -> PriceBook:
     return PriceBook(litellm=[(VENDORED_AS_OF, vendored_catalog())])
 
 
-def _best(job: Callable[[], object], repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 @dataclass(frozen=True)
 class CostResult:
     rows: int
@@ -170,10 +161,10 @@ def run_cost_engine(rows: int = ROWS, loop_rows: int = LOOP_ROWS, *, log: Callab
     log(f"cost engine on {rows:,} rollups, per-row loop on {loop_rows:,} …")
     frame = rollups(rows)
     cost_of(frame, _book())  # warm-up: genai-prices' snapshot and the vendored LiteLLM catalogue load once
-    engine_s = _best(lambda: cost_of(frame, _book()))
+    engine_s = best_of(lambda: cost_of(frame, _book()), REPEATS)
     subset = frame.iloc[:loop_rows]
     _loop(subset.iloc[:50])  # warm-up
-    loop_s = _best(lambda: _loop(subset))
+    loop_s = best_of(lambda: _loop(subset), REPEATS)
     tiers = [
         tier_of(t if isinstance(t, str) else None, bool(b))
         for t, b in zip(subset["service_tier"], subset["batch"], strict=True)

@@ -35,6 +35,7 @@ from analysis.alternatives import alternatives
 from analysis.overview import by_project_and_model, kpis, spend_over_time
 from analysis.spend import priced_usage
 from analysis.workloads import Workload, ensure_workloads, workload_costs
+from benchmarks.timing import best_of
 from collectors.demo import SOURCE_PREFIX, write_demo_files
 from collectors.pipeline import ingest
 from collectors.source import source_from_path
@@ -103,14 +104,9 @@ def _files(folder: Path, factor: int, base: list[Path]) -> list[Path]:
     return scaled
 
 
-def _best(job: Callable[[], object], repeats: int = REPEATS) -> float:
+def _best(job: Callable[[], object]) -> float:
     job()  # warm-up: imports, first reads of the catalogues, SQLite's page cache
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return best_of(job, REPEATS)
 
 
 def _overview(engine: Engine) -> None:
