@@ -30,6 +30,13 @@ __all__ = [
 
 MEASUREMENT_COLUMNS = ("host", "model", "ttft_s", "ttft_p95_s", "tokens_per_s", "n", "measured_on")
 _EXPECTED = "host, model, ttft_s, tokens_per_s, and optionally ttft_p95_s, n, date"
+# Each column a file needs, by the names that give it.
+_REQUIRED = {
+    "host": ("host",),
+    "model": ("model",),
+    "ttft_s or ttft_ms": ("ttft_s", "ttft_ms"),
+    "tokens_per_s": ("tokens_per_s",),
+}
 _HEADER_ALIASES = {
     "host": "host",
     "provider": "host",
@@ -63,10 +70,9 @@ def parse_measurements(content: bytes) -> pd.DataFrame:
 'n': None, 'measured_on': None}]
     """
     names, rows = read_rows(content, _HEADER_ALIASES, _EXPECTED)
-    for needed, spellings in (("host", "host"), ("model", "model"), ("ttft_s", "ttft_s or ttft_ms"),
-                              ("tokens_per_s", "tokens_per_s")):  # fmt: skip
-        if needed not in names and not (needed == "ttft_s" and "ttft_ms" in names):
-            raise ValueError(f"missing column '{spellings}' (the header must name {_EXPECTED})")
+    for needed, given_by in _REQUIRED.items():
+        if names.isdisjoint(given_by):
+            raise ValueError(f"missing column '{needed}' (the header must name {_EXPECTED})")
     records = [_measurement_row(where, cells) for where, cells in rows]
     if not records:
         raise ValueError("the file has a header but no measurements")
@@ -114,8 +120,8 @@ def save_measurements(engine: Engine, frame: pd.DataFrame, source: str) -> int:
     """Store parsed measurements under ``source`` (e.g. the file name), replacing earlier ones from it."""
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
-        {name: (None if value is None or value is pd.NA or value != value else value)  # NaN is not a value
-         for name, value in record.items()} | {"source": source, "created_at": now}
+        {name: None if pd.isna(value) else value for name, value in record.items()}
+        | {"source": source, "created_at": now}
         for record in frame.reindex(columns=list(MEASUREMENT_COLUMNS)).to_dict("records")
     ]  # fmt: skip
     with engine.begin() as conn:

@@ -116,10 +116,10 @@ def _as_csv_line(values: list[object]) -> str:
     return ",".join(_quoted("" if v is None else str(v)) for v in values)
 
 
+_NEEDS_QUOTES = re.compile(r'[,"\n\r]').search
+
+
 def _quoted(value: str) -> str:
     if _NEEDS_QUOTES(value):
         return '"' + value.replace('"', '""') + '"'
     return value
-
-
-_NEEDS_QUOTES = re.compile(r'[,"\n\r]').search

@@ -180,14 +180,15 @@ def cost_of(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
     }
     has_usage = (sum(tokens.values()) + requests) > 0
     no_price = prices["price_source"].isna().to_numpy()
+    unpriced, nothing_to_price = no_price & has_usage, no_price & ~has_usage
     for values in parts.values():
-        values[no_price & has_usage] = np.nan
+        values[unpriced] = np.nan
         # Rows with nothing to price (cost-only rows) cost nothing here; their reported cost stands.
-        values[no_price & ~has_usage] = 0.0
+        values[nothing_to_price] = 0.0
     # A part that cannot be priced makes the whole row's cost unknown: NaN carries through the sum.
     cost = sum(parts[name] for name in COST_PARTS)
     frame = pd.DataFrame({**parts, "cost_usd": cost}, index=usage.index)
     for name in ("price_source", "price_as_of", "price_note"):
         frame[name] = prices[name]
-    frame["unpriced"] = no_price & has_usage
+    frame["unpriced"] = unpriced
     return frame
