@@ -8,7 +8,7 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, String, delete, func, select
+from sqlalchemy import Connection, Engine, Integer, String, Table, delete, func, select
 from sqlalchemy.sql import ColumnElement
 
 from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
@@ -52,7 +52,7 @@ def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
     )
     frame.insert(0, "import_id", import_id)
     for start in range(0, len(frame), _WRITE_CHUNK):
-        insert_rows(conn, usage.name, frame.iloc[start : start + _WRITE_CHUNK])
+        insert_rows(conn, usage, frame.iloc[start : start + _WRITE_CHUNK])
     return len(frame)
 
 
@@ -80,8 +80,9 @@ def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.
     return removed
 
 
-def _python_values(column: pd.Series, sqlite: bool) -> list[object]:
-    """A column as plain Python values (None for missing) that every driver takes."""
+def _python_values(column: pd.Series, sqlite: bool, whole: bool) -> list[object]:
+    """A column as plain Python values (None for missing) that every driver takes; ``whole`` for a column
+    the table keeps as integers (a float column of whole numbers goes in as ints: COPY would refuse 1024.0)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         # SQLite keeps datetimes as text in the shape SQLAlchemy writes and compares them as text. Rollups
         # share a few hours: each distinct time is written out once.
@@ -93,28 +94,40 @@ def _python_values(column: pd.Series, sqlite: bool) -> list[object]:
     if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
         values = column.to_numpy()
         missing = np.isnan(values)
+        if whole:
+            values = np.round(np.where(missing, 0, values)).astype("int64")
         return values.tolist() if not missing.any() else np.where(missing, None, values).tolist()
     return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
-def insert_rows(conn: Connection, table: str, frame: pd.DataFrame) -> None:
-    """Insert ``frame``'s rows (columns named as the table's) in one driver-level ``executemany``.
+def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """Insert ``frame``'s rows (columns named as ``table``'s) at the driver: one ``executemany``, or on
+    PostgreSQL (psycopg) one ``COPY``.
 
     An import writes up to millions of rollups; SQLAlchemy's per-row parameter handling would cost more than
-    the import itself, so rows go to the driver as tuples of plain values.
+    the import itself, so rows go to the driver as tuples of plain values. PostgreSQL takes a ``COPY`` in
+    half the time of the same rows inserted one statement each.
     """
     if frame.empty:
         return
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
-    sqlite = dialect.name == "sqlite"
+    names = ", ".join(quote(str(name)) for name in frame.columns)
+    columns = [
+        _python_values(frame[name], dialect.name == "sqlite", isinstance(table.c[name].type, Integer))
+        for name in frame.columns
+    ]
+    rows = zip(*columns, strict=True)
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        # The driver's own connection, in the transaction SQLAlchemy opened on it.
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    statement = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(str(name)) for name in frame.columns)}) "
-        f"VALUES ({', '.join([marker] * len(frame.columns))})"
-    )
-    columns = [_python_values(frame[name], sqlite) for name in frame.columns]
-    conn.exec_driver_sql(statement, list(zip(*columns, strict=True)))
+    values = ", ".join([marker] * len(columns))
+    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values})", list(rows))
 
 
 def delete_collector_usage(conn: Connection, collector: str, start: datetime, end: datetime) -> int:

@@ -96,6 +96,27 @@ def test_nul_characters_from_a_damaged_file_are_stored_as_replacement_characters
     assert find_mapping(ledger, ["date", "to\x00kens"]) == {"date": "date"}
 
 
+def test_rollups_come_back_exactly_as_written_whatever_their_text(ledger: Engine) -> None:
+    # On PostgreSQL rollups go in by COPY, whose text format gives tabs, line breaks, backslashes and \N
+    # meanings of their own: every value must come back as it was, and a missing one as missing.
+    awkward = ["tab\there", "line\nbreak", "back\\slash", "\\N", "\\.", 'quote "x"', "é 日本 🙂", "comma, semi;"]
+    rows = [
+        {"bucket_start": datetime(2025, 1, 1, h), "project": text, "user": None, "batch": h % 2 == 0,
+         "prompt_band": 1024 if h % 2 else None, "input_tokens": 10**12 + h, "reported_cost_nano_usd": None,
+         "latency_sum_ms": 0.1 + h}
+        for h, text in enumerate(awkward)
+    ]  # fmt: skip
+    with ledger.begin() as conn:
+        add_usage(conn, start_import(conn, source_name="f", format="x", sha256="a" * 64), rollup(rows))
+        stored = conn.execute(
+            select(usage.c.project, usage.c.user, usage.c.batch, usage.c.prompt_band, usage.c.input_tokens,
+                   usage.c.reported_cost_nano_usd, usage.c.latency_sum_ms).order_by(usage.c.bucket_start)
+        ).all()  # fmt: skip
+    assert [tuple(row) for row in stored] == [
+        (text, None, h % 2 == 0, 1024 if h % 2 else None, 10**12 + h, None, 0.1 + h) for h, text in enumerate(awkward)
+    ]
+
+
 def test_a_canonical_model_longer_than_its_column_is_left_unresolved(ledger: Engine) -> None:
     # PostgreSQL enforces VARCHAR lengths, SQLite does not: an over-long derived id must fit both.
     long_id = "gpt-4o-" + "x" * 250
