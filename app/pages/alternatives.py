@@ -38,7 +38,12 @@ with st.sidebar:
     region = st.selectbox("Data region", list(region_names), key="alternatives-region")
     top = st.slider("Candidates shown", min_value=5, max_value=100, value=25, step=5, key="alternatives-top")
     verbosity = st.number_input(
-        "Answer length vs today's", min_value=0.2, max_value=5.0, value=1.0, step=0.05, format="%.2f",
+        "Answer length vs today's",
+        min_value=0.2,
+        max_value=5.0,
+        value=1.0,
+        step=0.05,
+        format="%.2f",
         key="alternatives-verbosity",
         help="How long the candidates' answers are against today's model's (1.2: a fifth longer), e.g. from "
         "replaying sample prompts. Output costs and generation time scale with it; the range adds 10% shorter "

@@ -122,7 +122,6 @@ def test_the_demo_ranks_explained_candidates_for_its_workloads(ledger: Engine, t
         assert result.what_changes()[0].startswith(f"Moving {workload.name}")
 
 
-
 def test_a_verbosity_factor_lengthens_the_answers_only(ledger: Engine) -> None:
     _ledger_with(ledger, "2025-09-01T10:00:00Z,openai,gpt-4o,chat,100,1000000,100000,0,900\n")
     workload = save_workload(ledger, Workload(None, "Chat", (Rule(project="chat"),)))

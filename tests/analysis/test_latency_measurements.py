@@ -92,9 +92,7 @@ def test_alternatives_use_the_measurements_and_rank_slo_misses_last(ledger: Engi
     chat = save_workload(ledger, replace(chat, latency_slo_p95_s=6.0))
     # The cheapest candidates with an "ok" grade, one measured fast and one measured slow.
     measurements = parse_measurements(
-        b"host,model,ttft_s,tokens_per_s\n"
-        b"deepinfra,openai/gpt-oss-120b,0.2,400\n"
-        b"novita,openai/gpt-oss-120b,3.0,20\n"
+        b"host,model,ttft_s,tokens_per_s\ndeepinfra,openai/gpt-oss-120b,0.2,400\nnovita,openai/gpt-oss-120b,3.0,20\n"
     )
     result = alternatives(ledger, chat, [chat], today=date(2026, 10, 31), latency_measurements=measurements)
     ok = [c for c in result.candidates if c.fits and c.quality.grade == "ok"]
