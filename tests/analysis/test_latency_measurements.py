@@ -91,9 +91,10 @@ def test_alternatives_use_the_measurements_and_rank_slo_misses_last(ledger: Engi
     chat = next(w for w in ensure_workloads(ledger) if w.name.startswith("Support chat"))
     chat = save_workload(ledger, replace(chat, latency_slo_p95_s=6.0))
     # The cheapest candidates with an "ok" grade, one measured fast and one measured slow.
-    measurements = parse_measurements(
-        b"host,model,ttft_s,tokens_per_s\ndeepinfra,openai/gpt-oss-120b,0.2,400\nnovita,openai/gpt-oss-120b,3.0,20\n"
-    )
+    measurements = parse_measurements(b"""host,model,ttft_s,tokens_per_s
+deepinfra,openai/gpt-oss-120b,0.2,400
+novita,openai/gpt-oss-120b,3.0,20
+""")
     result = alternatives(ledger, chat, [chat], today=date(2026, 10, 31), latency_measurements=measurements)
     ok = [c for c in result.candidates if c.fits and c.quality.grade == "ok"]
     fast = next(c for c in ok if c.host == "deepinfra" and c.model == "openai/gpt-oss-120b")
