@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from analysis.assumptions import OUTPUT_LENGTH_RANGE, WINDOW_DAYS, output_length_words
 from analysis.candidates import candidate_set
 from analysis.latency import LatencyEstimate, candidate_latency, incumbent_latency, observed_latency
 from analysis.latency_measurements import measured_latency
@@ -42,10 +43,8 @@ __all__ = [
     "pareto_frontier",
 ]
 
-WINDOW_DAYS = 30
 # Each plan's row (candidate key, scenario) → its fields and price.
 Plans = dict[tuple[str, str], dict[str, Any]]
-VERBOSITY = {"low": 0.9, "base": 1.0, "high": 1.15}
 GRADE_ORDER = {"ok": 0, "at risk": 1, "no reference": 2, "below floor": 3}
 _CAPABILITIES = {
     "needs_tools": ("supports_tools", "tool calling"),
@@ -246,7 +245,7 @@ def alternatives(
         ratio = ratios[i]
         for scenario, token_ratio in (("low", ratio.low), ("base", ratio.base), ("high", ratio.high)):
             plans.append((str(i), scenario, row["provider"], row["model"], token_ratio,
-                          VERBOSITY[scenario] * verbosity, caching, batch, False))  # fmt: skip
+                          OUTPUT_LENGTH_RANGE[scenario] * verbosity, caching, batch, False))  # fmt: skip
     plan_frame = pd.DataFrame(
         plans,
         columns=["candidate", "scenario", "provider", "model", "token_ratio", "verbosity", "keep_cache", "use_batch",
@@ -316,23 +315,12 @@ def _delta(cost: CostRange, incumbent: Option) -> tuple[float | None, float | No
     return base - today, (base - today) / today if today else None
 
 
-def _output_length(verbosity: float) -> str:
-    """The output-length assumption in words.
-
-    >>> _output_length(1.0), _output_length(1.2)
-    ('output 10% shorter to 15% longer', "answers 120% of today's length (your setting), 10% shorter to 15% longer")
-    """
-    if verbosity == 1.0:
-        return "output 10% shorter to 15% longer"
-    return f"answers {verbosity:.0%} of today's length (your setting), 10% shorter to 15% longer"
-
-
 def _cost_sentence(cost: CostRange, incumbent: Option, ratio: RatioRange, extra: list[str], verbosity: float) -> str:
     _, share = _delta(cost, incumbent)
     if cost.base is None:
         return "It cannot be priced: no source has a price for it."
     change = f" ({share:+.0%} against today's {_money(incumbent.monthly_cost_usd.base)})" if share is not None else ""
-    factors = [ratio.basis, _output_length(verbosity), *extra]
+    factors = [ratio.basis, output_length_words(verbosity), *extra]
     return (f"Costs about {_money(cost.base)} a month{change}, between {_money(cost.low)} and {_money(cost.high)}: "
             + "; ".join(factors) + ".")  # fmt: skip
 
@@ -420,7 +408,7 @@ def _self_hosted(
     ratio = ratio or _UNCHANGED
 
     def tokens(scenario: str) -> float:
-        output = profile.output_tokens * verbosity * VERBOSITY[scenario]
+        output = profile.output_tokens * verbosity * OUTPUT_LENGTH_RANGE[scenario]
         return (profile.input_tokens + output) * getattr(ratio, scenario) * profile.monthly_factor
 
     cost = CostRange(*(monthly_cost(option, tokens(scenario)) for scenario in ("low", "base", "high")))

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from sqlalchemy import Engine
 
+from analysis.assumptions import WINDOW_DAYS
 from db.model_aliases import save_alias
 from db.price_overrides import PriceOverride
 from db.usage import read_usage, usage_span
@@ -40,7 +41,6 @@ __all__ = [
 DEFAULT_INPUT_SHARE = 0.75
 # Six months is about what a team needs to test and move to a successor.
 RETIRING_WITHIN_DAYS = 180
-MIX_WINDOW_DAYS = 30
 
 
 def blended_price(input_mtok: pd.Series, output_mtok: pd.Series, input_share: float) -> pd.Series:
@@ -133,7 +133,7 @@ def input_share(models: pd.DataFrame) -> float | None:
     return float(answering["input_tokens"].sum()) / total if total > 0 else None
 
 
-def usage_mix(engine: Engine, days: int = MIX_WINDOW_DAYS) -> Mix:
+def usage_mix(engine: Engine, days: int = WINDOW_DAYS) -> Mix:
     """The ledger's input share over the ``days`` that end on its last day with usage (as the Overview's
     KPIs), else :data:`DEFAULT_INPUT_SHARE`."""
     span = usage_span(engine)

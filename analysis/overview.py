@@ -11,14 +11,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from analysis.assumptions import DAYS_PER_MONTH, WINDOW_DAYS
 from analysis.spend import totals_by
 from db.measures import TOKEN_MEASURES
 
 __all__ = ["Kpis", "by_project_and_model", "kpis", "spend_over_time"]
-
-# Average days per month, to turn a 30-day spend into a monthly run-rate.
-DAYS_PER_MONTH = 365.25 / 12
-WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from datetime import date
 
 import pandas as pd
 
+from analysis.assumptions import DAYS_PER_MONTH
 from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 
 __all__ = ["PROFILE_KEYS", "WorkloadProfile", "profile_of"]
 
 # What a workload's rollups are summed by before they are repriced: the price tier and the prompt size.
 PROFILE_KEYS = ["service_tier", "batch", "prompt_band"]
-DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ move monthly (e.g. 8× H100 SXM at Lambda, $2.99/GPU-hour, SkyPilot catalog; H10
 clouds, May 2026) and throughput depends on the model, the serving stack and the prompt mix.
 
 One deliberate addition to the formula: a replica cannot be rented by the token, so a month costs at least one
-replica running all month (730 hours). Without that floor a small workload would look almost free to self-host.
+replica running all month (``HOURS_PER_MONTH``, 730.5 hours). Without that floor a small workload would look
+almost free to self-host.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
 
+from analysis.assumptions import HOURS_PER_MONTH
 from db.schema import self_hosted_options
 
 __all__ = [
-    "HOURS_PER_MONTH",
     "SelfHostedOption",
     "break_even_tokens",
     "delete_option",
@@ -33,8 +34,6 @@ __all__ = [
     "save_option",
     "usd_per_mtok",
 ]
-
-HOURS_PER_MONTH = 730.0  # 8,760 hours a year ÷ 12
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
+from analysis.assumptions import WINDOW_DAYS
 from analysis.spend import priced_usage
 from analysis.workload_rules import Rule, Workload
 from db.usage import usage_span
 from pricing.identity import family_of
 
 __all__ = [
-    "PROPOSAL_DAYS",
     "guess_criticality",
     "guess_task_category",
     "is_embedding_family",
@@ -30,9 +30,6 @@ __all__ = [
     "pretty_name",
     "propose_workloads",
 ]
-
-# Proposals reflect how the company uses models now, not six months ago.
-PROPOSAL_DAYS = 30
 
 # Keywords (prefixes of words in a feature tag or project name) per task category, tried in this order.
 _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -160,7 +157,7 @@ def _text(value: object) -> str | None:
 
 
 def _slices(engine: Engine) -> list[_Slice]:
-    window = last_days(engine, PROPOSAL_DAYS)
+    window = last_days(engine, WINDOW_DAYS)
     if window is None:
         return []
     frame = priced_usage(engine, ["project", "feature", "canonical_model"], since=window[0], until=window[1])

@@ -16,7 +16,7 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import Engine
 
-from analysis.overview import DAYS_PER_MONTH
+from analysis.assumptions import DAYS_PER_MONTH, WINDOW_DAYS
 from analysis.spend import PRICING_KEYS, price_usage, priced_usage
 from analysis.workload_proposals import (
     guess_task_category,
@@ -72,7 +72,6 @@ USAGE_KEYS: tuple[str, ...] = tuple(
 SPLIT_DIMENSIONS: dict[str, str] = {"model": "model", "feature": "feature tag", "project": "project",
                                     "api_key": "API key"}  # fmt: skip
 FLAGS = ("needs_tools", "needs_vision", "needs_json_schema", "needs_caching", "batch_tolerant")
-WINDOW_DAYS = 30
 _UNASSIGNED = -1
 
 

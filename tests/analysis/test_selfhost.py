@@ -41,24 +41,25 @@ def test_usd_per_mtok_by_hand() -> None:
 
 
 def test_monthly_cost_has_a_one_replica_floor() -> None:
-    # One replica all month: $23.92 × 730 h = $17,461.60; it serves 5.4 × 730 = 3,942 Mtok at 60%.
-    assert replica_monthly_usd(H100) == pytest.approx(17_461.60)
+    # One replica all month (365.25 × 24 / 12 = 730.5 h): $23.92 × 730.5 h = $17,473.56; it serves
+    # 5.4 × 730.5 = 3,944.7 Mtok at 60%.
+    assert replica_monthly_usd(H100) == pytest.approx(17_473.56)
     # 10,000 Mtok: 10,000 × 4.4296 = $44,296.30 + $3,000.
     assert monthly_cost(H100, 10_000e6) == pytest.approx(10_000 * 23.92 / 5.4 + 3000)
-    # 100 Mtok would be $443 of GPU time by the formula, but a replica costs $17,461.60 a month regardless.
-    assert monthly_cost(H100, 100e6) == pytest.approx(17_461.60 + 3000)
-    assert monthly_cost(H100, 0) == pytest.approx(17_461.60 + 3000)
+    # 100 Mtok would be $443 of GPU time by the formula, but a replica costs $17,473.56 a month regardless.
+    assert monthly_cost(H100, 100e6) == pytest.approx(17_473.56 + 3000)
+    assert monthly_cost(H100, 0) == pytest.approx(17_473.56 + 3000)
 
 
 def test_break_even_while_the_replica_is_not_yet_full() -> None:
-    # API at $10/Mtok: (17,461.60 + 3,000) / 10 = 2,046.16 Mtok, below the replica's 3,942 Mtok.
+    # API at $10/Mtok: (17,473.56 + 3,000) / 10 = 2,047.356 Mtok, below the replica's 3,944.7 Mtok.
     tokens = break_even_tokens(H100, 10.0)
-    assert tokens == pytest.approx(2_046.16e6)
+    assert tokens == pytest.approx(2_047.356e6)
     assert monthly_cost(H100, tokens) == pytest.approx(tokens / 1e6 * 10.0)  # type: ignore[operator]
 
 
 def test_break_even_beyond_one_replica() -> None:
-    # API at $5/Mtok: (17,461.60 + 3,000) / 5 = 4,092 Mtok > 3,942, so the crossing is on the linear part:
+    # API at $5/Mtok: (17,473.56 + 3,000) / 5 = 4,094.7 Mtok > 3,944.7, so the crossing is on the linear part:
     # 3,000 / (5 − 4.4296) = 5,259.7 Mtok.
     tokens = break_even_tokens(H100, 5.0)
     assert tokens == pytest.approx(3000 / (5 - 23.92 / 5.4) * 1e6)
