@@ -15,17 +15,13 @@ Ratings and scores belong to their operators (LMArena, lmarena.ai; the others in
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
 
+# The user's evaluation results live in analysis.evaluations; re-exported here for today's callers.
+from analysis.evaluations import delete_evaluations, list_evaluations, parse_evaluations, save_evaluations
 from analysis.reference import QUALITY_COLUMNS, quality_reference, reference_key
-from analysis.uploads import Row, positive_number, read_rows, whole_number
-from analysis.workload_rules import TASK_CATEGORIES
-from db.schema import evaluations as evaluations_table
 
 __all__ = [
     "GRADES",
@@ -40,7 +36,6 @@ __all__ = [
 ]
 
 GRADES = ("ok", "at risk", "below floor", "no reference")
-EVALUATION_COLUMNS = ("workload", "task_category", "model", "score", "n")
 
 _BOARDS = {
     "arena_text_sc": "overall board (style-controlled)",
@@ -49,21 +44,6 @@ _BOARDS = {
 }
 # Ratings closer than this are often inside each other's 95% interval on LMArena.
 _NOISE_POINTS = 10
-_HEADER_ALIASES = {
-    "workload": "workload",
-    "task": "task_category",
-    "task_category": "task_category",
-    "category": "task_category",
-    "model": "model",
-    "score": "score",
-    "n": "n",
-}
-_CATEGORY_ALIASES = {
-    "summarization": "summarisation",
-    "summary": "summarisation",
-    "coding": "code",
-    "extraction": "classification",
-}
 
 
 @dataclass(frozen=True)
@@ -213,98 +193,3 @@ def _as(model: str, reference_model: str) -> str:
 
 def _no_reference(evidence: str) -> QualityEstimate:
     return QualityEstimate(None, "no reference", "no reference", evidence)
-
-
-# --- the user's evaluation results ---------------------------------------------------------------------
-
-
-def parse_evaluations(content: bytes) -> pd.DataFrame:
-    """Evaluation results from a CSV: columns ``workload`` or ``task`` (a task category), ``model``,
-    ``score`` and optionally ``n`` (cases scored). Headers are case-insensitive; other columns are ignored.
-
-    Scores are "higher is better" on a ratio scale (pass rate, accuracy, mean judge score). A bad row
-    raises ValueError naming it, counting rows as a spreadsheet shows them (the header is row 1).
-
-    >>> parse_evaluations(b"Task,Model,Score,N\\ncode,gpt-4o,0.82,150\\n").to_dict("records")
-    [{'workload': None, 'task_category': 'code', 'model': 'gpt-4o', 'score': 0.82, 'n': 150}]
-    """
-    names, rows = read_rows(content, _HEADER_ALIASES, "workload or task, model, score, n (optional)")
-    for needed in ("model", "score"):
-        if needed not in names:
-            raise ValueError(f"missing column '{needed}' (the header must name workload or task, model, score)")
-    if "workload" not in names and "task_category" not in names:
-        raise ValueError("missing column 'workload' or 'task': say what each score was measured on")
-    records = [_evaluation_row(where, cells) for where, cells in rows]
-    if not records:
-        raise ValueError("the file has a header but no evaluation rows")
-    return pd.DataFrame(
-        {
-            # object columns keep None for "not given" (pandas' string dtype would turn it into NaN)
-            "workload": pd.Series([r["workload"] for r in records], dtype=object),
-            "task_category": pd.Series([r["task_category"] for r in records], dtype=object),
-            "model": pd.Series([r["model"] for r in records], dtype=object),
-            "score": pd.Series([r["score"] for r in records], dtype="float64"),
-            "n": pd.Series([r["n"] for r in records], dtype="Int64"),
-        }
-    )
-
-
-def _evaluation_row(where: str, cells: Row) -> dict[str, object]:
-    workload = cells.get("workload") or None
-    task = (cells.get("task_category") or "").lower() or None
-    model = cells.get("model") or ""
-    if not model:
-        raise ValueError(f"{where}: model is empty")
-    if workload is None and task is None:
-        raise ValueError(f"{where}: give the workload or the task the score is for")
-    if task is not None:
-        task = _CATEGORY_ALIASES.get(task, task)
-        if task not in TASK_CATEGORIES:
-            raise ValueError(f"{where}: task '{task}' is not one of {', '.join(TASK_CATEGORIES)}")
-    score = positive_number(cells.get("score") or "", where, "score", zero=True)
-    n = whole_number(cells.get("n") or "", where, "n")
-    return {"workload": workload, "task_category": task, "model": model, "score": score, "n": n}
-
-
-def save_evaluations(engine: Engine, frame: pd.DataFrame, source: str) -> int:
-    """Store parsed results under ``source`` (e.g. the file name), replacing earlier results from it."""
-    rows = [
-        {
-            "workload": _text(r["workload"]),
-            "task_category": _text(r["task_category"]),
-            "model": str(r["model"]),
-            "score": float(r["score"]),
-            "n": None if pd.isna(r["n"]) else int(r["n"]),
-        }
-        for r in frame.reindex(columns=list(EVALUATION_COLUMNS)).to_dict("records")
-    ]
-    now = datetime.now(UTC).replace(tzinfo=None)
-    with engine.begin() as conn:
-        conn.execute(delete(evaluations_table).where(evaluations_table.c.source == source))
-        if rows:
-            conn.execute(insert(evaluations_table), [{**r, "source": source, "created_at": now} for r in rows])
-    return len(rows)
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
-
-
-def list_evaluations(engine: Engine) -> pd.DataFrame:
-    """Every stored result: id, workload, task_category, model, score, n, source, created_at."""
-    with engine.connect() as conn:
-        frame = pd.read_sql(select(evaluations_table).order_by(evaluations_table.c.id), conn)
-    frame["n"] = frame["n"].astype("Int64")
-    frame["score"] = frame["score"].astype("float64")
-    for name in ("workload", "task_category"):
-        frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-    return frame
-
-
-def delete_evaluations(engine: Engine, source: str | None = None) -> int:
-    """Delete the results from ``source``, or all results when it is None; returns how many rows went."""
-    statement = delete(evaluations_table)
-    if source is not None:
-        statement = statement.where(evaluations_table.c.source == source)
-    with engine.begin() as conn:
-        return int(conn.execute(statement).rowcount)

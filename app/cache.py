@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from analysis import workloads as workload_store
 from analysis.alternatives import Alternatives, CandidateFilter
 from analysis.alternatives import alternatives as find_alternatives
+from analysis.evaluations import list_evaluations
 from analysis.latency_measurements import list_measurements
 from analysis.models import (
     Mix,
@@ -22,7 +23,6 @@ from analysis.models import (
     unresolved_models,
     usage_mix,
 )
-from analysis.quality import list_evaluations
 from analysis.selfhost import SelfHostedOption, list_options
 from analysis.spend import priced_usage
 from analysis.workloads import Workload

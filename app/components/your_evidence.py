@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from analysis.evaluations import delete_evaluations, parse_evaluations, save_evaluations
 from analysis.latency_measurements import delete_measurements, parse_measurements, save_measurements
-from analysis.quality import delete_evaluations, parse_evaluations, save_evaluations
 from app import cache
 
 __all__ = ["evaluations_panel", "latency_panel"]
