@@ -9,14 +9,14 @@ and cover few of today's models and hosts, so for a shortlist this is how latenc
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine
 
 from analysis.reference import LatencyRef, reference_key
 from analysis.uploads import Row, positive_number, read_rows, whole_number
-from db.schema import latency_measurements as measurements_table
+from db.latency_measurements import MEASUREMENT_COLUMNS, delete_measurements, list_measurements, replace_measurements
 from pricing.identity import provider_id
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "save_measurements",
 ]
 
-MEASUREMENT_COLUMNS = ("host", "model", "ttft_s", "ttft_p95_s", "tokens_per_s", "n", "measured_on")
 _EXPECTED = "host, model, ttft_s, tokens_per_s, and optionally ttft_p95_s, n, date"
 # Each column a file needs, by the names that give it.
 _REQUIRED = {
@@ -117,40 +116,17 @@ def _measurement_row(where: str, cells: Row) -> dict[str, object]:
 
 
 def save_measurements(engine: Engine, frame: pd.DataFrame, source: str) -> int:
-    """Store parsed measurements under ``source`` (e.g. the file name), replacing earlier ones from it."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    rows = [
-        {name: None if pd.isna(value) else value for name, value in record.items()}
-        | {"source": source, "created_at": now}
-        for record in frame.reindex(columns=list(MEASUREMENT_COLUMNS)).to_dict("records")
-    ]  # fmt: skip
-    with engine.begin() as conn:
-        conn.execute(delete(measurements_table).where(measurements_table.c.source == source))
-        if rows:
-            conn.execute(insert(measurements_table), rows)
-    return len(rows)
-
-
-def list_measurements(engine: Engine) -> pd.DataFrame:
-    """Every stored measurement, oldest first: id, the measurement columns, source, created_at."""
-    with engine.connect() as conn:
-        frame = pd.read_sql(select(measurements_table).order_by(measurements_table.c.id), conn)
-    frame["n"] = frame["n"].astype("Int64")
-    for name in ("ttft_s", "ttft_p95_s", "tokens_per_s"):
-        frame[name] = frame[name].astype("float64")
-    return frame
-
-
-def delete_measurements(engine: Engine) -> int:
-    """Delete every stored measurement; returns how many there were."""
-    with engine.begin() as conn:
-        return int(conn.execute(delete(measurements_table)).rowcount)
+    """Store measurements from :func:`parse_measurements` under ``source`` (e.g. the file name), replacing
+    earlier ones from it; returns how many were stored. Reading and deleting them is ``db.latency_measurements``
+    (re-exported here)."""
+    return replace_measurements(engine, frame, source)
 
 
 def measured_latency(measurements: pd.DataFrame | None, provider: str, model: str) -> LatencyRef | None:
     """The user's newest measurement of ``model`` on ``provider`` — the same name, else the same model
     family as the reference tables spell it — or None.
 
+    >>> from datetime import datetime
     >>> frame = pd.DataFrame([{"host": "deepinfra", "model": "gpt-oss-120b", "ttft_s": 0.4, "ttft_p95_s": 0.9,
     ...                        "tokens_per_s": 120.0, "n": 200, "measured_on": date(2026, 11, 20),
     ...                        "source": "replay.csv", "created_at": datetime(2026, 11, 21)}])
