@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
 
-import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine
 
 from analysis.assumptions import HOURS_PER_MONTH
-from db.schema import self_hosted_options
+from db.errors import InvalidInput
+from db.self_hosted import delete_self_hosted_row, save_self_hosted_row, self_hosted_rows
 
 __all__ = [
     "SelfHostedOption",
@@ -122,26 +121,17 @@ def _positive(value: float) -> bool:
 def save_option(engine: Engine, option: SelfHostedOption) -> int:
     """Insert an option (``id`` None) or update the stored one with that id; returns its id.
 
-    Raises ValueError listing :func:`option_problems` when the option is not valid.
+    Raises InvalidInput listing :func:`option_problems` when the option is not valid.
     """
     if problems := option_problems(option):
-        raise ValueError("; ".join(problems))
+        raise InvalidInput("; ".join(problems))
     values = {k: v for k, v in asdict(option).items() if k != "id"}
-    with engine.begin() as conn:
-        if option.id is not None:
-            table = self_hosted_options
-            if conn.execute(update(table).where(table.c.id == option.id).values(**values)).rowcount:
-                return option.id
-        now = datetime.now(UTC).replace(tzinfo=None)
-        key = conn.execute(insert(self_hosted_options).values(**values, created_at=now)).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return save_self_hosted_row(engine, values, option.id)
 
 
 def list_options(engine: Engine) -> list[SelfHostedOption]:
     """Every stored option, oldest first."""
-    with engine.connect() as conn:
-        frame = pd.read_sql(select(self_hosted_options).order_by(self_hosted_options.c.id), conn)
+    frame = self_hosted_rows(engine)
     names = {f.name for f in fields(SelfHostedOption)}
     options = []
     for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
@@ -155,6 +145,4 @@ def list_options(engine: Engine) -> list[SelfHostedOption]:
 
 def delete_option(engine: Engine, option_id: int) -> bool:
     """Delete an option; False when there was none with that id."""
-    with engine.begin() as conn:
-        table = self_hosted_options
-        return bool(conn.execute(delete(table).where(table.c.id == option_id)).rowcount)
+    return delete_self_hosted_row(engine, option_id)
