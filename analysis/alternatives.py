@@ -1,16 +1,24 @@
 """Alternatives: for a workload, what every candidate model and host would cost, how fast and how good it
-would be — answered from the workload's own traffic (ARCHITECTURE.md §5).
+would be — answered from the workload's own traffic (ARCHITECTURE.md §5) — and what staying means.
 
-Each candidate gets a monthly cost range (low / base / high: the tokenizer ratio over the content types
-the task suggests, and output length 10% shorter to 15% longer), a latency estimate against the
-workload's SLO, a quality grade against its floor, a fit check (context window, capabilities, retirement
-within the horizon) and the reasons in sentences. Candidates are ranked best first: those that fit, then
-by quality grade, then by the SLO (met or none set, unknown, missed), then by cost.
+The steps, each in its own module:
+
+1. the candidate set and who can do the task at all (:mod:`analysis.candidates`, :mod:`analysis.eligibility`);
+2. the monthly cost range of each (:mod:`analysis.costing`);
+3. latency (:mod:`analysis.latency`), quality against the floor (:mod:`analysis.quality`), and fit (context
+   window, capabilities, retirement) — here;
+4. the order, the top candidate and the frontier (:mod:`analysis.ranking`);
+5. the sentences (:mod:`analysis.explanation`).
+
+Today's model is an option too: its cost at today's prices, its measured latency, and its retirement at its
+host (:mod:`analysis.retirement`) — a model that retires cannot be kept, and its named successor is always
+among the candidates, priced.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,33 +27,29 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from analysis.assumptions import OUTPUT_LENGTH_RANGE, WINDOW_DAYS, output_length_words
+from analysis.assumptions import RETIREMENT_HORIZON_DAYS, WINDOW_DAYS
+from analysis.cache_writes import CacheWriteRatio, cache_write_ratio
 from analysis.candidates import candidate_set
+from analysis.costing import CandidateCost, CostRange, cost_candidates, self_hosted_cost
+from analysis.eligibility import Reason
+from analysis.explanation import cost_sentence, fits_sentence, self_hosted_sentence, today_sentence
 from analysis.latency import LatencyEstimate, candidate_latency, incumbent_latency, observed_latency
 from analysis.latency_measurements import measured_latency
 from analysis.models import model_catalog
+from analysis.money import usd
 from analysis.profile import WorkloadProfile, profile_of
-from analysis.quality import QualityEstimate, quality_estimate
+from analysis.quality import QualityEstimate, floor_words, quality_estimate
+from analysis.ranking import rank_key, top_candidate
 from analysis.reference import RatioRange, token_ratio_range, tokenizer_of
-from analysis.repricing import reprice
-from analysis.selfhost import SelfHostedOption, monthly_cost, usd_per_mtok
+from analysis.retirement import Retirement, retirement_of
+from analysis.selfhost import SelfHostedOption
 from analysis.workloads import Workload, workload_usage
+from db.errors import InvalidInput
 from pricing.book import PriceBook
-from pricing.identity import identify
+from pricing.identity import family_of, identify
 
-__all__ = [
-    "Alternatives",
-    "CandidateFilter",
-    "CostRange",
-    "Option",
-    "alternatives",
-    "options_frame",
-    "pareto_frontier",
-]
+__all__ = ["Alternatives", "CandidateFilter", "CostRange", "Option", "alternatives"]
 
-# Each plan's row (candidate key, scenario) → its fields and price.
-Plans = dict[tuple[str, str], dict[str, Any]]
-GRADE_ORDER = {"ok": 0, "at risk": 1, "no reference": 2, "below floor": 3}
 _CAPABILITIES = {
     "needs_tools": ("supports_tools", "tool calling"),
     "needs_vision": ("supports_vision", "image input"),
@@ -56,24 +60,16 @@ _UNCHANGED = RatioRange(0.85, 1.0, 1.15, "no tokenizer reference for this pair: 
 
 
 @dataclass(frozen=True)
-class CostRange:
-    low: float | None
-    base: float | None
-    high: float | None
-
-    def as_dict(self) -> dict[str, float | None]:
-        return {k: (round(v, 2) if v is not None else None) for k, v in vars(self).items()}
-
-
-@dataclass(frozen=True)
 class CandidateFilter:
     """Which candidates to consider: some hosts only, open-weights models only, a data region (None:
-    global endpoints; ``"any"``: every region), and how far ahead a retirement rules a candidate out."""
+    global endpoints; ``"any"``: every region), preview and experimental models too, and how far ahead a
+    retirement rules a candidate out."""
 
     hosts: frozenset[str] | None = None
     open_weights_only: bool = False
     region: str | None = None
-    horizon_days: int = 365
+    previews: bool = False
+    horizon_days: int = RETIREMENT_HORIZON_DAYS
 
 
 @dataclass(frozen=True)
@@ -96,6 +92,14 @@ class Option:
     delta_usd: float | None = None
     delta_pct: float | None = None
     context_window: int | None = None
+    eligible: bool = True
+    excluded_reason: str | None = None
+    maturity: str = "ga"
+    successor: bool = False  # the host's named successor of today's model
+
+    @property
+    def monthly_base_usd(self) -> float | None:
+        return self.monthly_cost_usd.base
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -112,6 +116,7 @@ class Option:
             "quality_grade": self.quality.grade,
             "quality_relative_pct": self.quality.relative_pct,
             "quality_source": self.quality.source,
+            "quality_evidence": self.quality.evidence.as_dict() if self.quality.evidence else None,
             "fits": self.fits,
             "fit_problems": list(self.fit_problems),
             "reasons": list(self.reasons),
@@ -120,41 +125,121 @@ class Option:
             "open_weights": self.open_weights,
             "self_hosted": self.self_hosted,
             "context_window": self.context_window,
+            "eligible": self.eligible,
+            "excluded_reason": self.excluded_reason,
+            "maturity": self.maturity,
+            "successor": self.successor,
         }
 
 
 @dataclass
 class Alternatives:
+    """Today's model, the ranked candidates and what was left out, for one workload."""
+
     workload: Workload
     profile: WorkloadProfile
     incumbent: Option | None
     candidates: list[Option] = field(default_factory=list)
+    excluded: dict[str, int] = field(default_factory=dict)
+    retirement: Retirement | None = None
+    today: date | None = None
+    excluded_candidates: list[Option] = field(default_factory=list)
 
-    def as_dict(self, top: int | None = None) -> dict[str, object]:
+    @property
+    def top(self) -> Option | None:
+        """The candidate to act on: it fits and its quality evidence meets the floor (None when none does)."""
+        return top_candidate(self.candidates)
+
+    @property
+    def high_criticality(self) -> bool:
+        return self.workload.criticality == "high"
+
+    def as_dict(self, top: int | None = None, *, everything: bool = False) -> dict[str, object]:
+        incumbent = self.incumbent.as_dict() if self.incumbent else None
+        if incumbent is not None:
+            retirement = self.retirement
+            incumbent["retires_on"] = str(retirement.retires_on) if retirement and retirement.retires_on else None
+            incumbent["successor"] = retirement.successor if retirement else None
+        shown = self.candidates[:top] + (self.excluded_candidates if everything else [])
         return {
             "workload": {
                 "id": self.workload.id,
                 "name": self.workload.name,
                 "task_category": self.workload.task_category,
                 "criticality": self.workload.criticality,
+                "quality_floor_pct": self.workload.quality_floor_pct,
                 "window": [str(self.profile.start), str(self.profile.end)],
             },
-            "incumbent": self.incumbent.as_dict() if self.incumbent else None,
-            "candidates": [c.as_dict() for c in self.candidates[:top]],
+            "incumbent": incumbent,
+            "top_candidate": {"host": self.top.host, "model": self.top.model} if self.top else None,
+            "candidates": [c.as_dict() for c in shown],
+            "excluded": dict(self.excluded),
         }
 
+    def staying(self) -> str | None:
+        """Whether staying is an option, when today's model retires within the horizon (or has retired)."""
+        retirement, today = self.retirement, self.today
+        if retirement is None or today is None or not retirement.retires_within(today, RETIREMENT_HORIZON_DAYS):
+            return None
+        sentence = retirement.sentence(today) or ""
+        if retirement.successor:
+            successor = next((c for c in self.candidates if c.successor), None)
+            if successor is None or successor.monthly_cost_usd.base is None:
+                sentence += f" No source has a price for {retirement.successor} at {retirement.host}."
+            else:
+                change = f", {successor.delta_pct:+.0%} against today" if successor.delta_pct is not None else ""
+                sentence += (
+                    f" At today's traffic it would cost about {usd(successor.monthly_cost_usd.base)} a "
+                    f"month{change} (quality: {successor.quality.summary()})."
+                )
+        return sentence
+
+    def headline(self) -> list[str]:
+        """What a reader must know next: what the evidence recommends, and what is still unmeasured."""
+        sentences = []
+        top = self.top
+        if top is None:
+            unrated = sum(1 for c in self.candidates if c.fits and c.quality.grade == "unrated")
+            sentences.append(
+                "No candidate has quality evidence that meets the floor"
+                + (
+                    f": {unrated:,} that fit are unrated — evaluate them on your own prompts before moving."
+                    if unrated
+                    else "."
+                )
+            )
+            return sentences
+        today_cost = self.incumbent.monthly_cost_usd.base if self.incumbent else None
+        change = ""
+        if today_cost and top.monthly_cost_usd.base is not None:
+            change = f" ({top.delta_pct:+.0%} against today)" if top.delta_pct is not None else ""
+        sentences.append(
+            f"Top candidate with evidence: {top.model} on {top.host}, about {usd(top.monthly_cost_usd.base)} a "
+            f"month{change}; quality {top.quality.grade}: {top.quality.summary()} ({top.quality.source})."
+        )
+        if top.latency.p95_s is None:
+            warning = f"Latency of {top.model} on {top.host} is unmeasured: measure it before moving"
+            sentences.append(warning + (" this high-criticality workload." if self.high_criticality else "."))
+        if self.high_criticality and self.workload.latency_slo_p95_s is None:
+            sentences.append("This high-criticality workload has no p95 latency objective: set one on Workloads.")
+        return sentences
+
     def what_changes(self) -> list[str]:
-        """Sentences on the best candidate, for a reader deciding whether to move."""
-        if self.incumbent is None or not self.candidates:
+        """Sentences on the top candidate, for a reader deciding whether to move."""
+        top = self.top
+        if self.incumbent is None or top is None:
             return []
-        best = self.candidates[0]
-        today, then = self.incumbent, best
-        lead = f"Moving {self.workload.name} from {today.model} ({today.host}) to {then.model} ({then.host})"
-        return [lead + ":", *best.reasons]
+        today = self.incumbent
+        lead = f"Moving {self.workload.name} from {today.model} ({today.host}) to {top.model} ({top.host})"
+        return [lead + ":", *top.reasons]
+
+    def floor_words(self) -> str:
+        return floor_words(self.workload.quality_floor_pct)
 
 
-def _money(value: float | None) -> str:
-    return "unpriced" if value is None else f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
+def _flag(row: dict[str, Any], name: str) -> bool:
+    value = row.get(name)
+    return bool(value) if value is not None and not pd.isna(value) else False
 
 
 def _fit_problems(
@@ -163,29 +248,62 @@ def _fit_problems(
     problems = []
     window = row.get("context_window")
     needed = profile.largest_prompt * ratio
-    if pd.isna(window):
+    if window is None or pd.isna(window):
         problems.append("its context window is not published")
     elif needed > float(window):
         problems.append(
             f"its {int(window):,}-token context window is smaller than your largest prompts (~{needed:,.0f})"
         )
     for need, (flag, words) in _CAPABILITIES.items():
-        if getattr(workload, need):
-            value = row.get(flag)
-            if pd.isna(value) or not bool(value):
-                problems.append(f"{words} is not listed for it")
+        if getattr(workload, need) and not _flag(row, flag):
+            problems.append(f"{words} is not listed for it")
     retires = row.get("deprecation_date")
     if isinstance(retires, date) and retires <= horizon:
         problems.append(f"it retires on {retires:%Y-%m-%d}")
     return problems
 
 
-def _range(plans: Plans, key: str) -> CostRange:
-    def value(scenario: str) -> float | None:
-        v = plans.get((key, scenario), {}).get("monthly_usd")
-        return None if v is None or pd.isna(v) else float(v)
+def _delta(cost: CostRange, today: float | None) -> tuple[float | None, float | None]:
+    if cost.base is None or today is None:
+        return None, None
+    return cost.base - today, (cost.base - today) / today if today else None
 
-    return CostRange(value("low"), value("base"), value("high"))
+
+def _pool(
+    catalog: pd.DataFrame,
+    workload: Workload,
+    profile: WorkloadProfile,
+    filters: CandidateFilter,
+    retirement: Retirement,
+    today: date,
+) -> pd.DataFrame:
+    """The candidate set for the workload under the user's filters, with a ``successor`` flag; today's model
+    at today's host is not a candidate, its named successor always is."""
+    assert profile.provider is not None and profile.model is not None
+    everything = candidate_set(catalog, workload.task_category, previews=filters.previews, today=today)
+    incumbent_family = identify(profile.provider, profile.model).family or family_of(profile.model)
+    at_home = everything["provider"] == profile.provider
+    everything["successor"] = False
+    if retirement.successor:
+        named = at_home & (
+            (everything["model"] == retirement.successor) | (everything["family"] == family_of(retirement.successor))
+        )
+        everything.loc[named, "successor"] = True
+        # A successor in preview is still where the host sends its traffic: shown, labelled.
+        maturity_only = everything["excluded_reason"].isin([Reason.PREVIEW, Reason.EXPERIMENTAL])
+        everything.loc[named & maturity_only, ["eligible", "excluded_reason"]] = [True, None]
+    pool = everything[~(at_home & (everything["family"] == incumbent_family)) | everything["successor"]]
+    keep = pd.Series(True, index=pool.index)
+    if filters.hosts:
+        keep &= pool["provider"].isin(filters.hosts)
+    if filters.open_weights_only:
+        keep &= pool["open_weights"].fillna(False).astype(bool)
+    if filters.region != "any":
+        keep &= pool["region"].isna() if filters.region is None else pool["region"] == filters.region
+    # When today's model retires within the horizon, its successor is what staying means: always shown.
+    if retirement.retires_within(today, filters.horizon_days):
+        keep |= pool["successor"]
+    return pool[keep].reset_index(drop=True)
 
 
 def alternatives(
@@ -200,12 +318,15 @@ def alternatives(
     latency_measurements: pd.DataFrame | None = None,
     self_hosted: Sequence[SelfHostedOption] = (),
     verbosity: float = 1.0,
+    include_excluded: bool = False,
 ) -> Alternatives:
-    """Every candidate for ``workload``, estimated and ranked best first; the user's ``evaluations`` and
-    ``latency_measurements`` win over the public references. ``verbosity`` is the candidates' answer length
-    against today's model's (1.0: as long; 1.2: a fifth longer), the middle of the output-length range."""
+    """Every eligible candidate for ``workload``, estimated and ranked best first, with a count of the
+    excluded ones per reason (and, with ``include_excluded``, their estimates too). The user's
+    ``evaluations`` and ``latency_measurements`` win over the public references. ``verbosity`` is the
+    candidates' answer length against today's model's (1.0: as long), the middle of the output-length range.
+    """
     if not (math.isfinite(verbosity) and verbosity > 0):
-        raise ValueError(f"the output verbosity factor must be a number above 0, not {verbosity}")
+        raise InvalidInput(f"the output verbosity factor must be a number above 0, not {verbosity}")
     from pricing.sources import load_book
 
     book = book or load_book(engine)
@@ -213,286 +334,208 @@ def alternatives(
     filters = filters or CandidateFilter()
     profile = profile_of(workload_usage(engine, workload, workloads, days=WINDOW_DAYS), WINDOW_DAYS)
     if profile.empty:
-        return Alternatives(workload, profile, None)
-    assert profile.provider is not None and profile.model is not None
-    category = workload.task_category
+        return Alternatives(workload, profile, None, today=today)
+    assert profile.provider is not None and profile.model is not None and profile.start and profile.end
+    retirement = retirement_of(book, profile.provider, profile.model)
+    pool = _pool(model_catalog(book), workload, profile, filters, retirement, today)
+    if not include_excluded:
+        excluded_rows = pool[~pool["eligible"]]
+        pool = pool[pool["eligible"]].reset_index(drop=True)
+    else:
+        excluded_rows = pool[~pool["eligible"]]
+    excluded = dict(Counter(excluded_rows["excluded_reason"]).most_common())
+
     source_tokenizer = tokenizer_of(profile.provider, profile.model)
-    incumbent_family = identify(profile.provider, profile.model).family
-
-    pool = candidate_set(model_catalog(book), embeddings=category == "embeddings")
-    pool = pool[~((pool["provider"] == profile.provider) & (pool["family"] == incumbent_family))]
-    if filters.hosts:
-        pool = pool[pool["provider"].isin(filters.hosts)]
-    if filters.open_weights_only:
-        pool = pool[pool["open_weights"].fillna(False).astype(bool)]
-    if filters.region != "any":
-        pool = pool[pool["region"].isna()] if filters.region is None else pool[pool["region"] == filters.region]
-    pool = pool.reset_index(drop=True)
-
-    ratios = [
-        token_ratio_range(source_tokenizer, tokenizer_of(p, m), category) or _UNCHANGED
-        for p, m in zip(pool["provider"], pool["model"], strict=True)
-    ]
-    had_cache = profile.cache_read_share > 0
-    wants_batch = workload.batch_tolerant or profile.batch_share > 0.5
-    plans: list[tuple[object, ...]] = [
-        ("incumbent", "base", profile.provider, profile.model, 1.0, 1.0, True, False, True)
-    ]
     rows: list[dict[str, Any]] = pool.to_dict("records")  # type: ignore[assignment]
-    for i, row in enumerate(rows):
-        caching = had_cache and _flag(row, "supports_caching")
-        batch = wants_batch and _flag(row, "supports_batch")
-        ratio = ratios[i]
-        for scenario, token_ratio in (("low", ratio.low), ("base", ratio.base), ("high", ratio.high)):
-            plans.append((str(i), scenario, row["provider"], row["model"], token_ratio,
-                          OUTPUT_LENGTH_RANGE[scenario] * verbosity, caching, batch, False))  # fmt: skip
-    plan_frame = pd.DataFrame(
-        plans,
-        columns=["candidate", "scenario", "provider", "model", "token_ratio", "verbosity", "keep_cache", "use_batch",
-                 "keep_tier"],
-    )  # fmt: skip
-    plan_frame["plan"] = plan_frame["candidate"] + ":" + plan_frame["scenario"]
-    priced = reprice(profile.mix, plan_frame, day=today, book=book, monthly_factor=profile.monthly_factor)
-    plan_frame = plan_frame.merge(priced, on="plan", how="left")
-    records: list[dict[str, Any]] = plan_frame.to_dict("records")  # type: ignore[assignment]
-    by_plan: Plans = {(str(c), str(sc)): row for c, sc, row in zip(plan_frame["candidate"], plan_frame["scenario"],
-                                                  records, strict=True)}  # fmt: skip
+    ratios = [
+        token_ratio_range(source_tokenizer, tokenizer_of(r["provider"], r["model"]), workload.task_category)
+        or _UNCHANGED
+        for r in rows
+    ]
+    writes = cache_write_ratio(engine, profile.start, profile.end)
+    costs = cost_candidates(
+        profile,
+        rows,
+        ratios,
+        book=book,
+        today=today,
+        verbosity=verbosity,
+        writes=writes,
+        batch_tolerant=workload.batch_tolerant,
+    )
+    incumbent = _incumbent(workload, profile, costs.today, costs.today_price_source, retirement, today, evaluations)
+    horizon = today + timedelta(days=filters.horizon_days)
+    estimate = _Estimator(
+        workload, profile, incumbent, evaluations, latency_measurements, verbosity, writes, costs.wants_batch
+    )
+    options = [
+        estimate.candidate(row, ratio, priced, horizon)
+        for row, ratio, priced in zip(rows, ratios, costs.candidates, strict=True)
+    ]
+    if workload.task_category != "embeddings":
+        options += [estimate.self_hosted(option, source_tokenizer) for option in self_hosted]
+    options.sort(key=lambda option: rank_key(option, costs.today))
+    eligible = [o for o in options if o.eligible]
+    return Alternatives(
+        workload, profile, incumbent, eligible, excluded, retirement, today, [o for o in options if not o.eligible]
+    )
 
-    observed = observed_latency(profile.latency_bins)
-    # Today's cost is what it is: priced at today's prices, with no range.
-    today_cost = _range(by_plan, "incumbent").base
-    incumbent_cost = CostRange(today_cost, today_cost, today_cost)
-    incumbent_row = by_plan[("incumbent", "base")]
-    incumbent = Option(
+
+def _incumbent(
+    workload: Workload,
+    profile: WorkloadProfile,
+    cost: float | None,
+    price_source: str | None,
+    retirement: Retirement,
+    today: date,
+    evaluations: pd.DataFrame | None,
+) -> Option:
+    """Today's model as an option: today's cost (no range), its measured latency, and whether it can stay."""
+    assert profile.provider is not None and profile.model is not None
+    model = (profile.provider, profile.model)
+    problems = []
+    if retirement.retires_within(today, RETIREMENT_HORIZON_DAYS):
+        assert retirement.retires_on is not None
+        verb = "retired" if retirement.retires_on <= today else "retires"
+        problems.append(f"it {verb} on {retirement.retires_on:%Y-%m-%d} at {profile.provider}")
+    reasons = [today_sentence(cost, profile)]
+    if said := retirement.sentence(today):
+        reasons.append(said)
+    return Option(
         model=profile.model,
         host=profile.provider,
-        family=incumbent_family,
-        monthly_cost_usd=incumbent_cost,
+        family=identify(*model).family,
+        monthly_cost_usd=CostRange.point(cost),
         latency=incumbent_latency(profile.latency_bins, workload.latency_slo_p95_s),
         quality=quality_estimate(
-            (profile.provider, profile.model),
-            (profile.provider, profile.model),
-            category,
-            workload.quality_floor_pct,
-            evaluations,
-            workload.name,
+            model, model, workload.task_category, workload.quality_floor_pct, evaluations, workload.name
         ),
-        fits=True,
-        fit_problems=(),
-        reasons=(
-            f"Today: {_money(incumbent_cost.base)} a month at today's prices for "
-            f"{profile.requests * profile.monthly_factor:,.0f} requests.",
-        ),
-        price_source=incumbent_row["price_source"],
-    )
-    horizon = today + timedelta(days=filters.horizon_days)
-    options = [
-        _candidate(rows[i], ratios[i], by_plan, str(i), workload, profile, incumbent, observed, horizon, evaluations,
-                   latency_measurements, had_cache, wants_batch, verbosity)
-        for i in range(len(rows))
-    ]  # fmt: skip
-    options += [_self_hosted(option, workload, profile, incumbent, source_tokenizer, evaluations, verbosity)
-                for option in self_hosted if category != "embeddings"]  # fmt: skip
-    options.sort(key=_rank)
-    return Alternatives(workload, profile, incumbent, options)
-
-
-# A candidate known to miss the SLO ranks below one whose latency nobody has measured yet. Without an SLO
-# every verdict is None, so the SLO does not reorder anything.
-SLO_ORDER = {True: 0, None: 1, False: 2}
-
-
-def _rank(option: Option) -> tuple[bool, int, int, float]:
-    base = option.monthly_cost_usd.base
-    return (not option.fits, GRADE_ORDER.get(option.quality.grade, 9), SLO_ORDER[option.latency.meets_slo],
-            base if base is not None else float("inf"))  # fmt: skip
-
-
-def _delta(cost: CostRange, incumbent: Option) -> tuple[float | None, float | None]:
-    base, today = cost.base, incumbent.monthly_cost_usd.base
-    if base is None or today is None:
-        return None, None
-    return base - today, (base - today) / today if today else None
-
-
-def _cost_sentence(cost: CostRange, incumbent: Option, ratio: RatioRange, extra: list[str], verbosity: float) -> str:
-    _, share = _delta(cost, incumbent)
-    if cost.base is None:
-        return "It cannot be priced: no source has a price for it."
-    change = f" ({share:+.0%} against today's {_money(incumbent.monthly_cost_usd.base)})" if share is not None else ""
-    factors = [ratio.basis, output_length_words(verbosity), *extra]
-    return (f"Costs about {_money(cost.base)} a month{change}, between {_money(cost.low)} and {_money(cost.high)}: "
-            + "; ".join(factors) + ".")  # fmt: skip
-
-
-def _flag(row: dict[str, Any], name: str) -> bool:
-    value = row.get(name)
-    return bool(value) if value is not None and not pd.isna(value) else False
-
-
-def _candidate(
-    row: dict[str, Any],
-    ratio: RatioRange,
-    plans: Plans,
-    key: str,
-    workload: Workload,
-    profile: WorkloadProfile,
-    incumbent: Option,
-    observed: tuple[float, float] | None,
-    horizon: date,
-    evaluations: pd.DataFrame | None,
-    latency_measurements: pd.DataFrame | None,
-    had_cache: bool,
-    wants_batch: bool,
-    verbosity: float,
-) -> Option:
-    provider, model = str(row["provider"]), str(row["model"])
-    cost = _range(plans, key)
-    base_plan = plans[(key, "base")]
-    problems = _fit_problems(row, workload, profile, ratio.base, horizon)
-    output = profile.output_per_request * ratio.base * verbosity
-    latency = candidate_latency(provider, model, output, incumbent=observed, slo_p95_s=workload.latency_slo_p95_s,
-                                measured=measured_latency(latency_measurements, provider, model))  # fmt: skip
-    quality = quality_estimate((incumbent.host, incumbent.model), (provider, model), workload.task_category,
-                               workload.quality_floor_pct, evaluations, workload.name)  # fmt: skip
-    extra = []
-    if had_cache:
-        extra.append("prompt caching carries over" if base_plan["keep_cache"]
-                     else f"no prompt caching here, so the {profile.cache_read_share:.0%} of input read from cache "
-                          "today is billed in full")  # fmt: skip
-    if wants_batch:
-        extra.append("the batch API is used" if base_plan["use_batch"] else "no batch price here")
-    if isinstance(base_plan["price_note"], str):
-        extra.append(base_plan["price_note"])
-    reasons = [_cost_sentence(cost, incumbent, ratio, extra, verbosity), f"Quality: {quality.evidence}",
-               f"Latency: {latency.evidence}"]  # fmt: skip
-    reasons.append("Fits: " + "; ".join(problems) + "." if problems else _fits_sentence(row, profile, ratio))
-    delta, share = _delta(cost, incumbent)
-    window = row.get("context_window")
-    return Option(
-        model=model,
-        host=provider,
-        family=row.get("family"),
-        monthly_cost_usd=cost,
-        latency=latency,
-        quality=quality,
-        fits=not problems and cost.base is not None,
-        fit_problems=tuple(problems),
-        reasons=tuple(reasons),
-        price_source=str(base_plan["price_source"]) if base_plan["price_source"] else None,
-        region=row.get("region") if isinstance(row.get("region"), str) else None,
-        open_weights=_flag(row, "open_weights") if row.get("open_weights") is not None else None,
-        delta_usd=delta,
-        delta_pct=share,
-        context_window=int(window) if isinstance(window, (int, float)) and not pd.isna(window) else None,
-    )
-
-
-def _fits_sentence(row: dict[str, Any], profile: WorkloadProfile, ratio: RatioRange) -> str:
-    window = int(row["context_window"])
-    largest = profile.largest_prompt * ratio.base
-    return (f"Fits: a {window:,}-token context window for prompts of up to ~{largest:,.0f} tokens, and every "
-            "capability the workload needs.")  # fmt: skip
-
-
-def _self_hosted(
-    option: SelfHostedOption,
-    workload: Workload,
-    profile: WorkloadProfile,
-    incumbent: Option,
-    source_tokenizer: str | None,
-    evaluations: pd.DataFrame | None,
-    verbosity: float,
-) -> Option:
-    ratio = token_ratio_range(source_tokenizer, tokenizer_of("self-hosted", option.model), workload.task_category)
-    ratio = ratio or _UNCHANGED
-
-    def tokens(scenario: str) -> float:
-        output = profile.output_tokens * verbosity * OUTPUT_LENGTH_RANGE[scenario]
-        return (profile.input_tokens + output) * getattr(ratio, scenario) * profile.monthly_factor
-
-    cost = CostRange(*(monthly_cost(option, tokens(scenario)) for scenario in ("low", "base", "high")))
-    problems = []
-    if option.context_window is not None and profile.largest_prompt * ratio.base > option.context_window:
-        problems.append(f"its {option.context_window:,}-token context window is smaller than your largest prompts")
-    quality = quality_estimate((incumbent.host, incumbent.model), ("self-hosted", option.model),
-                               workload.task_category, workload.quality_floor_pct, evaluations,
-                               workload.name)  # fmt: skip
-    output = profile.output_per_request * ratio.base * verbosity
-    decode = output / option.tokens_per_second
-    latency = LatencyEstimate(decode, None, "your self-hosting figures", None,
-                              f"about {decode:.1f} s to generate {output:,.0f} tokens at "
-                              f"{option.tokens_per_second:,.0f} tokens/s; time to first token not known")  # fmt: skip
-    delta, share = _delta(cost, incumbent)
-    reasons = (
-        f"Self-hosted on {option.gpus_per_replica}× {option.gpu_type}: ${usd_per_mtok(option):,.2f} per million "
-        f"tokens plus {_money(option.fixed_monthly_usd)} a month fixed; about {_money(cost.base)} a month "
-        f"for {tokens('base') / 1e6:,.0f}M tokens.",
-        f"Quality: {quality.evidence}",
-        f"Latency: {latency.evidence}",
-    )
-    return Option(
-        model=option.model,
-        host="self-hosted",
-        family=option.model,
-        monthly_cost_usd=cost,
-        latency=latency,
-        quality=quality,
         fits=not problems,
         fit_problems=tuple(problems),
-        reasons=reasons,
-        price_source="your self-hosting figures",
-        open_weights=True,
-        self_hosted=True,
-        delta_usd=delta,
-        delta_pct=share,
-        context_window=option.context_window,
+        reasons=tuple(reasons),
+        price_source=price_source,
     )
 
 
-def pareto_frontier(cost: pd.Series, quality: pd.Series) -> pd.Series:
-    """True for the points no other point beats on both cost (lower) and quality (higher).
+@dataclass(frozen=True)
+class _Estimator:
+    """Latency, quality, fit and reasons of each candidate, against one workload and today's model."""
 
-    >>> pareto_frontier(pd.Series([10.0, 5.0, 8.0, 12.0]), pd.Series([100.0, 90.0, 80.0, 100.0])).tolist()
-    [True, True, False, False]
-    """
-    order = sorted(range(len(cost)), key=lambda i: (cost.iloc[i], -quality.iloc[i]))
-    best = float("-inf")
-    frontier = pd.Series(False, index=cost.index)
-    for i in order:
-        if quality.iloc[i] > best:
-            frontier.iloc[i] = True
-            best = quality.iloc[i]
-    return frontier
+    workload: Workload
+    profile: WorkloadProfile
+    incumbent: Option
+    evaluations: pd.DataFrame | None
+    latency_measurements: pd.DataFrame | None
+    verbosity: float
+    writes: CacheWriteRatio
+    wants_batch: bool
 
-
-def options_frame(result: Alternatives) -> pd.DataFrame:
-    """Today's model and every candidate as rows a table or a chart draws, best first."""
-    rows = []
-    options = ([result.incumbent] if result.incumbent else []) + result.candidates
-    for rank, option in enumerate(options):
-        cost = option.monthly_cost_usd
-        rows.append(
-            {
-                "rank": rank,
-                "today": option is result.incumbent,
-                "host": option.host,
-                "model": option.model,
-                "monthly_usd": cost.base,
-                "low_usd": cost.low,
-                "high_usd": cost.high,
-                "delta_pct": option.delta_pct,
-                "p95_s": option.latency.p95_s,
-                "meets_slo": option.latency.meets_slo,
-                "quality_pct": option.quality.relative_pct,
-                "quality": option.quality.grade,
-                "fits": option.fits,
-                "why_not": "; ".join(option.fit_problems),
-                "open_weights": option.open_weights,
-                "region": option.region,
-                "price_source": option.price_source,
-                "quality_source": option.quality.source,
-                "latency_source": option.latency.source,
-            }
+    def _quality(self, host: str, model: str) -> QualityEstimate:
+        w = self.workload
+        return quality_estimate(
+            (self.incumbent.host, self.incumbent.model),
+            (host, model),
+            w.task_category,
+            w.quality_floor_pct,
+            self.evaluations,
+            w.name,
         )
-    return pd.DataFrame(rows)
+
+    def candidate(self, row: dict[str, Any], ratio: RatioRange, priced: CandidateCost, horizon: date) -> Option:
+        provider, model = str(row["provider"]), str(row["model"])
+        profile, cost = self.profile, priced.cost
+        problems = _fit_problems(row, self.workload, profile, ratio.base, horizon)
+        observed = observed_latency(profile.latency_bins)
+        output = profile.output_per_request * ratio.base * self.verbosity
+        latency = candidate_latency(
+            provider,
+            model,
+            output,
+            incumbent=observed,
+            slo_p95_s=self.workload.latency_slo_p95_s,
+            measured=measured_latency(self.latency_measurements, provider, model),
+        )
+        quality = self._quality(provider, model)
+        window = row.get("context_window")
+        context = int(window) if isinstance(window, (int, float)) and not pd.isna(window) else None
+        reasons = [
+            cost_sentence(
+                priced,
+                self.incumbent.monthly_cost_usd.base,
+                ratio,
+                profile,
+                self.verbosity,
+                self.writes,
+                self.wants_batch,
+            ),
+            f"Quality: {quality.explanation}",
+            f"Latency: {latency.evidence}",
+            fits_sentence(problems, context, profile.largest_prompt * ratio.base),
+        ]
+        if row.get("successor"):
+            reasons[0] = f"{provider} names it the successor of {self.incumbent.model}. {reasons[0]}"
+        delta, share = _delta(cost, self.incumbent.monthly_cost_usd.base)
+        region = row.get("region")
+        return Option(
+            model=model,
+            host=provider,
+            family=row.get("family"),
+            monthly_cost_usd=cost,
+            latency=latency,
+            quality=quality,
+            fits=not problems and cost.base is not None,
+            fit_problems=tuple(problems),
+            reasons=tuple(reasons),
+            price_source=priced.price_source,
+            region=region if isinstance(region, str) else None,
+            open_weights=_flag(row, "open_weights") if row.get("open_weights") is not None else None,
+            delta_usd=delta,
+            delta_pct=share,
+            context_window=context,
+            eligible=bool(row.get("eligible", True)),
+            excluded_reason=row.get("excluded_reason") if isinstance(row.get("excluded_reason"), str) else None,
+            maturity=str(row.get("maturity") or "ga"),
+            successor=bool(row.get("successor")),
+        )
+
+    def self_hosted(self, option: SelfHostedOption, source_tokenizer: str | None) -> Option:
+        profile, w = self.profile, self.workload
+        ratio = token_ratio_range(source_tokenizer, tokenizer_of("self-hosted", option.model), w.task_category)
+        ratio = ratio or _UNCHANGED
+        cost, tokens = self_hosted_cost(option, profile, ratio, self.verbosity)
+        problems = []
+        if option.context_window is not None and profile.largest_prompt * ratio.base > option.context_window:
+            problems.append(f"its {option.context_window:,}-token context window is smaller than your largest prompts")
+        quality = self._quality("self-hosted", option.model)
+        output = profile.output_per_request * ratio.base * self.verbosity
+        decode = output / option.tokens_per_second
+        latency = LatencyEstimate(
+            decode,
+            None,
+            "your self-hosting figures",
+            None,
+            f"about {decode:.1f} s to generate {output:,.0f} tokens at "
+            f"{option.tokens_per_second:,.0f} tokens/s; time to first token not known",
+        )
+        delta, share = _delta(cost, self.incumbent.monthly_cost_usd.base)
+        return Option(
+            model=option.model,
+            host="self-hosted",
+            family=option.model,
+            monthly_cost_usd=cost,
+            latency=latency,
+            quality=quality,
+            fits=not problems,
+            fit_problems=tuple(problems),
+            reasons=(
+                self_hosted_sentence(option, cost, tokens),
+                f"Quality: {quality.explanation}",
+                f"Latency: {latency.evidence}",
+            ),
+            price_source="your self-hosting figures",
+            open_weights=True,
+            self_hosted=True,
+            delta_usd=delta,
+            delta_pct=share,
+            context_window=option.context_window,
+        )

@@ -6,10 +6,14 @@ their words from these values, so changing one changes every figure and every se
 from __future__ import annotations
 
 __all__ = [
+    "CACHE_HIT_RANGE",
     "DAYS_PER_MONTH",
+    "DEFAULT_FLOOR_PCT",
     "HOURS_PER_MONTH",
     "OUTPUT_LENGTH_RANGE",
+    "RETIREMENT_HORIZON_DAYS",
     "WINDOW_DAYS",
+    "cache_hit_words",
     "output_length_words",
     "window_words",
 ]
@@ -24,6 +28,15 @@ HOURS_PER_MONTH = DAYS_PER_MONTH * 24
 # factor: the low and high ends of every cost range (verbosity varies by model and prompt; replaying
 # sample prompts measures it).
 OUTPUT_LENGTH_RANGE = {"low": 0.9, "base": 1.0, "high": 1.15}
+# The share of today's prompt-cache hits a candidate keeps, where caching carries over: prompts are laid out
+# for today's cache (prefix order, TTL, minimum lengths differ by host), so the high end of a cost range
+# keeps half of them until the prompts are reworked.
+CACHE_HIT_RANGE = {"low": 1.0, "base": 1.0, "high": 0.5}
+# The quality floor a workload gets by default: the more critical, the less quality it may lose (in %).
+DEFAULT_FLOOR_PCT = {"low": 10.0, "medium": 5.0, "high": 2.0}
+# How far ahead a retirement makes a candidate unfit: moving onto a model that is gone within a year means
+# moving twice.
+RETIREMENT_HORIZON_DAYS = 365
 
 
 def window_words(days: int = WINDOW_DAYS) -> str:
@@ -46,3 +59,12 @@ def output_length_words(verbosity: float = 1.0) -> str:
     if verbosity == 1.0:
         return f"output {spread}"
     return f"answers {verbosity:.0%} of today's length (your setting), {spread}"
+
+
+def cache_hit_words() -> str:
+    """The cache-hit assumption of a cost range in words.
+
+    >>> cache_hit_words()
+    "cache hits as today's, or 50% of them at the high end"
+    """
+    return f"cache hits as today's, or {CACHE_HIT_RANGE['high']:.0%} of them at the high end"

@@ -3,22 +3,38 @@ family and region.
 
 Registries list many ids per model at a host (dated snapshots, regional endpoints such as Azure's
 ``eu/gpt-4o``); a candidate is the current id of a family at a host, per region, so the table a user
-reads has one line per real choice.
+reads has one line per real choice. Which of them can do the workload's task is
+:mod:`analysis.eligibility`'s call.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pandas as pd
 
+from analysis.eligibility import eligibility
 from pricing.identity import identify
 
 __all__ = ["REGIONS", "candidate_set", "region_of"]
 
 # Where a regional endpoint runs, from the prefix a registry gives it (Azure "eu/…", Bedrock "eu.…").
-REGIONS: dict[str, str] = {"eu": "EU", "us": "US", "apac": "APAC", "jp": "Japan", "au": "Australia", "ca": "Canada"}
-_REGIONAL = re.compile(r"^(?P<region>eu|us|apac|jp|au|ca|us-gov)[./]")
+REGIONS: dict[str, str] = {
+    "eu": "EU",
+    "us": "US",
+    "apac": "APAC",
+    "jp": "Japan",
+    "au": "Australia",
+    "ca": "Canada",
+    "us-gov": "US GovCloud",
+    "ap": "APAC",
+    "sa": "South America",
+    "me": "Middle East",
+    "af": "Africa",
+}
+# A geography prefix ("eu/…", Bedrock's "eu.…"), or a cloud region ("us-west-2/…", "us-gov-west-1/…").
+_REGIONAL = re.compile(r"^(?P<region>eu|us|apac|jp|au|ca|us-gov|ap|sa|me|af)(?:-(?P<cloud>[a-z]+-\d+))?[./]")
 
 
 def region_of(model: str) -> str | None:
@@ -26,27 +42,24 @@ def region_of(model: str) -> str | None:
 
     >>> region_of("eu/gpt-4o"), region_of("eu.anthropic.claude-sonnet-4-5-20250929-v1:0"), region_of("gpt-4o")
     ('EU', 'EU', None)
+    >>> region_of("us-west-2/qwen.qwen3-coder-next"), region_of("us-gov-west-1/openai.gpt-oss-20b")
+    ('US', 'US GovCloud')
     """
     match = _REGIONAL.match(model.lower())
     return REGIONS.get(match["region"], match["region"].upper()) if match else None
 
 
-def candidate_set(catalog: pd.DataFrame, *, embeddings: bool) -> pd.DataFrame:
-    """One row per (provider, family, region) of chat models (or embedding models), with a price.
+def candidate_set(catalog: pd.DataFrame, task_category: str, *, previews: bool, today: date) -> pd.DataFrame:
+    """One row per (provider, family, region) of the catalog, with its eligibility for a ``task_category``
+    workload (:func:`analysis.eligibility.eligibility`): ``maturity``, ``excluded_reason``, ``eligible``.
 
-    The id kept for a family is its undated one where the registry has it (it stands for the current
+    The id kept for a family is an eligible one where the family has any (so a free or preview listing
+    never shadows a paid, generally available one), then its undated id (it stands for the current
     snapshot), else its newest-looking dated id.
     """
-    modes = {"embedding"} if embeddings else {"chat", "responses", "completion"}
-    rows = catalog[catalog["mode"].isin(modes) & catalog["input_mtok"].notna()].copy()
-    if not embeddings:
-        rows = rows[rows["output_mtok"].notna()]
-    # Ids routed through commitment or fine-tune paths are not plain pay-as-you-go choices, and a listing
-    # that costs nothing is a rate-limited free tier, not a home for production traffic.
-    rows = rows[~rows["model"].str.contains(r"commitment|^ft:|/ft:", case=False, regex=True)]
-    rows = rows[(rows["input_mtok"] > 0) | (rows["output_mtok"].fillna(0) > 0)]
+    rows = eligibility(catalog, task_category, previews=previews, today=today)
     rows["region"] = rows["model"].map(region_of)
     rows["undated"] = [identify(p, m).version is None for p, m in zip(rows["provider"], rows["model"], strict=True)]
-    rows = rows.sort_values(["undated", "model"], ascending=[False, False])
+    rows = rows.sort_values(["eligible", "undated", "model"], ascending=[False, False, False])
     picked = rows.drop_duplicates(["provider", "family", "region"], keep="first")
     return picked.drop(columns="undated").reset_index(drop=True)

@@ -1,84 +1,193 @@
-"""Quality of a candidate relative to today's model, graded against the workload's quality floor.
+"""Quality of a candidate against today's model, graded against the workload's quality floor.
 
-Evidence, strongest first:
+The evidence is shown as it is, in its own unit, never turned into an invented percentage. Strongest first:
 
-1. The user's own evaluation results (a score per model on a workload or a task category, e.g. a pass
-   rate from replaying their prompts): the candidate's score as a percentage of the incumbent's.
-2. Public ratings from LMArena's 2025-12-11 catalog, read from the one board the task category maps to
-   (:data:`analysis.reference.QUALITY_COLUMNS`) so both models sit on the same scale. A rating difference
-   becomes the Bradley-Terry probability that the candidate's answer is preferred, P = 1 / (1 + 10^(-Δ/400)),
-   and "relative quality" is 2 × P × 100: 100 is as good, 90 is about 35 points worse.
-3. Nothing: "no reference" — embeddings and models missing from the table need the user's own evaluation.
+1. **The user's own evaluation** (a score per model on a workload or a task category — a pass rate, an
+   accuracy, a mean judge score — higher is better on a ratio scale): the two scores and the candidate's as
+   a share of today's (0.72 against 0.80 is 90% of today's score).
+2. **The same model on another host**: the same weights, so the same quality (canonical identity).
+3. **A public rating**: both models on the one LMArena board the task category maps to
+   (:data:`analysis.ratings.QUALITY_COLUMNS`), one release. Shown as the two ratings, their difference and
+   the expected win rate it implies under the board's own Bradley-Terry model,
+   P(candidate preferred) = 1 / (1 + 10^(-Δ/400)): a candidate 35 points lower is preferred 45% of the time.
+   Embedding models are read on MTEB instead (a score, as in 1).
+4. Nothing: **unrated** — evaluate before moving.
+
+**The floor, in each unit.** A workload's quality floor F (%) is the most it may lose against today's model:
+
+- a score (yours or a benchmark's): at least (100 − F)% of today's score;
+- a rating: an expected win rate against today's model of at least (50 − F/2)% (F = 5: 47.5%, a rating at
+  most 17 points lower; F = 10: 45%, 35 points lower).
+
+"ok" is within half the floor, "at risk" within the floor, "below floor" beyond it.
 
 Ratings and scores belong to their operators (LMArena, lmarena.ai; the others in ``analysis/data/README.md``).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 # The user's evaluation results live in analysis.evaluations; re-exported here for today's callers.
 from analysis.evaluations import delete_evaluations, list_evaluations, parse_evaluations, save_evaluations
-from analysis.reference import QUALITY_COLUMNS, quality_reference, reference_key
+from analysis.ratings import (
+    ARENA_RELEASE,
+    BOARDS,
+    QUALITY_COLUMNS,
+    QualityRef,
+    embedding_score,
+    quality_reference,
+    rating_key,
+)
 
 __all__ = [
     "GRADES",
+    "UNRATED",
     "QualityEstimate",
+    "QualityEvidence",
     "delete_evaluations",
+    "floor_words",
     "grade",
     "list_evaluations",
     "parse_evaluations",
     "quality_estimate",
-    "relative_quality_from_ratings",
     "save_evaluations",
+    "win_rate",
 ]
 
-GRADES = ("ok", "at risk", "below floor", "no reference")
-
-_BOARDS = {
-    "arena_text_sc": "overall board (style-controlled)",
-    "arena_hard": "hard-prompts board",
-    "arena_coding": "coding board",
-}
-# Ratings closer than this are often inside each other's 95% interval on LMArena.
+# In rank order: evidence that meets the floor, then no evidence, then evidence below it.
+GRADES = ("ok", "at risk", "unrated", "below floor")
+UNRATED = "unrated — evaluate before moving"
+# Without published intervals, ratings closer than this are often inside each other's 95% interval.
 _NOISE_POINTS = 10
 
 
 @dataclass(frozen=True)
-class QualityEstimate:
-    """A candidate's quality as a % of the incumbent's (None without evidence), its grade and its source."""
+class QualityEvidence:
+    """What a grade stands on: a metric of both models, from a named source of a known date.
 
-    relative_pct: float | None
-    grade: str
-    source: str
-    evidence: str
-
-
-def relative_quality_from_ratings(candidate: float, incumbent: float) -> float:
-    """Relative quality (100 = as good) from two ratings on one Arena board.
-
-    >>> relative_quality_from_ratings(1300, 1300), round(relative_quality_from_ratings(1265, 1300), 1)
-    (100.0, 90.0)
+    ``metric`` is ``score`` (higher is better on a ratio scale: an evaluation or a benchmark), ``rating``
+    (an LMArena rating) or ``same_model`` (the same weights on another host; the values are 1).
     """
-    preferred = 1.0 / (1.0 + 10.0 ** ((incumbent - candidate) / 400.0))
-    return 100.0 * 2.0 * preferred
+
+    source: str
+    as_of: str | None
+    metric: str
+    value: float
+    incumbent_value: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "as_of": self.as_of,
+            "metric": self.metric,
+            "value": round(self.value, 4),
+            "incumbent_value": round(self.incumbent_value, 4),
+        }
+
+    @property
+    def share_pct(self) -> float | None:
+        """A score as a % of today's score; None for a rating (a rating has no ratio)."""
+        if self.metric == "same_model":
+            return 100.0
+        if self.metric != "score" or self.incumbent_value <= 0:
+            return None
+        return self.value / self.incumbent_value * 100.0
+
+    @property
+    def win_rate(self) -> float | None:
+        """For a rating, the expected share of head-to-head comparisons the candidate wins against today's."""
+        return win_rate(self.value, self.incumbent_value) if self.metric == "rating" else None
+
+    def summary(self) -> str:
+        """The evidence in a few words, for a table cell.
+
+        >>> QualityEvidence("LMArena coding board", "2025-12-11", "rating", 1486.4, 1476.2).summary()
+        '1486 vs 1476 (+10 pts, wins 51%)'
+        >>> QualityEvidence("your evaluation (n=200)", None, "score", 0.72, 0.8).summary()
+        "0.72 vs 0.8 (90% of today's)"
+        """
+        if self.metric == "same_model":
+            return "same model"
+        if self.metric == "rating":
+            points = self.value - self.incumbent_value
+            return f"{self.value:.0f} vs {self.incumbent_value:.0f} ({points:+.0f} pts, wins {self.win_rate:.0%})"
+        share = self.share_pct
+        ratio = f" ({share:.0f}% of today's)" if share is not None else ""
+        return f"{self.value:.3g} vs {self.incumbent_value:.3g}{ratio}"
 
 
-def grade(relative_pct: float, floor_pct: float) -> str:
-    """ "ok" within half the floor, "at risk" within the floor, else "below floor".
+@dataclass(frozen=True)
+class QualityEstimate:
+    """A candidate's grade against the floor, the evidence it stands on (None: unrated), where the evidence
+    comes from, and the explanation in a sentence."""
 
-    >>> grade(96, 10), grade(90, 10), grade(89.9, 10)
-    ('ok', 'at risk', 'below floor')
+    grade: str
+    evidence: QualityEvidence | None
+    source: str
+    explanation: str
+
+    @property
+    def rated(self) -> bool:
+        return self.evidence is not None
+
+    @property
+    def relative_pct(self) -> float | None:
+        """The candidate's score as a % of today's, where the evidence is a score (None for a rating)."""
+        return self.evidence.share_pct if self.evidence is not None else None
+
+    def summary(self) -> str:
+        return self.evidence.summary() if self.evidence is not None else UNRATED
+
+
+def win_rate(candidate: float, incumbent: float) -> float:
+    """The expected share of head-to-head comparisons ``candidate`` wins against ``incumbent`` on one board.
+
+    >>> win_rate(1300, 1300), round(win_rate(1265, 1300), 3)
+    (0.5, 0.45)
+    """
+    return 1.0 / (1.0 + 10.0 ** ((incumbent - candidate) / 400.0))
+
+
+def grade(value_pct: float, floor_pct: float, *, parity: float = 100.0) -> str:
+    """ "ok" within half the floor, "at risk" within the floor, else "below floor" — for a share of today's
+    score (``parity`` 100) or an expected win rate in % (``parity`` 50).
+
+    >>> grade(96, 10), grade(90, 10), grade(89.9, 10), grade(47.5, 10, parity=50), grade(44.9, 10, parity=50)
+    ('ok', 'at risk', 'below floor', 'ok', 'below floor')
     """
     # A score ratio such as 0.72 / 0.80 lands a hair under 90 in floating point; it is 90 to the user.
-    relative_pct += 1e-9
-    if relative_pct >= 100.0 - floor_pct / 2.0:
+    value_pct += 1e-9
+    if value_pct >= parity * (1.0 - floor_pct / 200.0):
         return "ok"
-    if relative_pct >= 100.0 - floor_pct:
+    if value_pct >= parity * (1.0 - floor_pct / 100.0):
         return "at risk"
     return "below floor"
+
+
+def floor_words(floor_pct: float) -> str:
+    """The workload's floor in each unit the evidence comes in.
+
+    >>> print(floor_words(5))  # doctest: +NORMALIZE_WHITESPACE
+    at least 95% of today's score (your evaluation, a benchmark), or a win rate of at least 47.5% against today's
+    model on a rating board (at most 17 points lower)
+    """
+    win = 50.0 - floor_pct / 2.0
+    points = -400.0 * math.log10(win / (100.0 - win)) if 0 < win < 100 else float("inf")
+    return (
+        f"at least {100 - floor_pct:g}% of today's score (your evaluation, a benchmark), or a win rate of at "
+        f"least {win:g}% against today's model on a rating board (at most {points:.0f} points lower)"
+    )
+
+
+def _graded(evidence: QualityEvidence, floor_pct: float) -> str:
+    if evidence.metric == "rating":
+        return grade(100.0 * win_rate(evidence.value, evidence.incumbent_value), floor_pct, parity=50.0)
+    share = evidence.share_pct
+    return grade(share, floor_pct) if share is not None else "unrated"
 
 
 def quality_estimate(
@@ -89,20 +198,23 @@ def quality_estimate(
     evaluations: pd.DataFrame | None = None,
     workload: str | None = None,
 ) -> QualityEstimate:
-    """How good ``candidate`` (provider, model) is relative to ``incumbent`` for this workload.
+    """How good ``candidate`` (provider, model) is against ``incumbent`` for this workload.
 
     The user's evaluation wins when it scores both models on ``workload``, or failing that on the task
-    category; then the public reference for the category; else "no reference".
+    category; then the same model on another host; then the public reference for the category; else
+    "unrated".
     """
-    if reference_key(incumbent[1]) == reference_key(candidate[1]):
-        return QualityEstimate(
-            100.0, "ok", "same model", f"{candidate[1]} is the model in use today, served by {candidate[0]}."
-        )
     if evaluations is not None and not evaluations.empty:
         own = _from_evaluations(incumbent[1], candidate[1], task_category, floor_pct, evaluations, workload)
         if own is not None:
             return own
-    return _from_reference(incumbent, candidate, task_category, floor_pct)
+    if rating_key(incumbent[1])[:2] == rating_key(candidate[1])[:2]:
+        evidence = QualityEvidence("same model as today's", None, "same_model", 1.0, 1.0)
+        where = "the model in use today" if incumbent[0] == candidate[0] else f"today's model, served by {candidate[0]}"
+        return QualityEstimate("ok", evidence, "same model", f"{candidate[1]} is {where}: the same weights.")
+    if task_category == "embeddings":
+        return _from_benchmark(incumbent[1], candidate[1], floor_pct)
+    return _from_rating(incumbent, candidate, task_category, floor_pct)
 
 
 def _from_evaluations(
@@ -118,27 +230,35 @@ def _from_evaluations(
         # A ratio needs a positive incumbent score; a zero says nothing about "how much worse".
         if inc is None or cand is None or inc[0] <= 0:
             continue
-        relative = cand[0] / inc[0] * 100.0
-        cases = f"{cand[1]} cases" if cand[1] is not None else "cases not counted"
         source = f"your evaluation (n={cand[1]})" if cand[1] is not None else "your evaluation (n not given)"
-        evidence = (
-            f"On your evaluation of {label} ({cases}), {candidate} scored {cand[0]:.3g} against "
-            f"{incumbent}'s {inc[0]:.3g}: {relative:.0f}% as good."
+        as_of = _newest(rows)
+        evidence = QualityEvidence(source, as_of, "score", cand[0], inc[0])
+        cases = f"{cand[1]} cases" if cand[1] is not None else "cases not counted"
+        explanation = (
+            f"On your evaluation of {label} ({cases}{f', {as_of}' if as_of else ''}), {candidate} scored "
+            f"{cand[0]:.3g} against {incumbent}'s {inc[0]:.3g}: {evidence.share_pct:.0f}% of today's score."
         )
-        return QualityEstimate(relative, grade(relative, floor_pct), source, evidence)
+        return QualityEstimate(_graded(evidence, floor_pct), evidence, source, explanation)
     return None
+
+
+def _newest(rows: pd.DataFrame) -> str | None:
+    """The day the newest of ``rows`` was stored, where the frame says."""
+    if "created_at" not in rows or rows["created_at"].dropna().empty:
+        return None
+    return str(pd.Timestamp(rows["created_at"].max()).date())
 
 
 def _score(rows: pd.DataFrame, model: str) -> tuple[float, int | None] | None:
     """(score, cases) of ``model`` among evaluation rows: the case-weighted mean when every row has a count."""
-    key, version = reference_key(model)
+    key, version, _ = rating_key(model)
 
     def same(name: object) -> bool:
         if not isinstance(name, str):
             return False
         if name.strip().lower() == model.strip().lower():
             return True
-        other_key, other_version = reference_key(name)
+        other_key, other_version, _ = rating_key(name)
         # A result labelled by family ("gpt-4o") counts for any snapshot of it; a dated one only for itself.
         return other_key == key and other_version in (None, version)
 
@@ -153,43 +273,63 @@ def _score(rows: pd.DataFrame, model: str) -> tuple[float, int | None] | None:
     return float(scores.mean()), None
 
 
-def _from_reference(
+def _from_rating(
     incumbent: tuple[str, str], candidate: tuple[str, str], task_category: str, floor_pct: float
 ) -> QualityEstimate:
     column = QUALITY_COLUMNS.get(task_category)
     if column is None:
-        why = (
-            "Public leaderboards rate text generation, not embeddings"
-            if task_category == "embeddings"
-            else f"No public benchmark is mapped to the task category '{task_category}'"
+        return _unrated(
+            f"No public board is mapped to the task category '{task_category}': upload your own "
+            f"evaluation to grade {candidate[1]}."
         )
-        return _no_reference(f"{why}: upload your own evaluation to grade {candidate[1]}.")
     inc_ref, cand_ref = quality_reference(*incumbent, task_category), quality_reference(*candidate, task_category)
-    board = _BOARDS.get(column, column)
-    missing = [m for m, ref in ((incumbent[1], inc_ref), (candidate[1], cand_ref)) if ref is None]
+    board = BOARDS.get(column, column)
     if inc_ref is None or cand_ref is None:
-        return _no_reference(
-            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not rated on LMArena's {board} "
-            "in exitplan's reference table: upload your own evaluation to grade this candidate."
+        missing = [m for m, ref in ((incumbent[1], inc_ref), (candidate[1], cand_ref)) if ref is None]
+        return _unrated(
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not on the {board} "
+            f"({ARENA_RELEASE}): evaluate {candidate[1]} on your own prompts before moving."
         )
-    relative = relative_quality_from_ratings(cand_ref.rating, inc_ref.rating)
+    evidence = QualityEvidence(board, cand_ref.snapshot, "rating", cand_ref.rating, inc_ref.rating)
     points = cand_ref.rating - inc_ref.rating
-    evidence = (
-        f"On LMArena's {board} ({cand_ref.snapshot}), {_as(candidate[1], cand_ref.reference_model)} rates "
+    explanation = (
+        f"On the {board} ({cand_ref.snapshot}), {_as(candidate[1], cand_ref.reference_model)} rates "
         f"{cand_ref.rating:.0f} against {_as(incumbent[1], inc_ref.reference_model)}'s {inc_ref.rating:.0f} "
-        f"({points:+.0f} points): preferred {relative / 2:.0f}% of the time, {relative:.0f}% as good."
+        f"({points:+.0f} points): expected to win {evidence.win_rate:.0%} of head-to-head comparisons."
     )
-    if abs(points) < _NOISE_POINTS:
-        evidence += f" A gap under {_NOISE_POINTS} points is often within the ratings' uncertainty."
-    source = f"LMArena {board}, {cand_ref.snapshot}"
-    return QualityEstimate(relative, grade(relative, floor_pct), source, evidence)
+    if _overlap(cand_ref, inc_ref):
+        explanation += " The two ratings' 95% intervals overlap: the gap may be noise."
+    return QualityEstimate(_graded(evidence, floor_pct), evidence, f"{board}, {cand_ref.snapshot}", explanation)
+
+
+def _overlap(one: QualityRef, other: QualityRef) -> bool:
+    if None in (one.low, one.high, other.low, other.high):
+        return abs(one.rating - other.rating) < _NOISE_POINTS
+    return bool(one.low <= other.high and other.low <= one.high)  # type: ignore[operator]
+
+
+def _from_benchmark(incumbent: str, candidate: str, floor_pct: float) -> QualityEstimate:
+    inc = embedding_score(incumbent)
+    cand = embedding_score(candidate, inc.benchmark) if inc is not None else None
+    if inc is None or cand is None:
+        missing = [m for m, s in ((incumbent, inc), (candidate, cand)) if s is None]
+        return _unrated(
+            f"{' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no MTEB score in exitplan's table: "
+            f"evaluate retrieval with {candidate} on your own documents before moving."
+        )
+    source = f"{cand.benchmark} ({cand.source})"
+    evidence = QualityEvidence(cand.benchmark, cand.as_of, "score", cand.score, inc.score)
+    explanation = (
+        f"On {cand.benchmark}, {_as(candidate, cand.reference_model)} scores {cand.score:.4g} against "
+        f"{_as(incumbent, inc.reference_model)}'s {inc.score:.4g}: {evidence.share_pct:.1f}% of today's score "
+        f"({cand.source}, {cand.as_of}). A benchmark average says little about your own documents."
+    )
+    return QualityEstimate(_graded(evidence, floor_pct), evidence, source, explanation)
 
 
 def _as(model: str, reference_model: str) -> str:
-    return (
-        reference_model if reference_key(model) == reference_key(reference_model) else f"{model} (as {reference_model})"
-    )
+    return reference_model if rating_key(model) == rating_key(reference_model) else f"{model} (as {reference_model})"
 
 
-def _no_reference(evidence: str) -> QualityEstimate:
-    return QualityEstimate(None, "no reference", "no reference", evidence)
+def _unrated(explanation: str) -> QualityEstimate:
+    return QualityEstimate("unrated", None, "no public rating", explanation)

@@ -1,29 +1,26 @@
-"""Public reference data for estimates on a candidate: tokenizer density, quality ratings, latency.
+"""Public reference data for estimates on a candidate: tokenizer density and latency, and the name key
+both tables (and the quality ratings of :mod:`analysis.ratings`) read models by.
 
-Three tables ship in ``analysis/data`` (sources, licences and attribution in ``analysis/data/README.md``):
+Two tables ship in ``analysis/data`` (sources, licences and attribution in ``analysis/data/README.md``):
 
 - ``tokenizer_density.csv`` — tokens per 1,000 characters of the same texts (English docs, legal text, Python
   code, JSON, Chinese and Japanese UI strings) under 13 tokenizers, measured offline (Claude counts are the
   unofficial ``ctok`` reconstruction; Gemma 4 stands in for Gemini). A migration multiplier is the ratio of
   two densities, so every source → target pair comes from one measurement of the same text.
-- ``quality_reference.csv`` — 75 models joined from LMArena (arena-catalog, snapshot 2025-12-11),
-  lmarena-history, simple-evals, AlpacaEval 2.0, Aider, the Open LLM Leaderboard and HELM Lite. Arena ratings
-  are re-anchored between releases and between raw and style-controlled boards, so a comparison reads one
-  column of one snapshot only: :data:`QUALITY_COLUMNS` picks that column per task category.
 - ``latency_reference.csv`` — TTFT and decode speed per host and model from llmperf-leaderboard (2023-12),
   thefastest.ai (2024-05-03) and llm-speed-benchmark (2024-07): historical, dated, and cited with each use.
 
-Choices per task category (why, next to the constants below):
+Token ratios per task category (why, next to the constants below):
 
-| category | quality column (LMArena 2025-12-11) | token ratio base | range over |
-|---|---|---|---|
-| chat | ``arena_text_sc`` (overall, style-controlled) | English docs | English, legal, code, JSON |
-| rag | ``arena_hard`` (hard prompts) | English docs | English, legal, JSON |
-| summarisation | ``arena_text_sc`` | English docs | English, legal |
-| classification (and extraction) | ``arena_hard`` | English docs | English, legal, JSON |
-| code | ``arena_coding`` | Python code | code, JSON, English |
-| reasoning | ``arena_hard`` | English docs | English, legal, code |
-| embeddings | none: Arena rates generation | English docs | English, legal, JSON |
+| category | token ratio base | range over |
+|---|---|---|
+| chat | English docs | English, legal, code, JSON |
+| rag | English docs | English, legal, JSON |
+| summarisation | English docs | English, legal |
+| classification (and extraction) | English docs | English, legal, JSON |
+| code | Python code | code, JSON, English |
+| reasoning | English docs | English, legal, code |
+| embeddings | English docs | English, legal, JSON |
 """
 
 from __future__ import annotations
@@ -39,12 +36,9 @@ from pricing.identity import author_of, family_of, identify, provider_id
 
 __all__ = [
     "CONTENT_TYPES",
-    "QUALITY_COLUMNS",
     "LatencyRef",
-    "QualityRef",
     "RatioRange",
     "latency_reference",
-    "quality_reference",
     "reference_key",
     "token_ratio",
     "token_ratio_range",
@@ -52,30 +46,6 @@ __all__ = [
 ]
 
 CONTENT_TYPES = ("en_docs", "en_legal", "code_py", "json", "zh", "ja")
-
-# One column per category, all from LMArena's 2025-12-11 catalog, so two models are always compared on the
-# same board of the same release. Why each:
-# - chat, summarisation: the overall board with style control, which regresses out answer length and
-#   markdown; a longer or prettier answer is not a better summary or a better support reply.
-# - rag, classification, reasoning: "hard prompts" (specific, multi-constraint, problem-solving prompts),
-#   the closest public board to grounded answering, following a label scheme exactly and multi-step logic.
-# - code: the coding board.
-# - embeddings: none. Arena rates generation; an embedding model needs a retrieval evaluation of its own.
-QUALITY_COLUMNS: dict[str, str] = {
-    "chat": "arena_text_sc",
-    "rag": "arena_hard",
-    "summarisation": "arena_text_sc",
-    "classification": "arena_hard",
-    "code": "arena_coding",
-    "reasoning": "arena_hard",
-}
-_COLUMN_SNAPSHOTS = {
-    "arena_text_sc": "2025-12-11",
-    "arena_text": "2025-12-11",
-    "arena_coding": "2025-12-11",
-    "arena_hard": "2025-12-11",
-    "arena_text_hist": "2025-02-27",
-}
 
 # Which content a category's tokens mostly are: the base case, then every type plausible for it. Input
 # dominates token spend, so the types describe prompts. Classification is prose in (tickets, e-mails,
@@ -145,16 +115,18 @@ def reference_key(model: str) -> tuple[str, str | None]:
     key = re.sub(r"^meta-(?=llama)", "", key)
     key = re.sub(r"^llama-?v?(\d)", r"llama-\1", key)
     key = re.sub(r"^llama-(\d)-(\d)-", r"llama-\1.\2-", key)  # Bedrock spells 3.1 as "3-1"
-    # Google's "-001"/"-002" and Mistral's "-v0.2" are snapshots of one model.
-    if match := re.search(r"-(\d{3}|v\d+\.\d+)$", key):
+    # Google's "-001"/"-002" and Mistral's "-v0.2" are snapshots of one model ("deepseek-v3.1" is a model).
+    if match := re.search(r"-(\d{3}|v0\.\d+)$", key):
         key, version = key[: match.start()], version or match[1]
     key = re.sub(r"^open-(?=mi)", "", key)  # Mistral's API names its open models "open-mistral-7b", …
     previous = None
     while previous != key:
         previous = key
-        key = _PACKAGING.sub("", key)
-        if not key.startswith("gpt"):  # gpt-3.5-turbo / gpt-4-turbo are models; "-turbo" elsewhere is a host's
-            key = re.sub(r"-turbo$", "", key)
+        if key.startswith("gpt"):
+            # gpt-3.5-turbo, gpt-4-turbo and gpt-5-chat are models; elsewhere "-turbo" and "-chat" are packagings.
+            key = re.sub(r"-(?!chat$)" + _PACKAGING.pattern.removeprefix("-"), "", key)
+        else:
+            key = re.sub(r"-turbo$", "", _PACKAGING.sub("", key))
     return key, version
 
 
@@ -295,56 +267,6 @@ def token_ratio_range(
     if caveats:
         basis += "; " + "; ".join(caveats)
     return RatioRange(min(ratios), base, max(ratios), basis)
-
-
-# --- quality -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QualityRef:
-    """A public rating of a model: the value, which column and snapshot, and which reference row it is."""
-
-    rating: float
-    column: str
-    reference_model: str
-    snapshot: str
-
-
-@lru_cache(maxsize=1)
-def _quality_table() -> pd.DataFrame:
-    frame = _data("quality_reference.csv")
-    keys = [reference_key(m) for m in frame["model_id"]]
-    frame["key"] = [k for k, _ in keys]
-    frame["version"] = [v for _, v in keys]
-    frame["order"] = range(len(frame))
-    return frame
-
-
-@lru_cache(maxsize=8192)
-def quality_reference(provider: str, model: str, task_category: str) -> QualityRef | None:
-    """The public rating of ``model`` in the column used for ``task_category``, or None.
-
-    The model's own snapshot wins; else the newest row of its family that has a value in the column, so an
-    alias ("gpt-4o", "claude-3-5-sonnet-latest") or an unrated snapshot reads its nearest rated sibling
-    and says which one. The host does not enter: the same weights rate the same anywhere.
-
-    >>> quality_reference("openai", "gpt-4o-2024-08-06", "code")
-    QualityRef(rating=1283.0, column='arena_coding', reference_model='gpt-4o-2024-08-06', snapshot='2025-12-11')
-    """
-    del provider
-    column = QUALITY_COLUMNS.get(task_category)
-    if column is None:
-        return None
-    key, version = reference_key(model)
-    table = _quality_table()
-    rows = table[(table["key"] == key) & table[column].notna()]
-    if rows.empty:
-        return None
-    exact = rows[rows["version"] == version] if version is not None else rows.iloc[0:0]
-    if exact.empty:
-        exact = rows.sort_values(["released_approx", "order"]).tail(1)
-    row = exact.iloc[-1]
-    return QualityRef(float(row[column]), column, str(row["model_id"]), _COLUMN_SNAPSHOTS[column])
 
 
 # --- latency -------------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@ output length and what the target supports, priced with today's prices — many 
 
 A *plan* is one (candidate, scenario): a host and model, a tokenizer ratio (target tokens per source
 token, applied to input and output alike), an output verbosity factor, whether prompt caching carries
-over (only where the target supports it), whether the batch API is used, or whether the traffic keeps
-its own tiers (how today's model is priced). Prompts scaled by the ratio
+over (only where the target supports it) and at what share of today's hits, how many tokens a host that
+bills cache writes writes per token read (where today's traffic reports none), whether the batch API is
+used, or whether the traffic keeps its own tiers (how today's model is priced). Prompts scaled by the ratio
 can cross a long-context cliff: the prompt-size band is recomputed from the scaled prompt.
 """
 
@@ -19,9 +20,11 @@ from db.measures import prompt_bands
 from pricing.book import PriceBook
 from pricing.cost import cost_of
 
-__all__ = ["PLAN_COLUMNS", "reprice"]
+__all__ = ["PLAN_COLUMNS", "PLAN_DEFAULTS", "reprice"]
 
 PLAN_COLUMNS = ["plan", "provider", "model", "token_ratio", "verbosity", "keep_cache", "use_batch", "keep_tier"]
+# Columns a plan may leave out, and their meaning then: every cache hit carries over, no writes are added.
+PLAN_DEFAULTS = {"cache_hit": 1.0, "writes_per_read": 0.0}
 
 
 def reprice(
@@ -34,7 +37,8 @@ def reprice(
     """
     if mix.empty or plans.empty:
         return pd.DataFrame({"plan": plans["plan"], "monthly_usd": np.nan, "price_source": None, "price_note": None})
-    frame = plans[PLAN_COLUMNS].merge(mix, how="cross")
+    columns = plans.reindex(columns=[*PLAN_COLUMNS, *PLAN_DEFAULTS]).fillna(PLAN_DEFAULTS)
+    frame = columns.merge(mix, how="cross")
     ratio = frame["token_ratio"].astype("float64")
     keep = frame["keep_cache"].astype(bool)
 
@@ -43,9 +47,17 @@ def reprice(
 
     original_input = frame["input_tokens"].copy()
     frame["input_tokens"] = scaled("input_tokens", ratio)
-    # Without prompt caching at the target, what was read from or written to the cache is plain input.
-    frame["cache_read_tokens"] = scaled("cache_read_tokens", ratio).where(keep, 0.0)
-    frame["cache_write_tokens"] = scaled("cache_write_tokens", ratio).where(keep, 0.0)
+    # Without prompt caching at the target, what was read from or written to the cache is plain input;
+    # with it, a share of today's hits (the rest is plain input too).
+    reads = scaled("cache_read_tokens", ratio)
+    frame["cache_read_tokens"] = (reads * frame["cache_hit"].astype("float64")).round().where(keep, 0.0)
+    writes = scaled("cache_write_tokens", ratio)
+    # A host that bills writes, for traffic that reports none: writes in proportion to today's reads, within
+    # the input that is not read from cache.
+    estimated = (reads * frame["writes_per_read"].astype("float64")).round()
+    room = frame["input_tokens"] - frame["cache_read_tokens"]
+    writes = writes.where(writes > 0, estimated.clip(upper=room))
+    frame["cache_write_tokens"] = writes.where(keep, 0.0)
     frame["cache_write_1h_tokens"] = scaled("cache_write_1h_tokens", ratio).where(keep, 0.0)
     output_factor = ratio * frame["verbosity"].astype("float64")
     frame["output_tokens"] = scaled("output_tokens", output_factor)

@@ -171,13 +171,20 @@ def self_hosted(url: str) -> list[SelfHostedOption]:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Estimating every candidate…")
 def alternatives(
-    url: str, workload_id: int, hosts: tuple[str, ...], open_weights: bool, region: str | None, verbosity: float = 1.0
+    url: str,
+    workload_id: int,
+    hosts: tuple[str, ...],
+    open_weights: bool,
+    region: str | None,
+    verbosity: float = 1.0,
+    previews: bool = False,
 ) -> Alternatives:
     """Every candidate for one workload, ranked (the heaviest read of the dashboard, so cached)."""
     engine = _engine(url)
     current = workload_store.list_workloads(engine)
     workload = next(w for w in current if w.id == workload_id)
-    filters = CandidateFilter(hosts=frozenset(hosts) or None, open_weights_only=open_weights, region=region)
+    filters = CandidateFilter(hosts=frozenset(hosts) or None, open_weights_only=open_weights, region=region,
+                              previews=previews)  # fmt: skip
     return find_alternatives(engine, workload, current, book=book(url), filters=filters,
                              evaluations=list_evaluations(engine), latency_measurements=list_measurements(engine),
                              self_hosted=list_options(engine), verbosity=verbosity)  # fmt: skip

@@ -10,11 +10,14 @@ import typer
 from rich.table import Table
 
 from analysis.alternatives import CandidateFilter, alternatives
+from analysis.alternatives_table import candidates_frame
+from analysis.assumptions import window_words
 from analysis.latency_measurements import list_measurements
+from analysis.money import usd
 from analysis.quality import list_evaluations
 from analysis.selfhost import list_options
 from analysis.workloads import Workload, ensure_workloads
-from app.cli_common import DbOption, JsonOption, fail, out, usd
+from app.cli_common import DbOption, JsonOption, fail, out
 from db import open_ledger
 from pricing.identity import provider_id
 
@@ -48,10 +51,17 @@ def alternatives_command(
         float,
         typer.Option(min=0.01, help="Candidates' answer length against today's model's (1.2: a fifth longer)."),
     ] = 1.0,
+    previews: Annotated[
+        bool, typer.Option("--previews", help="Include preview and experimental models (labelled).")
+    ] = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Also list the models left out, each with why it cannot do the task.")
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Every candidate model and host for a workload: monthly cost range, latency, quality, fit — best first."""
+    """Every candidate model and host for a workload: monthly cost range, latency, quality evidence, fit —
+    ranked by evidence, best first."""
     engine = open_ledger(db)
     workloads = ensure_workloads(engine)
     chosen = find_workload(workloads, workload)
@@ -62,30 +72,46 @@ def alternatives_command(
         hosts=frozenset(provider_id(h) for h in host) if host else None,
         open_weights_only=open_weights,
         region=region if region in (None, "any") else region.upper(),
+        previews=previews,
     )
-    result = alternatives(engine, chosen, workloads, filters=filters, evaluations=list_evaluations(engine),
-                          latency_measurements=list_measurements(engine), self_hosted=list_options(engine),
-                          verbosity=verbosity)  # fmt: skip
+    result = alternatives(
+        engine,
+        chosen,
+        workloads,
+        filters=filters,
+        evaluations=list_evaluations(engine),
+        latency_measurements=list_measurements(engine),
+        self_hosted=list_options(engine),
+        verbosity=verbosity,
+        include_excluded=everything,
+    )
     if result.incumbent is None:
-        raise fail(f"workload {chosen.name!r} has no usage in the last 30 days")
+        raise fail(f"workload {chosen.name!r} has no usage in {window_words()}")
     if as_json:
-        print(json.dumps(result.as_dict(top), default=str))
+        print(json.dumps(result.as_dict(top, everything=everything), default=str))
         return
     today = result.incumbent
-    out.print(f"{chosen.name}: today {today.model} on {today.host}, {usd(today.monthly_cost_usd.base)} a month",
-              markup=False)  # fmt: skip
+    out.print(
+        f"{chosen.name}: today {today.model} on {today.host}, {usd(today.monthly_cost_usd.base)} a month", markup=False
+    )
+    for sentence in filter(None, [result.staying(), *result.headline()]):
+        out.print(sentence, markup=False)
+    shown = result.candidates[:top] + (result.excluded_candidates if everything else [])
     table = Table("#", "host", "model", "monthly (low–high)", "vs today", "p95", "quality", "fits")
-    for rank, option in enumerate(result.candidates[:top], start=1):
-        cost = option.monthly_cost_usd
+    for row in candidates_frame(result, shown).itertuples():
         table.add_row(
-            str(rank), option.host, option.model,
-            f"{usd(cost.base)} ({usd(cost.low)}–{usd(cost.high)})",
-            f"{option.delta_pct:+.0%}" if option.delta_pct is not None else "—",
-            f"{option.latency.p95_s:.1f} s" if option.latency.p95_s is not None else "—",
-            f"{option.quality.grade}" + (f" ({option.quality.relative_pct:.0f}%)"
-                                          if option.quality.relative_pct is not None else ""),
-            "yes" if option.fits else "no",
-        )  # fmt: skip
+            str(row.rank),
+            row.host,
+            row.model,
+            f"{usd(row.monthly_usd)} ({row.range})",
+            row.vs_today,
+            f"{row.p95_s:.1f} s" if row.p95_s == row.p95_s and row.p95_s is not None else "—",
+            f"{row.grade}: {row.evidence}",
+            "yes" if row.fits else "no",
+        )
     out.print(table)
+    if result.excluded:
+        reasons = "; ".join(f"{count:,} {reason}" for reason, count in result.excluded.items())
+        out.print(f"Left out ({sum(result.excluded.values()):,}; --all lists them): {reasons}", markup=False)
     for sentence in result.what_changes():
         out.print(sentence, markup=False)

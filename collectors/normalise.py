@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "NULL_WORDS",
     "Parsed",
     "first_present",
     "first_reason",
@@ -38,6 +39,11 @@ class Parsed(NamedTuple):
     reasons: pd.Series
 
 
+# How writers spell a missing value in text: Python's str(None), JSON's and SQL's null, pandas' NaN, NaT and
+# NA. A cell like these is blank — never a value to reject ("cache_hit is not true or false: 'None'").
+NULL_WORDS = ("none", "null", "nan", "nat", "<na>")
+
+
 def _is_arrow_text(raw: pd.Series) -> bool:
     return raw.dtype != object and pd.api.types.is_string_dtype(raw.dtype)
 
@@ -49,12 +55,23 @@ def _numbers_in_arrow(raw: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
         return None
     cells = pc.utf8_trim_whitespace(pa.array(raw.array))
     blank = pc.fill_null(pc.equal(cells, ""), True)
-    try:
-        numbers = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), cells), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+    numbers = _cast_numbers(cells, blank)
+    if numbers is None or pc.any(pc.is_nan(numbers)).as_py():
+        # Only a column that holds something besides numbers ("None", or "nan" read as NaN) is looked through
+        # for the spellings of null: most columns do not, and skip this pass.
+        blank = pc.fill_null(pc.is_in(pc.utf8_lower(cells), value_set=pa.array(["", *NULL_WORDS])), True)
+        numbers = _cast_numbers(cells, blank)
+        if numbers is None:
+            return None
     values = pd.Series(numbers.to_numpy(zero_copy_only=False), index=raw.index, dtype="float64")
     return values, np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _cast_numbers(cells: pa.Array, blank: pa.Array) -> pa.Array | None:
+    try:
+        return pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), cells), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _times_in_arrow(raw: pd.Series, blank: np.ndarray) -> pd.Series | None:
@@ -75,13 +92,16 @@ def _times_in_arrow(raw: pd.Series, blank: np.ndarray) -> pd.Series | None:
 
 
 def _blank(raw: pd.Series) -> pd.Series:
+    """Missing cells: null, empty text, or a writer's spelling of null (:data:`NULL_WORDS`)."""
     blank = raw.isna()
     if raw.dtype == object:
-        # Any non-text value (a number from JSON) prints as something, so only empty text is blank.
-        blank |= raw.where(~blank, "x").astype(str).str.strip() == ""
+        # Any non-text value (a number from JSON) prints as something, so only text can read as blank.
+        words = raw.where(~blank, "x").astype(str).str.strip().str.lower()
     elif pd.api.types.is_string_dtype(raw):
-        blank |= raw.str.strip() == ""
-    return blank
+        words = raw.str.strip().str.lower()
+    else:
+        return blank
+    return blank | words.isin(["", *NULL_WORDS]).fillna(False).astype(bool)
 
 
 def _reasons(index: pd.Index) -> pd.Series:

@@ -32,7 +32,7 @@ from pricing.catalog import PRICE_FIELDS
 from pricing.identity import family_of
 from pricing.litellm import VENDORED_AS_OF, vendored_catalog
 
-__all__ = ["PRICE_COLUMNS", "Price", "PriceBook", "catalog_row", "tier_of"]
+__all__ = ["PRICE_COLUMNS", "Price", "PriceBook", "catalog_row", "paid_rows", "tier_of"]
 
 # Unit prices a rollup is priced with: USD per million tokens, and USD per thousand requests.
 PRICE_COLUMNS: tuple[str, ...] = PRICE_FIELDS
@@ -342,6 +342,7 @@ class PriceBook:
 class _CatalogIndex:
     exact: dict[tuple[str, str], int]
     family: dict[tuple[str, str], int]
+    free: frozenset[int]  # rows that list every price at $0
     # Rows as looked up: taking a row out of a DataFrame costs more than pricing it.
     rows: dict[int, pd.Series] = field(default_factory=dict)
     tier_ratios: dict[tuple[str, str, str], dict[str, float]] = field(default_factory=dict)
@@ -358,30 +359,56 @@ def _index(catalog: pd.DataFrame) -> _CatalogIndex:
     exact: dict[tuple[str, str], int] = {}
     any_snapshot: dict[tuple[str, str], int] = {}
     undated: dict[tuple[str, str], int] = {}
+    # A registry can list one id twice at a provider (Google's free AI Studio tier at $0 beside Vertex's
+    # paid price): the first paid row wins, and a $0 row only where the id has no other.
+    paid = paid_rows(catalog).tolist()
+    free: set[int] = set()
+
+    def claim(index: dict[tuple[str, str], int], name: tuple[str, str], position: int) -> None:
+        if name not in index or (index[name] in free and position not in free):
+            index[name] = position
+
     for position, (provider, model, key) in enumerate(
         zip(catalog["provider"], catalog["model"], catalog["key"], strict=True)
     ):
-        exact.setdefault((provider, str(model).lower()), position)
-        exact.setdefault((provider, str(key).lower()), position)
+        if not paid[position]:
+            free.add(position)
+        claim(exact, (provider, str(model).lower()), position)
+        claim(exact, (provider, str(key).lower()), position)
         name = family_of(str(model))
-        any_snapshot.setdefault((provider, name), position)
+        claim(any_snapshot, (provider, name), position)
         if name == str(model).lower():
-            undated.setdefault((provider, name), position)
+            claim(undated, (provider, name), position)
     # Several snapshots of one family: the undated id stands for the current one.
     family = {**any_snapshot, **undated}
-    index = _CatalogIndex(exact, family)
+    index = _CatalogIndex(exact, family, frozenset(free))
     _INDEXES[id(catalog)] = (catalog, index)
     return index
 
 
-def catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series | None:
-    """The catalog entry for ``model`` at ``provider``: its exact id, else the current id of its family."""
+def paid_rows(catalog: pd.DataFrame) -> pd.Series:
+    """Per catalog row, whether it lists a price above $0 for any token or request (a row of $0 everywhere
+    is a free tier).
+
+    >>> paid_rows(pd.DataFrame({"input_mtok": [0.0, 0.3], "output_mtok": [0.0, None]})).tolist()
+    [False, True]
+    """
+    prices = catalog[[name for name in PRICE_FIELDS if name in catalog.columns]].astype("float64").fillna(0.0)
+    return (prices > 0).any(axis=1)
+
+
+def _position(catalog: pd.DataFrame, provider: str, model: str) -> int | None:
     index = _index(catalog)
     position = index.exact.get((provider, model.strip().lower()))
-    if position is None:
-        position = index.family.get((provider, family_of(model)))
+    return index.family.get((provider, family_of(model))) if position is None else position
+
+
+def catalog_row(catalog: pd.DataFrame, provider: str, model: str) -> pd.Series | None:
+    """The catalog entry for ``model`` at ``provider``: its exact id, else the current id of its family."""
+    position = _position(catalog, provider, model)
     if position is None:
         return None
+    index = _index(catalog)
     if position not in index.rows:
         index.rows[position] = catalog.iloc[position]
     return index.rows[position]
@@ -427,9 +454,12 @@ def _from_catalog(
     # The snapshot in force on the day: the latest taken on or before it, else the earliest there is.
     dated = [(as_of, catalog) for as_of, catalog in catalogs if as_of <= day] or [catalogs[0]]
     as_of, catalog = dated[-1]
-    row = catalog_row(catalog, provider, model)
-    if row is None:
+    position = _position(catalog, provider, model)
+    if position is None or position in _index(catalog).free:
+        # A listing at $0 is a rate-limited free tier, not the price of production traffic: unpriced.
         return None
+    row = catalog_row(catalog, provider, model)
+    assert row is not None
     parts = {name: row[name] for name in PRICE_FIELDS}
     note = None
     if tier != "standard":

@@ -56,37 +56,50 @@ def price_history_chart(steps: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def cost_quality_chart(options: pd.DataFrame) -> go.Figure:
-    """Monthly cost against relative quality, one point per option; the Pareto frontier as a line and
-    today's model as a star. ``options`` has monthly_usd, quality_pct, host, model, fits, today, frontier."""
+def cost_quality_chart(points: pd.DataFrame, axis: str) -> go.Figure:
+    """Monthly cost against quality on one evidence ``axis``, one point per option; the frontier as a line
+    and today's model as a star. ``points`` has monthly_usd, quality, label, fits, today, frontier."""
     figure = go.Figure()
-    candidates = options[~options["today"]]
+    candidates = points[~points["today"]]
     for fits, name, symbol in ((True, "fits", "circle"), (False, "does not fit", "x")):
         part = candidates[candidates["fits"] == fits]
         figure.add_trace(
             go.Scatter(
-                x=part["monthly_usd"], y=part["quality_pct"], mode="markers", name=name,
+                x=part["monthly_usd"],
+                y=part["quality"],
+                mode="markers",
+                name=name,
                 marker={"symbol": symbol, "size": 8, "opacity": 0.75},
-                text=part["host"] + " · " + part["model"],
-                hovertemplate="%{text}<br>$%{x:,.0f} a month<br>%{y:.0f}% of today's quality<extra></extra>",
+                text=part["label"],
+                hovertemplate="%{text}<br>$%{x:,.0f} a month<br>%{y:.4g}<extra></extra>",
             )
-        )  # fmt: skip
+        )
     frontier = candidates[candidates["frontier"]].sort_values("monthly_usd")
     figure.add_trace(
-        go.Scatter(x=frontier["monthly_usd"], y=frontier["quality_pct"], mode="lines", name="best for the money",
-                   line={"dash": "dot"}, hoverinfo="skip")
-    )  # fmt: skip
-    today = options[options["today"]]
+        go.Scatter(
+            x=frontier["monthly_usd"],
+            y=frontier["quality"],
+            mode="lines",
+            name="best for the money",
+            line={"dash": "dot"},
+            hoverinfo="skip",
+        )
+    )
+    today = points[points["today"]]
     figure.add_trace(
         go.Scatter(
-            x=today["monthly_usd"], y=today["quality_pct"], mode="markers", name="today",
-            marker={"symbol": "star", "size": 16}, text=today["model"],
-            hovertemplate="today: %{text}<br>$%{x:,.0f} a month<extra></extra>",
+            x=today["monthly_usd"],
+            y=today["quality"],
+            mode="markers",
+            name="today",
+            marker={"symbol": "star", "size": 16},
+            text=today["label"],
+            hovertemplate="%{text}<br>$%{x:,.0f} a month<br>%{y:.4g}<extra></extra>",
         )
-    )  # fmt: skip
+    )
     figure.update_layout(
         xaxis={"title": "Monthly cost (USD, log scale)", "type": "log", "tickprefix": "$"},
-        yaxis={"title": "Quality relative to today (%)"},
+        yaxis={"title": axis},
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from analysis.alternatives import CandidateFilter, alternatives
+from analysis.eligibility import kind_of
+from analysis.quality import GRADES
 from analysis.repricing import reprice
 from analysis.selfhost import SelfHostedOption, break_even_tokens, usd_per_mtok
 from analysis.workloads import Rule, Workload, ensure_workloads, save_workload
@@ -101,25 +103,32 @@ def test_unknown_models_have_no_reference_not_a_guess(ledger: Engine) -> None:
     result = alternatives(ledger, workload, [workload], today=DAY, filters=CandidateFilter(hosts=frozenset({"x"})),
                           self_hosted=[option])  # fmt: skip
     [own] = result.candidates
-    assert own.self_hosted and own.quality.grade == "no reference"
+    assert own.self_hosted and own.quality.grade == "unrated" and own.quality.evidence is None
     assert own.monthly_cost_usd.base == pytest.approx(option.fixed_monthly_usd + 0.8 * 730, rel=0.01)
 
 
-def test_the_demo_ranks_explained_candidates_for_its_workloads(ledger: Engine, tmp_path: Path) -> None:
+def test_a_reader_of_each_demo_workloads_top_five_finds_nothing_absurd(ledger: Engine, tmp_path: Path) -> None:
     load_demo(ledger, tmp_path, date(2026, 10, 31))
     workloads = ensure_workloads(ledger)
-    assert len(workloads) >= 3
-    for workload in workloads[:3]:
+    assert len(workloads) == 7
+    for workload in workloads:
         result = alternatives(ledger, workload, workloads, today=date(2026, 10, 31))
         assert result.incumbent is not None and result.incumbent.monthly_cost_usd.base > 0
-        top = result.candidates[:10]
-        assert all(c.fits for c in top) and all(len(c.reasons) == 4 for c in top)
-        # Ranked: fitting candidates by quality grade, then by cost.
-        grades = [c.quality.grade for c in top]
-        assert grades == sorted(grades, key=["ok", "at risk", "no reference", "below floor"].index)
-        same_grade = [c.monthly_cost_usd.base for c in top if c.quality.grade == top[0].quality.grade]
-        assert same_grade == sorted(same_grade)
+        top_five = result.candidates[:5]
+        for option in top_five:
+            # Nothing at $0, nothing that cannot do the task, every one explained.
+            assert option.monthly_cost_usd.base and option.monthly_cost_usd.base > 0, option
+            assert option.eligible and kind_of(option.model) is None and option.fits, option
+            assert len(option.reasons) == 4
+        # The top candidate stands on evidence that meets the floor, and heads the list.
+        assert result.top is not None and result.top is result.candidates[0], workload.name
+        assert result.top.quality.evidence is not None and result.top.quality.grade in ("ok", "at risk")
         assert result.what_changes()[0].startswith(f"Moving {workload.name}")
+        # Ranked by evidence: what meets the floor, then the unrated, then what falls below it.
+        grades = [c.quality.grade for c in result.candidates if c.fits]
+        assert grades == sorted(grades, key=GRADES.index)
+        rated = [c.monthly_cost_usd.base for c in result.candidates if c.fits and c.quality.grade == "ok"]
+        assert rated == sorted(rated)
 
 
 def test_a_verbosity_factor_lengthens_the_answers_only(ledger: Engine) -> None:

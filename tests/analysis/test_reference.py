@@ -1,4 +1,4 @@
-"""Reference tables: tokenizers, ratios, quality and latency look-ups, with hand-computed expectations."""
+"""Reference tables: tokenizers, ratios and latency look-ups, with hand-computed expectations."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import pytest
 
 from analysis.reference import (
     CONTENT_TYPES,
-    QUALITY_COLUMNS,
     latency_reference,
-    quality_reference,
     token_ratio,
     token_ratio_range,
     tokenizer_of,
@@ -141,52 +139,10 @@ def test_ratio_range_for_an_unknown_category_says_what_it_assumed() -> None:
     assert "not recognised" in ratio.basis
 
 
-def test_quality_columns_are_one_snapshot_and_exclude_embeddings() -> None:
-    assert set(QUALITY_COLUMNS) == {"chat", "rag", "summarisation", "classification", "code", "reasoning"}
-    assert quality_reference("openai", "text-embedding-3-small", "embeddings") is None
-    snapshots = {quality_reference("openai", "gpt-4o", c).snapshot for c in QUALITY_COLUMNS}  # type: ignore[union-attr]
-    assert snapshots == {"2025-12-11"}
-
-
-def test_every_workload_category_has_content_types_and_a_quality_column() -> None:
+def test_every_workload_category_has_content_types() -> None:
     for category in TASK_CATEGORIES:
         ratio = token_ratio_range("o200k", "claude_3", category)
         assert ratio is not None and "not recognised" not in ratio.basis, category
-        assert (category in QUALITY_COLUMNS) == (category != "embeddings"), category
-
-
-def test_quality_reference_exact_snapshot() -> None:
-    ref = quality_reference("openai", "gpt-4o-2024-05-13", "code")
-    assert ref is not None
-    assert (ref.rating, ref.column, ref.reference_model) == (1296.0, "arena_coding", "gpt-4o-2024-05-13")
-    # Bedrock's spelling of a Claude snapshot finds the same row.
-    ref = quality_reference("aws", "anthropic.claude-3-haiku-20240307-v1:0", "chat")
-    assert ref is not None and (ref.rating, ref.reference_model) == (1263.0, "claude-3-haiku-20240307")
-
-
-def test_quality_reference_falls_back_to_the_newest_rated_row_of_the_family() -> None:
-    # "gpt-4o" is an alias: the newest gpt-4o row, 2024-11-20, has no Arena rating, so 2024-08-06 (1336) is used.
-    ref = quality_reference("openai", "gpt-4o", "chat")
-    assert ref is not None and (ref.rating, ref.reference_model) == (1336.0, "gpt-4o-2024-08-06")
-    # Annotations in the table ("(medium)") are not part of the name.
-    ref = quality_reference("openai", "o3-mini-2025-01-31", "rag")
-    assert ref is not None and (ref.rating, ref.column, ref.reference_model) == (
-        1332.0,
-        "arena_hard",
-        "o3-mini (medium)",
-    )
-    # Hosts' packaging of an open model: Groq's "-versatile" is Llama 3.3 70B Instruct.
-    ref = quality_reference("groq", "llama-3.3-70b-versatile", "code")
-    assert ref is not None and (ref.rating, ref.reference_model) == (1268.0, "llama-3.3-70b-instruct")
-    # gpt-4o and gpt-4o-mini are different families.
-    ref = quality_reference("openai", "gpt-4o-mini", "chat")
-    assert ref is not None and ref.reference_model == "gpt-4o-mini-2024-07-18"
-
-
-def test_quality_reference_missing() -> None:
-    assert quality_reference("azure", "chat-prod", "chat") is None
-    # Claude 2.1 has only the 2025-02-27 history rating, not the 2025-12-11 board.
-    assert quality_reference("anthropic", "claude-2.1", "chat") is None
 
 
 def test_latency_reference_maps_hosts_onto_providers() -> None:

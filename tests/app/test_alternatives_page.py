@@ -42,8 +42,18 @@ def test_ranks_and_explains_candidates_for_each_workload(ledger: Engine, tmp_pat
     at = open_alternatives()
     labels = [m.label for m in at.metric]
     assert labels[:3] == ["Today, per month", "Top candidate, per month", "Monthly saving"]
+    # One precision for the tiles read together: whole dollars, as today's cost is above $1,000.
+    assert all("." not in m.value for m in at.metric[:3]), [m.value for m in at.metric]
+    # The demo's first workload runs on gpt-4o, which OpenAI retires on 2027-01-14: said first.
+    assert at.warning and at.warning[0].value.startswith("Staying is not an option after 2027-01-14")
+    assert "its successor there is gpt-6-luna. At today's traffic it would cost about $" in at.warning[0].value
     assert any("What changes with the top candidate" in md.value for md in at.markdown)
-    assert len(at.dataframe) == 1
+    ranked, left_out = at.dataframe[0].value, at.dataframe[1].value
+    # The top rows stand on evidence, cost money, and carry no "None".
+    assert (ranked["grade"].head(5) == "ok").all() and (ranked["monthly_usd"].head(5) > 0).all()
+    words = ["host", "model", "range", "grade", "evidence", "why_not", "region", "price_source", "quality_source"]
+    assert not ranked[words].isna().any().any()
+    assert set(left_out["Why"]) >= {"a safety classifier (guard or moderation model)", "an OCR model"}
     at.selectbox(key="alternatives-workload").set_value(workloads[2].id).run()
     assert not at.exception
     assert any(workloads[2].name in md.value for md in at.markdown)

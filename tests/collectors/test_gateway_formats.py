@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import Engine
 
 from analysis.spend import summary
-from collectors import ingest, source_from_path
+from collectors import ingest, source_from_bytes, source_from_path
 from collectors.detect import detect
 from db import read_usage
 from db.imports import list_imports, rejected_rows_of
@@ -232,6 +232,36 @@ def test_litellm_traps(ledger: Engine, tmp_path: Path) -> None:
     assert _reasons(ledger) == ["failed request with no tokens (status 'failure'): no model usage"]
     day = read_usage(ledger, [], grain="hour")["bucket_start"].iloc[0]
     assert str(day) == "2025-09-01 10:00:00"
+
+
+def test_litellm_cache_hit_as_the_proxy_writes_it(ledger: Engine, tmp_path: Path) -> None:
+    # LiteLLM stores cache_hit as text: real exports carry "None" and empty cells for calls that went to a
+    # provider. Every spelling of "not a cache hit" is usage; only "True" is the proxy's own cache.
+    with open(FIXTURES / "litellm_spendlogs.csv", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    spellings = ["None", "", "null", "False", "false", "0", "NULL", " None "]
+    hit = next(i for i, row in enumerate(rows) if row["cache_hit"] == "True")
+    for i, row in enumerate(rows):
+        if i != hit:
+            row["cache_hit"] = spellings[i % len(spellings)]
+    path = tmp_path / "spend.csv"
+    with open(path, "w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert _ingest(ledger, path) == (80, 79, 1)
+    assert _totals(ledger) == LITELLM
+    assert _reasons(ledger) == [
+        "served from the LiteLLM proxy cache (cache_hit): no provider was called, so no model usage"
+    ]
+
+
+def test_a_writers_null_is_missing_not_a_rejection(ledger: Engine) -> None:
+    # The canonical CSV as a Python or SQL export writes it: "None"/"NULL"/"nan" in optional columns.
+    header = "date,provider,model,input_tokens,output_tokens,cached_input_tokens,reasoning_tokens,batch,latency_ms\n"
+    body = "2025-09-01,openai,gpt-4o,1000,100,None,NULL,None,nan\n2025-09-01,openai,gpt-4o,2000,200,null,,False,NaN\n"
+    ingest(ledger, source_from_bytes("export.csv", (header + body).encode()))
+    assert _totals(ledger)["input_tokens"] == 3000 and _reasons(ledger) == []
 
 
 # --- Helicone --------------------------------------------------------------------------------------
