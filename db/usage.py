@@ -15,7 +15,17 @@ from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 from db.schema import imports, usage
 from db.strings import as_text, without_nul_columns
 
-__all__ = ["SUMMED", "add_usage", "delete_collector_usage", "insert_rows", "merge_usage", "read_usage", "usage_span"]
+__all__ = [
+    "SUMMED",
+    "TEXT_LENGTHS",
+    "add_usage",
+    "delete_collector_usage",
+    "insert_rows",
+    "merge_usage",
+    "read_usage",
+    "usage_counts",
+    "usage_span",
+]
 
 # Measures that add up across rollups.
 SUMMED: tuple[str, ...] = (
@@ -33,8 +43,11 @@ _WRITE_CHUNK = 10_000
 _KEYS: tuple[str, ...] = tuple(
     c.name for c in usage.columns if c.name not in ("id", "import_id", *SUMMED, *LATENCY_BIN_COLUMNS)
 )
-_TEXT = tuple(c.name for c in usage.columns if isinstance(c.type, String))
-_CANONICAL_MAX = cast(int, cast(String, usage.c.canonical_model.type).length)
+# The longest value each text column holds: a collector rejects a longer one rather than let PostgreSQL
+# refuse the whole import (SQLite would keep it whole).
+TEXT_LENGTHS: dict[str, int] = {c.name: cast(int, c.type.length) for c in usage.columns if isinstance(c.type, String)}
+_TEXT = tuple(TEXT_LENGTHS)
+_CANONICAL_MAX = TEXT_LENGTHS["canonical_model"]
 
 
 def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
@@ -207,3 +220,10 @@ def usage_span(engine: Engine) -> tuple[date, date] | None:
     if first is None:
         return None
     return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+
+
+def usage_counts(engine: Engine) -> tuple[int, int]:
+    """How many rollup rows the ledger holds, and how many requests they count (0 and 0 when empty)."""
+    with engine.connect() as conn:
+        rows, requests = conn.execute(select(func.count(), func.sum(usage.c.requests))).one()
+    return int(rows), int(requests or 0)
