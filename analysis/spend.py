@@ -26,7 +26,7 @@ __all__ = ["MEASURES", "PRICING_KEYS", "Summary", "Totals", "price_usage", "pric
 
 # What a rollup must be grouped by, at least, to be priced correctly.
 PRICING_KEYS: tuple[str, ...] = ("provider", "model", "service_tier", "batch", "prompt_band")
-MEASURES: tuple[str, ...] = ("requests", *TOKEN_MEASURES, "reported_cost_usd", "cost_usd", "spend_usd")
+MEASURES: tuple[str, ...] = (*COUNT_MEASURES, "reported_cost_usd", "cost_usd", "spend_usd")
 
 
 def price_usage(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
