@@ -8,24 +8,25 @@ in the ledger; where it has, the tokens are the spend and the report serves reco
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from db.measures import TOKEN_MEASURES
+from db.measures import COUNT_MEASURES, TOKEN_MEASURES
 from db.usage import read_usage
 from pricing.book import PriceBook
 from pricing.cost import COST_PARTS, cost_of
 from pricing.sources import load_book
 
-__all__ = ["MEASURES", "PRICING_KEYS", "price_usage", "priced_usage", "summary", "totals_by"]
+__all__ = ["MEASURES", "PRICING_KEYS", "Summary", "Totals", "price_usage", "priced_usage", "summary", "totals_by"]
 
 # What a rollup must be grouped by, at least, to be priced correctly.
 PRICING_KEYS: tuple[str, ...] = ("provider", "model", "service_tier", "batch", "prompt_band")
-MEASURES: tuple[str, ...] = ("requests", *TOKEN_MEASURES, "reported_cost_usd", "cost_usd", "spend_usd")
+MEASURES: tuple[str, ...] = (*COUNT_MEASURES, "reported_cost_usd", "cost_usd", "spend_usd")
 
 
 def price_usage(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
@@ -96,32 +97,72 @@ def totals_by(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return sums.reset_index()
 
 
-def _measures(row: pd.Series) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for name in ("requests", *TOKEN_MEASURES):
-        value = row[name]
-        out[name] = None if pd.isna(value) else int(value)
-    for name in ("reported_cost_usd", "cost_usd"):
-        value = row[name]
-        out[name] = None if pd.isna(value) else round(float(value), 6)
-    return out
+@dataclass(frozen=True)
+class Totals:
+    """Usage and cost summed over some of the ledger. A count is None where no row counted it (a source
+    without request counts); ``cost_usd`` is None where nothing could be priced, ``reported_cost_usd`` where
+    no source reported a cost. Token counts are canonical: input includes cache reads and writes, output
+    includes reasoning."""
+
+    # One field per name in db.measures.COUNT_MEASURES, in its order (a test holds them equal), then the costs.
+    requests: int | None
+    input_tokens: int | None
+    cache_read_tokens: int | None
+    cache_write_tokens: int | None
+    cache_write_1h_tokens: int | None
+    output_tokens: int | None
+    reasoning_tokens: int | None
+    reported_cost_usd: float | None
+    cost_usd: float | None
+
+    @classmethod
+    def of(cls, row: pd.Series) -> Totals:
+        """The totals in a row of :func:`totals_by`; costs rounded to a millionth of a dollar."""
+        counts = {name: None if pd.isna(row[name]) else int(row[name]) for name in COUNT_MEASURES}
+        return cls(**counts, reported_cost_usd=_usd(row, "reported_cost_usd"), cost_usd=_usd(row, "cost_usd"))
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        """The totals by name, counts first, as ``exitplan summary --json`` prints them."""
+        return asdict(self)
 
 
-def summary(engine: Engine, *, since: date | None = None, until: date | None = None) -> dict[str, object]:
+def _usd(row: pd.Series, name: str) -> float | None:
+    value = row[name]
+    return None if pd.isna(value) else round(float(value), 6)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals of the ledger overall, by provider and by model, and the models it could not price (as
+    ``provider/model``, sorted)."""
+
+    overall: Totals
+    by_provider: Mapping[str, Totals]
+    by_model: Mapping[str, Totals]
+    unpriced_models: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as ``exitplan summary --json`` prints it: the overall totals at the top level, then
+        ``by_provider``, ``by_model`` and ``unpriced_models``."""
+        return {
+            **self.overall.as_dict(),
+            "by_provider": {name: totals.as_dict() for name, totals in self.by_provider.items()},
+            "by_model": {name: totals.as_dict() for name, totals in self.by_model.items()},
+            "unpriced_models": list(self.unpriced_models),
+        }
+
+
+def summary(engine: Engine, *, since: date | None = None, until: date | None = None) -> Summary:
     """Totals of the ledger (inclusive UTC dates), overall and by provider and model.
 
-    Token fields are canonical: input includes cache reads and writes, output includes reasoning.
     ``cost_usd`` is exitplan's price of the priced usage; ``unpriced_models`` lists what it could not price.
     """
     frame = priced_usage(engine, since=since, until=until)
-    result = (
-        _measures(totals_by(frame, []).iloc[0]) if len(frame) else _measures(pd.Series(dict.fromkeys(MEASURES, np.nan)))
-    )
-    for dimension, key in (("provider", "by_provider"), ("model", "by_model")):
+    overall = Totals.of(totals_by(frame, []).iloc[0] if len(frame) else pd.Series(dict.fromkeys(MEASURES, np.nan)))
+    by: dict[str, dict[str, Totals]] = {}
+    for dimension in ("provider", "model"):
         sums = totals_by(frame, [dimension]) if len(frame) else pd.DataFrame(columns=[dimension])
-        result[key] = {str(row[dimension]): _measures(row) for _, row in sums.iterrows()}
+        by[dimension] = {str(row[dimension]): Totals.of(row) for _, row in sums.iterrows()}
     unpriced = frame[frame["unpriced"]] if len(frame) else frame
-    result["unpriced_models"] = sorted(
-        {f"{p}/{m}" for p, m in zip(unpriced["provider"], unpriced["model"], strict=True)}
-    )
-    return result
+    models = sorted({f"{p}/{m}" for p, m in zip(unpriced["provider"], unpriced["model"], strict=True)})
+    return Summary(overall, by["provider"], by["model"], tuple(models))

@@ -3,7 +3,9 @@ import changes usage, and a model mapping or a price override changes what usage
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +34,9 @@ from pricing.book import PriceBook
 from pricing.comparison import disagreements, price_history, registry_prices
 from pricing.sources import load_book
 
+if TYPE_CHECKING:
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
 __all__ = [
     "alternatives",
     "book",
@@ -59,6 +64,24 @@ __all__ = [
 
 TTL_SECONDS = 600
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+# Every cached read of the ledger, registered by @_read as it is defined: clear() forgets them all, so a
+# new reader cannot be left out of it (and show stale data after a write).
+_READERS: list[CachedFunc[..., Any]] = []
+
+
+def _read(*, show_spinner: bool | str = False) -> Callable[[Callable[_P, _R]], CachedFunc[_P, _R]]:
+    """``st.cache_data`` for :data:`TTL_SECONDS`, with the reader registered for :func:`clear`."""
+
+    def register(reader: Callable[_P, _R]) -> CachedFunc[_P, _R]:
+        cached = st.cache_data(ttl=TTL_SECONDS, show_spinner=show_spinner)(reader)
+        _READERS.append(cached)
+        return cached
+
+    return register
+
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
@@ -70,17 +93,17 @@ def engine() -> Engine:
     return _engine(default_url())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def priced(url: str, by: tuple[str, ...], since: date | None, until: date | None) -> pd.DataFrame:
     return priced_usage(_engine(url), by, since=since, until=until)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def span(url: str) -> tuple[date, date] | None:
     return usage_span(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def imports(url: str) -> pd.DataFrame:
     return list_imports(_engine(url))
 
@@ -92,84 +115,84 @@ def book(url: str) -> PriceBook:
     return load_book(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def catalog(url: str) -> pd.DataFrame:
     return model_catalog(book(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def models(url: str) -> pd.DataFrame:
     return ledger_models(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def calendar(url: str) -> pd.DataFrame:
     return flag_retiring(deprecation_calendar(_engine(url), book(url)))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def unresolved(url: str) -> pd.DataFrame:
     return unresolved_models(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def mix(url: str) -> Mix:
     return usage_mix(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def disagreeing(url: str) -> pd.DataFrame:
     return disagreements(registry_prices(book(url)))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def history(url: str, provider: str, model: str) -> pd.DataFrame:
     return price_history(book(url), provider, model)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def overrides(url: str) -> list[PriceOverride]:
     return list_overrides(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def workloads(url: str) -> list[Workload]:
     return workload_store.list_workloads(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def workload_costs(url: str) -> pd.DataFrame:
     """Each workload's cost over the last 30 days, and the usage none claims."""
     return workload_store.workload_costs(_engine(url), workload_store.list_workloads(_engine(url)))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def workload_history(url: str, workload_id: int) -> pd.DataFrame:
     return workload_store.workload_history(_engine(url), workload_id)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def rule_values(url: str) -> dict[str, list[str]]:
     """The projects, feature tags, API keys and models in the ledger, for workload rules."""
     return workload_store.rule_values(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def evaluations(url: str) -> pd.DataFrame:
     return list_evaluations(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def latency_measurements(url: str) -> pd.DataFrame:
     return list_measurements(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@_read()
 def self_hosted(url: str) -> list[SelfHostedOption]:
     return list_options(_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner="Estimating every candidate…")
+@_read(show_spinner="Estimating every candidate…")
 def alternatives(
     url: str,
     workload_id: int,
@@ -191,10 +214,8 @@ def alternatives(
 
 
 def clear() -> None:
-    """Forget cached reads after the ledger changed."""
-    readers = (priced, span, imports, catalog, models, calendar, unresolved, mix, disagreeing, history, overrides,
-               workloads, workload_costs, workload_history, rule_values, evaluations, latency_measurements,
-               self_hosted, alternatives)  # fmt: skip
-    for reader in readers:
+    """Forget cached reads after the ledger changed: every registered reader, and the price book (a write
+    may change an override, an alias or a snapshot). The engine stays: the ledger is the same database."""
+    for reader in _READERS:
         reader.clear()
     book.clear()

@@ -242,21 +242,21 @@ def summary(
     """Usage and cost totals, overall and by provider and model."""
     result = ledger_summary(open_ledger(db), since=day_option(since, "--since"), until=day_option(until, "--until"))
     if as_json:
-        print(json.dumps(result))
+        print(json.dumps(result.as_dict()))
         return
     table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
-    for model, m in result["by_model"].items():  # type: ignore[union-attr]
+    for model, m in result.by_model.items():
         table.add_row(
-            model, number(m["requests"]), number(m["input_tokens"]), number(m["output_tokens"]),
-            usd(m["cost_usd"]), usd(m["reported_cost_usd"], missing="—"),
+            model, number(m.requests), number(m.input_tokens), number(m.output_tokens),
+            usd(m.cost_usd), usd(m.reported_cost_usd, missing="—"),
         )  # fmt: skip
     out.print(table)
     out.print(
-        f"Total cost {usd(result['cost_usd'])} (reported by the sources: "
-        f"{usd(result['reported_cost_usd'], missing='nothing')})"
+        f"Total cost {usd(result.overall.cost_usd)} (reported by the sources: "
+        f"{usd(result.overall.reported_cost_usd, missing='nothing')})"
     )
-    if result["unpriced_models"]:
-        out.print(f"Unpriced: {', '.join(result['unpriced_models'])}")  # type: ignore[arg-type]
+    if result.unpriced_models:
+        out.print(f"Unpriced: {', '.join(result.unpriced_models)}")
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from analysis.alternatives import alternatives
 from analysis.overview import by_project_and_model, kpis, spend_over_time
@@ -40,7 +40,7 @@ from collectors.demo import SOURCE_PREFIX, write_demo_files
 from collectors.pipeline import ingest
 from collectors.source import source_from_path
 from db import open_ledger, usage_span
-from db.schema import usage
+from db.usage import usage_counts
 from pricing.sources import load_book
 
 __all__ = ["DashboardResult", "Scale", "run_dashboard", "table"]
@@ -156,8 +156,7 @@ def _measure(folder: Path, factor: int, base: list[Path], workload: str | None) 
     start = time.perf_counter()
     results = [ingest(engine, source_from_path(p, name=SOURCE_PREFIX + p.name)) for p in files]
     ingest_s = time.perf_counter() - start
-    with engine.connect() as conn:
-        ledger_rows, requests = conn.execute(select(func.count(), func.sum(usage.c.requests))).one()
+    ledger_rows, requests = usage_counts(engine)
     workloads = ensure_workloads(engine)
     top = _top_workload(engine, workloads, workload)
     book = load_book(engine)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from collectors.normalise import text
 from db.imports import Rejection
-from db.measures import TOKEN_MEASURES
+from db.measures import COUNT_MEASURES, TOKEN_MEASURES
 
 __all__ = ["COUNT_COLUMNS", "RECORD_COLUMNS", "TEXT_COLUMNS", "Batch", "make_records"]
 
@@ -29,7 +29,7 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "feature",
     "service_tier",
 )
-COUNT_COLUMNS: tuple[str, ...] = ("requests", *TOKEN_MEASURES)
+COUNT_COLUMNS: tuple[str, ...] = COUNT_MEASURES
 
 # Column → dtype of a records frame.
 RECORD_COLUMNS: dict[str, str] = {

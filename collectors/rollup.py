@@ -19,22 +19,22 @@ import numpy as np
 import pandas as pd
 
 from collectors.records import TEXT_COLUMNS
-from db.measures import LATENCY_BIN_COLUMNS, LATENCY_EDGES_MS, TOKEN_MEASURES, prompt_bands
+from db.measures import (
+    COUNT_MEASURES,
+    LATENCY_BIN_COLUMNS,
+    LATENCY_EDGES_MS,
+    SUMMED_MEASURES,
+    TIME_SUMS,
+    TOKEN_MEASURES,
+    prompt_bands,
+)
 from pricing.identity import canonical_models
 
 __all__ = ["KEYS", "Rollup", "Vocabulary", "grouped"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
 _LONG_KEYS: list[str] = [*KEYS, "latency_bin"]
-_SUMS: list[str] = [
-    "requests",
-    *TOKEN_MEASURES,
-    "reported_cost_nano_usd",
-    "latency_count",
-    "latency_sum_ms",
-    "ttft_count",
-    "ttft_sum_ms",
-]
+_WHOLE_SUMS: list[str] = [name for name in SUMMED_MEASURES if name not in TIME_SUMS]
 _NO_NUMBER = -1  # stands for a missing dimension while grouping, text (its code) or number
 # Hours this close to a chunk's own stay open: logs ordered by when a request ended, not started, have
 # stragglers a few minutes back.
@@ -91,7 +91,7 @@ def _keyed(records: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     per_request = records["input_tokens"].astype("float64") / requests.astype("float64").where(requests > 0)
     band = records["prompt_band"].fillna(prompt_bands(per_request))
     columns["prompt_band"] = band.fillna(_NO_NUMBER).astype("int64")
-    for name in ("requests", *TOKEN_MEASURES):
+    for name in COUNT_MEASURES:
         columns[name] = records[name]
     columns["reported_cost_nano_usd"] = (records["reported_cost_usd"] * 1e9).round().astype("Int64")
     latency = records["latency_ms"]
@@ -242,7 +242,7 @@ def _restore_missing(frame: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFram
     frame["batch"] = frame["batch"].astype("Int8").mask(frame["batch"] == _NO_NUMBER).astype("boolean")
     frame["prompt_band"] = frame["prompt_band"].astype("Int64").mask(frame["prompt_band"] == _NO_NUMBER)
     frame["canonical_model"] = canonical_models(frame["provider"], frame["model"])
-    for name in ("requests", "reported_cost_nano_usd", *TOKEN_MEASURES, "latency_count", "ttft_count"):
+    for name in _WHOLE_SUMS:
         frame[name] = frame[name].astype("Int64")
     frame[list(TOKEN_MEASURES)] = frame[list(TOKEN_MEASURES)].fillna(0)
     return frame

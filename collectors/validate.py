@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 
 from collectors.records import TEXT_COLUMNS
-from db.schema import usage
+from db.usage import TEXT_LENGTHS
 
 __all__ = ["validate"]
 
 # The longest value each text dimension may hold: the ledger's column sizes. A longer value is an
 # oversized field (a log line or a JSON blob in the wrong column), rejected rather than truncated.
-MAX_TEXT = {name: usage.c[name].type.length for name in TEXT_COLUMNS}
+MAX_TEXT = {name: TEXT_LENGTHS[name] for name in TEXT_COLUMNS}
 
 
 def validate(records: pd.DataFrame) -> pd.Series:

@@ -24,10 +24,13 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "COUNT_MEASURES",
     "DIMENSIONS",
     "LATENCY_BIN_COLUMNS",
     "LATENCY_EDGES_MS",
     "PROMPT_BANDS",
+    "SUMMED_MEASURES",
+    "TIME_SUMS",
     "TOKEN_MEASURES",
     "band_label",
     "latency_bin_midpoints_ms",
@@ -43,6 +46,25 @@ TOKEN_MEASURES: tuple[str, ...] = (
     "output_tokens",
     "reasoning_tokens",
 )
+
+# What a usage record counts in whole numbers: its requests (missing where the source has no count) and
+# its tokens.
+COUNT_MEASURES: tuple[str, ...] = ("requests", *TOKEN_MEASURES)
+
+# Every measure of a usage rollup that adds up across rollups, the latency histogram's bins aside, in
+# the ledger's column order. What the source said a row cost is kept in integer nano-dollars.
+SUMMED_MEASURES: tuple[str, ...] = (
+    *COUNT_MEASURES,
+    "reported_cost_nano_usd",
+    "latency_count",
+    "latency_sum_ms",
+    "ttft_count",
+    "ttft_sum_ms",
+)
+
+# Latencies and times to first token summed in milliseconds, each over its own count (the mean is the
+# sum over the count): the only summed measures that are not whole numbers.
+TIME_SUMS: tuple[str, ...] = ("latency_sum_ms", "ttft_sum_ms")
 
 # What a usage rollup is keyed by, besides its time bucket.
 DIMENSIONS: tuple[str, ...] = (

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pandas as pd
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, select, update
 
 from db.schema import model_aliases, usage
 
-__all__ = ["aliases_frame", "delete_alias", "list_aliases", "save_alias"]
+__all__ = ["list_aliases", "save_alias"]
 
 
 def list_aliases(engine: Engine) -> dict[tuple[str, str], tuple[str, str]]:
@@ -38,16 +37,3 @@ def save_alias(
             .where((usage.c.provider == provider) & (usage.c.model == model))
             .values(canonical_model=canonical)
         )
-
-
-def delete_alias(engine: Engine, provider: str, model: str) -> bool:
-    with engine.begin() as conn:
-        result = conn.execute(
-            delete(model_aliases).where((model_aliases.c.provider == provider) & (model_aliases.c.model == model))
-        )
-    return bool(result.rowcount)
-
-
-def aliases_frame(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(select(model_aliases), conn)

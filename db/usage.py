@@ -11,30 +11,31 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, String, Table, delete, func, select
 from sqlalchemy.sql import ColumnElement
 
-from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, TOKEN_MEASURES
+from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, SUMMED_MEASURES, TIME_SUMS
 from db.schema import imports, usage
 from db.strings import as_text, without_nul_columns
 
-__all__ = ["SUMMED", "add_usage", "delete_collector_usage", "insert_rows", "merge_usage", "read_usage", "usage_span"]
-
-# Measures that add up across rollups.
-SUMMED: tuple[str, ...] = (
-    "requests",
-    *TOKEN_MEASURES,
-    "reported_cost_nano_usd",
-    "latency_count",
-    "latency_sum_ms",
-    "ttft_count",
-    "ttft_sum_ms",
-)
+__all__ = [
+    "TEXT_LENGTHS",
+    "add_usage",
+    "delete_collector_usage",
+    "insert_rows",
+    "merge_usage",
+    "read_usage",
+    "usage_counts",
+    "usage_span",
+]
 
 _WRITE_CHUNK = 10_000
 # What makes a rollup row: its hour and every dimension.
 _KEYS: tuple[str, ...] = tuple(
-    c.name for c in usage.columns if c.name not in ("id", "import_id", *SUMMED, *LATENCY_BIN_COLUMNS)
+    c.name for c in usage.columns if c.name not in ("id", "import_id", *SUMMED_MEASURES, *LATENCY_BIN_COLUMNS)
 )
-_TEXT = tuple(c.name for c in usage.columns if isinstance(c.type, String))
-_CANONICAL_MAX = cast(int, cast(String, usage.c.canonical_model.type).length)
+# The longest value each text column holds: a collector rejects a longer one rather than let PostgreSQL
+# refuse the whole import (SQLite would keep it whole).
+TEXT_LENGTHS: dict[str, int] = {c.name: cast(int, c.type.length) for c in usage.columns if isinstance(c.type, String)}
+_TEXT = tuple(TEXT_LENGTHS)
+_CANONICAL_MAX = TEXT_LENGTHS["canonical_model"]
 
 
 def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
@@ -60,7 +61,7 @@ def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.
     """Make ``hours`` of an import one row per key again, where its rows were written in pieces (a file
     out of time order). Returns the rows the merge removed."""
     keys = [usage.c[name] for name in _KEYS]
-    measures = [*SUMMED, *LATENCY_BIN_COLUMNS]
+    measures = [*SUMMED_MEASURES, *LATENCY_BIN_COLUMNS]
     ordered = sorted(_naive_utc(pd.Series(list(hours), dtype="datetime64[ns, UTC]")).dt.to_pydatetime())
     removed = 0
     # A day of hours at a time keeps memory to a day's rollups however unordered the file.
@@ -72,7 +73,7 @@ def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.
             conn,
         )
         for name in measures:
-            if name not in ("latency_sum_ms", "ttft_sum_ms"):
+            if name not in TIME_SUMS:
                 merged[name] = pd.to_numeric(merged[name]).astype("Int64")
         merged["bucket_start"] = pd.to_datetime(merged["bucket_start"])
         deleted = conn.execute(delete(usage).where(*where)).rowcount or 0
@@ -176,7 +177,7 @@ def read_usage(
         keys.insert(0, usage.c.bucket_start)
     elif grain is not None:
         raise ValueError(f"unknown grain {grain!r}")
-    measures = list(SUMMED) + (list(LATENCY_BIN_COLUMNS) if latency_bins else [])
+    measures = list(SUMMED_MEASURES) + (list(LATENCY_BIN_COLUMNS) if latency_bins else [])
     query = select(*keys, *(func.sum(usage.c[m]).label(m) for m in measures))
     if since is not None:
         query = query.where(usage.c.bucket_start >= pd.Timestamp(since).to_pydatetime())
@@ -193,7 +194,7 @@ def read_usage(
     if grain == "day":
         frame["day"] = pd.to_datetime(frame["day"]).dt.date
     for name in measures:
-        if name in ("latency_sum_ms", "ttft_sum_ms"):
+        if name in TIME_SUMS:
             frame[name] = frame[name].astype("float64")
         else:
             frame[name] = pd.to_numeric(frame[name]).astype("Int64")
@@ -207,3 +208,10 @@ def usage_span(engine: Engine) -> tuple[date, date] | None:
     if first is None:
         return None
     return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+
+
+def usage_counts(engine: Engine) -> tuple[int, int]:
+    """How many rollup rows the ledger holds, and how many requests they count (0 and 0 when empty)."""
+    with engine.connect() as conn:
+        rows, requests = conn.execute(select(func.count(), func.sum(usage.c.requests))).one()
+    return int(rows), int(requests or 0)

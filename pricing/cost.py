@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from db.measures import TOKEN_MEASURES
 from pricing.book import PRICE_COLUMNS, PriceBook, tier_of
 
 __all__ = ["COST_PARTS", "cost_of", "offline_book", "price_table"]
@@ -151,17 +152,7 @@ def cost_of(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFrame:
     """
     prices = price_table(usage, book)
     price = {name: prices[name].to_numpy() for name in PRICE_COLUMNS}
-    tokens = {
-        name: _measure(usage, name)
-        for name in (
-            "input_tokens",
-            "cache_read_tokens",
-            "cache_write_tokens",
-            "cache_write_1h_tokens",
-            "output_tokens",
-            "reasoning_tokens",
-        )
-    }
+    tokens = {name: _measure(usage, name) for name in TOKEN_MEASURES}
     requests = _measure(usage, "requests")
     uncached = tokens["input_tokens"] - tokens["cache_read_tokens"] - tokens["cache_write_tokens"]
     write_5m = tokens["cache_write_tokens"] - tokens["cache_write_1h_tokens"]

@@ -49,7 +49,7 @@ CONSOLE_COST_USD = 208.52
 
 
 def _totals(ledger: Engine) -> dict[str, object]:
-    return {key: summary(ledger)[key] for key in USAGE}
+    return {key: summary(ledger).as_dict()[key] for key in USAGE}
 
 
 def _page(*results: object, start: str = "2025-09-01T00:00:00Z") -> dict[str, Any]:
@@ -109,12 +109,12 @@ def test_usage_api_page(ledger: Engine) -> None:
         0,
     )
     assert _totals(ledger) == USAGE
-    assert summary(ledger)["by_provider"].keys() == {"anthropic"}
+    assert summary(ledger).as_dict()["by_provider"].keys() == {"anthropic"}
 
 
 def test_cache_reads_and_writes_are_counted_once(ledger: Engine) -> None:
     ingest(ledger, source_from_path(FIXTURES / "anthropic_usage_report.json"))
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     # Canonical input is the raw file's uncached + reads + writes: not more (double counted), not less.
     assert totals["input_tokens"] == UNCACHED + CACHE_READS + CACHE_WRITES_5M + CACHE_WRITES_1H
     assert totals["input_tokens"] - totals["cache_read_tokens"] - totals["cache_write_tokens"] == UNCACHED
@@ -144,7 +144,7 @@ def test_usage_api_list_of_pages(ledger: Engine) -> None:
     page = json.loads((FIXTURES / "anthropic_usage_report.json").read_text())
     later = json.loads(json.dumps(page).replace("2025-09-0", "2025-10-0"))
     _ingest_json(ledger, [page, later], "pages.json")
-    assert summary(ledger)["input_tokens"] == 2 * USAGE["input_tokens"]
+    assert summary(ledger).as_dict()["input_tokens"] == 2 * USAGE["input_tokens"]
 
 
 def test_batch_tier_sets_batch(ledger: Engine) -> None:
@@ -231,7 +231,7 @@ def test_cost_api_cents_become_dollars(ledger: Engine) -> None:
         192,
         0,
     )
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["reported_cost_usd"] == pytest.approx(COST_API_USD, abs=1e-6)
     # Cost rows carry no tokens, so nothing is double counted against a usage import.
     assert totals["input_tokens"] == 0 and totals["requests"] is None
@@ -308,7 +308,7 @@ def test_console_usage_csv_matches_the_api(ledger: Engine, new_ledger_url: Calla
 
     api_ledger = open_ledger(new_ledger_url())
     ingest(api_ledger, source_from_path(FIXTURES / "anthropic_usage_report.json"))
-    assert summary(api_ledger)["by_model"] == summary(ledger)["by_model"]
+    assert summary(api_ledger).as_dict()["by_model"] == summary(ledger).as_dict()["by_model"]
     api_ledger.dispose()
 
 
@@ -321,7 +321,7 @@ def test_console_usage_csv_old_single_cache_write_column(ledger: Engine) -> None
     )
     result = ingest(ledger, source_from_bytes("old.csv", content))
     assert (result.format, result.rows_accepted, result.rows_rejected) == ("anthropic_console_usage_csv", 1, 1)
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert (totals["input_tokens"], totals["cache_read_tokens"], totals["cache_write_tokens"]) == (200, 60, 40)
     # The old column held 5-minute writes only.
     assert totals["cache_write_1h_tokens"] == 0
@@ -351,7 +351,7 @@ def test_console_cost_csv_is_dollars(ledger: Engine) -> None:
         176,
         0,
     )
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     # Web-search lines are not in the Console CSV, so this is a little under the API's total.
     assert totals["reported_cost_usd"] == pytest.approx(CONSOLE_COST_USD, abs=1e-6)
     assert totals["input_tokens"] == 0 and totals["requests"] is None
@@ -380,7 +380,7 @@ def test_console_cost_csv_oldest_and_newest_headers(ledger: Engine, header: str,
     ]
     result = ingest(ledger, source_from_bytes("cost.csv", "\n".join([header, *lines]).encode()))
     assert (result.format, result.rows_accepted, result.rows_rejected) == ("anthropic_console_cost_csv", 1, 1)
-    assert summary(ledger)["reported_cost_usd"] == pytest.approx(1.25)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(1.25)
     assert rejected_rows_of(ledger, result.import_id)["reason"].tolist() == ["cost_usd is not a number: 'n/a'"]
 
 

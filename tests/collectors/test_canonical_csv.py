@@ -23,7 +23,7 @@ def test_minimal_columns_default_one_request_per_row(ledger: Engine) -> None:
     result = _import(ledger, f"{HEADER}\n2025-09-01,openai,gpt-4o,1000,200\n2025-09-02,OpenAI,gpt-4o,500,50\n")
     assert result.format == "exitplan_csv"
     assert result.rows_accepted == 2
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert (totals["requests"], totals["input_tokens"], totals["output_tokens"]) == (2, 1500, 250)
     assert list(totals["by_provider"]) == ["openai"]
 
@@ -44,7 +44,7 @@ def test_all_optional_columns_in_any_order_case_and_alias(ledger: Engine) -> Non
         "search",
         True,
     )
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["cache_read_tokens"] == 1000
     assert totals["cache_write_tokens"] == 200
     assert totals["reasoning_tokens"] == 600
@@ -64,7 +64,7 @@ def test_delimiters_newlines_and_bom(ledger: Engine, delimiter: str, newline: st
     text = newline.join(line.replace(",", delimiter) for line in lines) + newline
     result = _import(ledger, text, encoding=encoding)
     assert result.rows_accepted == 2
-    assert summary(ledger)["input_tokens"] == 101
+    assert summary(ledger).as_dict()["input_tokens"] == 101
 
 
 def test_gzip_is_accepted(ledger: Engine, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_imports(ledger: Engine)
     assert reasons["row 8"] == "input_tokens is not a whole number"
     assert any(reason.startswith("expected 7 fields, found 4") for reason in reasons.values())
     assert "yesterday,openai,gpt-4o,100,10,0,0" in set(rejected["raw"])
-    assert summary(ledger)["input_tokens"] == 100
+    assert summary(ledger).as_dict()["input_tokens"] == 100
 
 
 def test_missing_required_column_fails_the_whole_file(ledger: Engine) -> None:

@@ -86,7 +86,7 @@ def _ingest(ledger: Engine, name: str, content: str | bytes) -> IngestResult:
 
 
 def _tokens(ledger: Engine) -> dict[str, Any]:
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     return {key: totals[key] for key in TOKENS}
 
 
@@ -105,7 +105,7 @@ def test_bedrock_totals_add_cache_counts_to_input(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "bedrock_invocation_logs.jsonl"))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (60, 60, 0)
     assert _tokens(ledger) == BEDROCK
-    by_model = {model: row["input_tokens"] for model, row in summary(ledger)["by_model"].items()}
+    by_model = {model: row["input_tokens"] for model, row in summary(ledger).as_dict()["by_model"].items()}
     # Inference-profile prefixes stay part of the model id.
     assert by_model == {
         "meta.llama3-1-70b-instruct-v1:0": 62_603,
@@ -153,8 +153,8 @@ def test_gemini_totals(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "gemini_generate_content_responses.jsonl"))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (40, 40, 0)
     assert _tokens(ledger) == GEMINI
-    assert summary(ledger)["by_provider"].keys() == {"google"}
-    assert set(summary(ledger)["by_model"]) == {"gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.0-flash-001"}
+    assert summary(ledger).as_dict()["by_provider"].keys() == {"google"}
+    assert set(summary(ledger).as_dict()["by_model"]) == {"gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.0-flash-001"}
 
 
 def test_gemini_cached_inside_prompt_thoughts_outside_candidates(ledger: Engine) -> None:
@@ -194,7 +194,7 @@ def test_gemini_cached_inside_prompt_thoughts_outside_candidates(ledger: Engine)
 def test_gcp_billing_cost_rows(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "gcp_billing_export_v1.jsonl"))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (128, 128, 0)
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["requests"] is None and totals["input_tokens"] == 0
     assert totals["reported_cost_usd"] == 181.218526
     assert {m: row["reported_cost_usd"] for m, row in totals["by_model"].items()} == {
@@ -223,7 +223,7 @@ def test_gcp_billing_rejects_other_services_currencies_and_taxes(ledger: Engine)
         "not usage (cost_type tax)",
     ]
     # cost is taken before credits.
-    assert summary(ledger)["reported_cost_usd"] == round(first["cost"] + 2.0, 6)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == round(first["cost"] + 2.0, 6)
 
 
 # --- Azure Cost Management export --------------------------------------------------------------------
@@ -232,7 +232,7 @@ def test_gcp_billing_rejects_other_services_currencies_and_taxes(ledger: Engine)
 def test_azure_cost_export(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "azure_cost_details_export.csv"))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (64, 64, 0)
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["reported_cost_usd"] == 49.762874
     assert totals["requests"] is None and totals["input_tokens"] == 0
     # "gpt-4o-0806-Inp-glbl Tokens", "…-Outp-…" and "gpt 4o 0806 cached Inp glbl Tokens" name one model.
@@ -283,7 +283,7 @@ def test_azure_cost_rejects_other_currencies_and_services(ledger: Engine) -> Non
         "not AI usage (meterCategory Virtual Machines)",
         "not usage (chargeType Purchase)",
     ]
-    assert set(summary(ledger)["by_model"]) == {"gpt-4o-0806", "unattributed (S0 Speech to Text)"}
+    assert set(summary(ledger).as_dict()["by_model"]) == {"gpt-4o-0806", "unattributed (S0 Speech to Text)"}
 
 
 # --- Azure Monitor metrics ---------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def test_azure_monitor_metrics(ledger: Engine) -> None:
     # 2 deployments × 12 hourly grains.
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (24, 24, 0)
     assert _tokens(ledger) == AZURE_MONITOR
-    by_model = summary(ledger)["by_model"]
+    by_model = summary(ledger).as_dict()["by_model"]
     assert {m: (row["input_tokens"], row["output_tokens"], row["requests"]) for m, row in by_model.items()} == {
         "gpt-4o-prod": (1_873_610, 163_539, 653),
         "gpt-4o-mini-prod": (2_970_721, 439_020, 1_405),
@@ -340,7 +340,7 @@ def test_azure_monitor_total_only_is_rejected(ledger: Engine) -> None:
 def test_focus_export(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "focus_cost_export.csv"))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (40, 40, 0)
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["reported_cost_usd"] == 171.558249
     assert {p: row["reported_cost_usd"] for p, row in totals["by_provider"].items()} == {
         "azure": 125.820453,
@@ -370,7 +370,7 @@ def test_focus_rejects_non_ai_non_usage_and_other_currencies(ledger: Engine) -> 
         "not usage (ChargeCategory Purchase)",
     ]
     first = next(csv.DictReader(io.StringIO(content)))
-    assert summary(ledger)["reported_cost_usd"] == round(float(first["EffectiveCost"]) + 3.5, 6)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == round(float(first["EffectiveCost"]) + 3.5, 6)
 
 
 def test_focus_accepts_service_provider_name(ledger: Engine) -> None:
@@ -379,7 +379,7 @@ def test_focus_accepts_service_provider_name(ledger: Engine) -> None:
     renamed = header.replace("ProviderName", "ServiceProviderName") + "\n" + rest
     result = _ingest(ledger, "focus13.csv", renamed)
     assert result.format == "focus_csv" and result.rows_accepted == 40
-    assert summary(ledger)["by_provider"].keys() == {"azure", "aws", "google"}
+    assert summary(ledger).as_dict()["by_provider"].keys() == {"azure", "aws", "google"}
 
 
 # --- OpenTelemetry GenAI spans -----------------------------------------------------------------------
@@ -389,7 +389,7 @@ def test_otel_spans(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "otel_genai_spans.jsonl"))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (97, 97, 0)
     assert _tokens(ledger) == OTEL
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert {p: row["input_tokens"] for p, row in totals["by_provider"].items()} == {
         "anthropic": 84_258,
         "openai": 55_856 + 61_683,
@@ -420,7 +420,7 @@ def test_otel_old_and_new_attribute_names_agree(ledger: Engine) -> None:
     result = _ingest(ledger, "legacy_spans.jsonl", legacy)
     assert result.rows_accepted == 97
     assert _tokens(ledger) == OTEL
-    assert summary(ledger)["by_provider"].keys() == {"anthropic", "openai", "google", "aws"}
+    assert summary(ledger).as_dict()["by_provider"].keys() == {"anthropic", "openai", "google", "aws"}
 
 
 def _span(name: str, attributes: dict[str, Any], start: int = 1_757_171_568_528_402_176) -> dict[str, Any]:

@@ -23,7 +23,7 @@ def test_excel_unicode_text_utf16_tab_delimited(ledger: Engine) -> None:
     text = OPENAI_CSV.read_text().replace(",", "\t").replace("\n", "\r\n")
     result = ingest(ledger, source_from_bytes("usage.txt", text.encode("utf-16")))
     assert result.format == "openai_usage_csv" and result.rows_accepted == 42
-    assert summary(ledger)["input_tokens"] == OPENAI_INPUT
+    assert summary(ledger).as_dict()["input_tokens"] == OPENAI_INPUT
 
 
 def test_reordered_and_extra_columns(ledger: Engine) -> None:
@@ -36,7 +36,7 @@ def test_reordered_and_extra_columns(ledger: Engine) -> None:
         writer.writerow([row[i] for i in order] + ["some; text"])
     result = ingest(ledger, source_from_bytes("reordered.csv", out.getvalue().encode("utf-8-sig")))
     assert result.rows_accepted == 42
-    assert summary(ledger)["input_tokens"] == OPENAI_INPUT
+    assert summary(ledger).as_dict()["input_tokens"] == OPENAI_INPUT
 
 
 def test_quoted_fields_with_newlines(ledger: Engine) -> None:
@@ -46,7 +46,7 @@ def test_quoted_fields_with_newlines(ledger: Engine) -> None:
         b"2025-09-01,openai,gpt-4o,5,1,search\r\n"
     )
     assert ingest(ledger, source_from_bytes("q.csv", content)).rows_accepted == 2
-    assert summary(ledger)["input_tokens"] == 15
+    assert summary(ledger).as_dict()["input_tokens"] == 15
 
 
 def test_oversized_field_is_rejected_not_truncated(ledger: Engine) -> None:
@@ -69,7 +69,7 @@ def test_zip_with_several_exports(ledger: Engine, tmp_path: Path) -> None:
     assert [s.name for s in sources] == [f"{archive}!september/completions.csv", f"{archive}!legacy.json"]
     results = [ingest(ledger, s) for s in sources]
     assert [r.format for r in results] == ["openai_usage_csv", "openai_legacy_usage"]
-    assert summary(ledger)["input_tokens"] == OPENAI_INPUT + 104_149
+    assert summary(ledger).as_dict()["input_tokens"] == OPENAI_INPUT + 104_149
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_corrupt_archives_and_junk_fail_whole(ledger: Engine, content: bytes) ->
     with pytest.raises(IngestError):
         for source in sources_from_bytes("broken.zip", content):
             ingest(ledger, source)
-    assert summary(ledger)["input_tokens"] is None
+    assert summary(ledger).as_dict()["input_tokens"] is None
 
 
 def test_truncated_csv_imports_the_complete_rows_and_rejects_the_cut_one(ledger: Engine) -> None:

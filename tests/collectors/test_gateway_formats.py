@@ -77,7 +77,7 @@ LANGFUSE_TIMINGS = {
 
 
 def _totals(ledger: Engine) -> dict[str, object]:
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     return {key: totals[key] for key in TOTALS}
 
 
@@ -155,7 +155,7 @@ def test_litellm_csv(ledger: Engine) -> None:
     # 80 rows; the proxy-cache hit is rejected with its reason, the rest are one request each.
     assert _ingest(ledger, FIXTURES / "litellm_spendlogs.csv") == (80, 79, 1)
     assert _totals(ledger) == LITELLM
-    assert summary(ledger)["reported_cost_usd"] == pytest.approx(0.671233)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.671233)
     assert _timings(ledger) == LITELLM_TIMINGS
     assert _reasons(ledger) == [
         "served from the LiteLLM proxy cache (cache_hit): no provider was called, so no model usage"
@@ -270,7 +270,7 @@ def test_a_writers_null_is_missing_not_a_rejection(ledger: Engine) -> None:
 def test_helicone_jsonl(ledger: Engine) -> None:
     assert _ingest(ledger, FIXTURES / "helicone_requests.jsonl") == (50, 50, 0)
     assert _totals(ledger) == HELICONE_JSONL
-    assert summary(ledger)["reported_cost_usd"] == pytest.approx(0.767424)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.767424)
     assert _timings(ledger) == HELICONE_TIMINGS
     # Properties are app / environment / session ids: none names a feature, and Helicone has no tags.
     assert _by(ledger, "feature") == {None: 50}
@@ -281,7 +281,7 @@ def test_helicone_jsonl(ledger: Engine) -> None:
 def test_helicone_csv(ledger: Engine) -> None:
     assert _ingest(ledger, FIXTURES / "helicone_requests.csv") == (50, 50, 0)
     assert _totals(ledger) == HELICONE_CSV
-    assert summary(ledger)["reported_cost_usd"] == pytest.approx(0.767424)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.767424)
     # The CSV has latency but no time to first token; its provider comes from the model name.
     assert _timings(ledger) == {model: (n, total, 0, 0.0) for model, (n, total, _, _) in HELICONE_TIMINGS.items()}
     assert _by(ledger, "provider") == {"anthropic": 16, "openai": 34}
@@ -368,7 +368,7 @@ def test_helicone_csv_latency_from_times_when_blank(ledger: Engine, tmp_path: Pa
 def test_langfuse_api_page(ledger: Engine) -> None:
     assert _ingest(ledger, FIXTURES / "langfuse_observations_v2.json") == (45, 45, 0)
     assert _totals(ledger) == LANGFUSE
-    assert summary(ledger)["reported_cost_usd"] == pytest.approx(0.699521)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.699521)
     # latency and timeToFirstToken are seconds in the source.
     assert _timings(ledger) == LANGFUSE_TIMINGS
     assert _by(ledger, "provider") == {"anthropic": 10, "google": 16, "openai": 19}
@@ -379,7 +379,7 @@ def test_langfuse_api_page(ledger: Engine) -> None:
 def test_langfuse_csv(ledger: Engine) -> None:
     assert _ingest(ledger, FIXTURES / "langfuse_generations.csv") == (45, 45, 0)
     assert _totals(ledger) == LANGFUSE
-    assert summary(ledger)["reported_cost_usd"] == pytest.approx(0.699521)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.699521)
     assert _timings(ledger) == LANGFUSE_TIMINGS
 
 
@@ -440,7 +440,7 @@ def test_langfuse_traps(ledger: Engine, tmp_path: Path) -> None:
         "output_tokens": 20 + 80 + 10,
         "reasoning_tokens": 30,
     }
-    assert summary(ledger)["cache_write_1h_tokens"] == 600
+    assert summary(ledger).as_dict()["cache_write_1h_tokens"] == 600
     assert _by(ledger, "provider") == {"anthropic": 1, "azure": 1, "unknown": 1}
     assert _by(ledger, "feature") == {None: 1, "rag,eu": 1, "search": 1}
     # Seconds become milliseconds; without them, the start/end and completion-start times are used.

@@ -49,7 +49,7 @@ def _mapping(includes_cache: str = "true") -> dict[str, str]:
 def test_import_through_a_mapping(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FILE), mapping=_mapping())
     assert (result.format, result.rows_accepted, result.rows_rejected) == ("mapped_csv", 3, 1)
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["input_tokens"] == 1200 + 800 + 5000
     assert totals["cache_read_tokens"] == 200 + 1000
     assert totals["output_tokens"] == 300 + 100 + 700
@@ -59,7 +59,7 @@ def test_import_through_a_mapping(ledger: Engine) -> None:
 
 def test_input_without_cache_is_made_canonical(ledger: Engine) -> None:
     ingest(ledger, source_from_path(FILE), mapping=_mapping(includes_cache="false"))
-    assert summary(ledger)["input_tokens"] == (1200 + 200) + 800 + (5000 + 1000)
+    assert summary(ledger).as_dict()["input_tokens"] == (1200 + 200) + 800 + (5000 + 1000)
 
 
 def test_the_saved_mapping_is_reused_for_the_same_header(ledger: Engine, tmp_path) -> None:

@@ -41,7 +41,7 @@ def test_detected_from_content(name: str, format_name: str, tmp_path) -> None:
 
 
 def _totals(ledger: Engine) -> dict[str, object]:
-    return {key: summary(ledger)[key] for key in COMPLETIONS}
+    return {key: summary(ledger).as_dict()[key] for key in COMPLETIONS}
 
 
 def test_usage_api_page(ledger: Engine) -> None:
@@ -55,7 +55,7 @@ def test_usage_api_list_of_pages(ledger: Engine, tmp_path) -> None:
     pages = tmp_path / "pages.json"
     pages.write_text(f"[{page}, {page.replace('1756684800', '1756598400')}]")
     ingest(ledger, source_from_path(pages))
-    assert summary(ledger)["input_tokens"] == 2 * COMPLETIONS["input_tokens"]
+    assert summary(ledger).as_dict()["input_tokens"] == 2 * COMPLETIONS["input_tokens"]
 
 
 def test_dashboard_usage_csv(ledger: Engine) -> None:
@@ -68,18 +68,18 @@ def test_dashboard_usage_csv(ledger: Engine) -> None:
 def test_usage_csv_and_api_agree_per_model(ledger: Engine, new_ledger_url: Callable[[], str]) -> None:
     api_ledger = ledger
     ingest(api_ledger, source_from_path(FIXTURES / "openai_usage_completions.json"))
-    by_model_api = summary(api_ledger)["by_model"]
+    by_model_api = summary(api_ledger).as_dict()["by_model"]
     from db import open_ledger
 
     csv_ledger = open_ledger(new_ledger_url())
     ingest(csv_ledger, source_from_path(FIXTURES / "openai_dashboard_completions_usage.csv"))
-    assert summary(csv_ledger)["by_model"] == by_model_api
+    assert summary(csv_ledger).as_dict()["by_model"] == by_model_api
 
 
 def test_legacy_usage(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "openai_legacy_v1_usage.json"))
     assert (result.rows_read, result.rows_accepted) == (24, 24)
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["requests"] == 164
     assert totals["input_tokens"] == 104_149
     assert totals["cache_read_tokens"] == 24_448
@@ -89,7 +89,7 @@ def test_legacy_usage(ledger: Engine) -> None:
 def test_costs_api_lands_as_reported_cost(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "openai_costs.json"))
     assert result.rows_accepted == 127
-    totals = summary(ledger)
+    totals = summary(ledger).as_dict()
     assert totals["reported_cost_usd"] == pytest.approx(62.1827292, abs=1e-6)
     # Costs carry no tokens, so nothing is double counted against usage imports.
     assert totals["input_tokens"] == 0
@@ -99,4 +99,4 @@ def test_costs_api_lands_as_reported_cost(ledger: Engine) -> None:
 def test_dashboard_costs_csv(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "openai_dashboard_costs.csv"))
     assert result.rows_accepted == 24
-    assert summary(ledger)["reported_cost_usd"] == pytest.approx(522.97206095, abs=1e-6)
+    assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(522.97206095, abs=1e-6)

@@ -27,12 +27,12 @@ def _counts(ledger: Engine) -> tuple[int, int, int]:
 def test_reimporting_identical_content_is_a_duplicate_and_changes_nothing(ledger: Engine, tmp_path: Path) -> None:
     path = FIXTURES / "openai_usage_completions.json"
     first = ingest(ledger, source_from_path(path))
-    before = _counts(ledger), summary(ledger)
+    before = _counts(ledger), summary(ledger).as_dict()
     gz = tmp_path / "again.json.gz"
     gz.write_bytes(gzip.compress(path.read_bytes()))
     again = ingest(ledger, source_from_path(gz))
     assert again.duplicate and again.import_id == first.import_id
-    assert (_counts(ledger), summary(ledger)) == before
+    assert (_counts(ledger), summary(ledger).as_dict()) == before
 
 
 def test_failure_part_way_leaves_nothing_behind(ledger: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,7 +60,7 @@ def test_chunked_reading_gives_the_same_totals(ledger: Engine, monkeypatch: pyte
     monkeypatch.setattr("collectors.csvfile.BLOCK_BYTES", 1024)
     result = ingest(ledger, source_from_path(FIXTURES / "openai_dashboard_completions_usage.csv"))
     assert result.rows_accepted == 42
-    assert summary(ledger)["input_tokens"] == 43_108_511
+    assert summary(ledger).as_dict()["input_tokens"] == 43_108_511
 
 
 def _stored_rows(ledger: Engine) -> list[tuple[object, ...]]:
@@ -88,7 +88,7 @@ def test_a_file_out_of_time_order_stores_one_row_per_hour_and_dimensions(
     ordered, scattered = (_stored_rows(ledger) for ledger in ledgers)
     assert len(ordered) == len({(r[0], r[7]) for r in ordered})  # one row per hour and user
     assert scattered == ordered
-    assert summary(ledgers[1])["input_tokens"] == sum(10 + n for n in range(300))
+    assert summary(ledgers[1]).as_dict()["input_tokens"] == sum(10 + n for n in range(300))
     for ledger in ledgers:
         ledger.dispose()
 
@@ -168,7 +168,7 @@ def test_a_collectors_repull_replaces_its_range(ledger: Engine) -> None:
     ingest(ledger, source_from_bytes("a file", header + b"2025-09-03,openai,gpt-4o,100,1\n"))
     ingest(ledger, source_from_bytes("pull-2", new), collector="test_api", replaces=week)
     # The second pull replaced the first pull's week; the file's usage is not the collector's to replace.
-    assert summary(ledger)["input_tokens"] == 15 + 100
+    assert summary(ledger).as_dict()["input_tokens"] == 15 + 100
 
 
 @pytest.mark.parametrize(
@@ -194,4 +194,4 @@ def test_a_file_of_many_read_blocks_is_read_whole_with_bounded_read_ahead(
     content = header + "".join(f"2025-09-{1 + n % 28:02d},openai,gpt-4o,{n},1\n" for n in range(2_000))
     result = ingest(ledger, source_from_bytes("blocks.csv", content.encode()))
     assert (result.rows_read, result.rows_accepted) == (2_000, 2_000)
-    assert summary(ledger)["input_tokens"] == sum(range(2_000))
+    assert summary(ledger).as_dict()["input_tokens"] == sum(range(2_000))

@@ -20,7 +20,7 @@ from db.imports import Rejection
 from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 from db.schema import usage
 from db.strings import REPLACEMENT
-from db.usage import delete_collector_usage
+from db.usage import delete_collector_usage, usage_counts
 
 
 def rollup(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -137,6 +137,15 @@ def test_grouped_usage_comes_back_ordered_by_its_keys_missing_first(ledger: Engi
     by_day = read_usage(ledger, ["project"], grain="day")
     keys = [(d.day, None if pd.isna(p) else p) for d, p in zip(by_day["day"], by_day["project"], strict=True)]
     assert keys == [(d, p) for d in (1, 3, 5) for p in (None, "a", "b")]
+
+
+def test_usage_counts_are_rollup_rows_and_the_requests_they_count(ledger: Engine) -> None:
+    # SUM over no rows is NULL on both databases: an empty ledger counts 0 requests, not None.
+    assert usage_counts(ledger) == (0, 0)
+    rows = [{"bucket_start": datetime(2025, 1, 1, h), "requests": r} for h, r in ((0, 3), (1, None), (2, 4))]
+    with ledger.begin() as conn:
+        add_usage(conn, start_import(conn, source_name="f", format="x", sha256="a" * 64), rollup(rows))
+    assert usage_counts(ledger) == (3, 7)
 
 
 def test_on_postgresql_the_ledger_lives_in_the_schema_its_url_names(ledger: Engine) -> None:
