@@ -17,7 +17,6 @@ from analysis.workload_table import workload_table
 from analysis.workloads import (
     TASK_CATEGORIES,
     Workload,
-    ensure_workloads,
     list_workloads,
     propose_workloads,
     replace_with_proposals,
@@ -32,11 +31,12 @@ __all__ = ["workloads_app"]
 workloads_app = typer.Typer(help="Workloads: the named slices of your usage that estimates are made for.",
                             no_args_is_help=True)  # fmt: skip
 
-# A workload in `--json`, key by key (README documents them).
+# A workload in `--json`, key by key (README documents them); a proposal not saved adds "saved": false.
 _JSON_KEYS = ("id", "name", "rules", "task_category", "criticality", "quality_floor_pct", "latency_slo_p95_s",
               "needs_tools", "needs_vision", "needs_json_schema", "needs_caching", "batch_tolerant", "position",
               "saved_at", "rules_text", "monthly_cost_usd", "share", "requests", "input_tokens", "output_tokens",
               "top_model", "unpriced")  # fmt: skip
+_NOT_SAVED = "Not saved: `exitplan workloads propose` saves them."
 
 
 def _plain(value: object) -> object:
@@ -58,6 +58,8 @@ def _record(row: dict[str, object]) -> dict[str, object]:
     record = {key: _plain(row[key]) for key in _JSON_KEYS}
     if isinstance(record["monthly_cost_usd"], float):
         record["monthly_cost_usd"] = round(record["monthly_cost_usd"], 2)
+    if not row["saved"]:
+        record["saved"] = False
     return record
 
 
@@ -68,12 +70,17 @@ def _workload_rows(table: pd.DataFrame) -> list[dict[str, object]]:
 
 @workloads_app.command(
     "list",
-    help=f"Every workload with its cost over {window_words()}, as a monthly figure. On a ledger with none yet, "
-    "exitplan proposes them from the usage and saves them first.",
+    help=f"Every workload with its cost over {window_words()}, as a monthly figure. Saves nothing: on a ledger "
+    "with no workloads saved it lists exitplan's proposals, marked as not saved (`exitplan workloads propose` "
+    "saves them).",
 )
 def workloads_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     engine = open_ledger(db)
-    workloads = ensure_workloads(engine)
+    workloads = list_workloads(engine)
+    saved = bool(workloads)
+    # As the Workloads page: proposals are shown, and saved only when the user asks (`propose`).
+    if not saved:
+        workloads = propose_workloads(engine)
     table = _table_of(engine, workloads)
     if as_json:
         print(json.dumps([_record(row) for row in _workload_rows(table)]))
@@ -81,11 +88,15 @@ def workloads_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     if not workloads:
         out.print("No workloads: the ledger has no usage to propose them from (try `exitplan demo`).")
         return
+    if not saved:
+        out.print(f"No workloads saved yet. exitplan proposes these from {window_words()}:", markup=False)
     shown = Table("id", "name", "task", "criticality", "monthly cost", "share", "top model")
     for row in table.itertuples():
         shown.add_row("" if pd.isna(row.id) else str(row.id), row.name, row.task, row.criticality,
                       usd(row.monthly_cost_usd), f"{row.share:.1%}", row.top_model)  # fmt: skip
     out.print(shown)
+    if not saved:
+        out.print(_NOT_SAVED, markup=False)
 
 
 @workloads_app.command("propose", help=f"Propose workloads from {window_words()} and save them.")
