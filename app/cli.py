@@ -21,6 +21,7 @@ from app.cli_prices import cost, prices_app
 from app.cli_rollup_sql import rollup_sql_command
 from app.cli_workloads import workloads_app
 from collectors.api import PROVIDERS, SyncError, sync_provider
+from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_loaded, load_demo
 from collectors.files import ingest_files
 from db import default_url, delete_import, get_import, list_imports, open_ledger, rejected_rows_of, usage_span
@@ -117,7 +118,9 @@ def collect(
     ],
     since: Annotated[
         str | None,
-        typer.Option(help="First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or 30 days back."),
+        typer.Option(
+            help=f"First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or {DEFAULT_DAYS} days back."
+        ),
     ] = None,
     until: Annotated[
         str | None,
