@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -23,6 +24,7 @@ __all__ = [
     "RETIRING_WITHIN_DAYS",
     "Mix",
     "blended_price",
+    "catalog_at_mix",
     "deprecation_calendar",
     "filter_catalog",
     "flag_retiring",
@@ -174,6 +176,18 @@ def filter_catalog(
         haystack = catalog["model"].fillna("") + " " + catalog["family"].fillna("") + " " + catalog["author"].fillna("")
         keep &= haystack.str.lower().str.contains(text, regex=False)
     return catalog[keep].reset_index(drop=True)
+
+
+def catalog_at_mix(catalog: pd.DataFrame, mix: Mix, **filters: Any) -> pd.DataFrame:
+    """The rows of :func:`model_catalog` that pass ``filters`` (the keyword arguments of
+    :func:`filter_catalog`), each with ``blended_mtok``: its price per million tokens at ``mix``.
+
+    >>> catalog = pd.DataFrame({"provider": ["openai", "aws"], "input_mtok": [2.5, 3.0], "output_mtok": [10.0, 15.0]})
+    >>> catalog_at_mix(catalog, Mix(0.75, measured=False), providers=["openai"])["blended_mtok"].tolist()
+    [4.375]
+    """
+    shown = filter_catalog(catalog, **filters)
+    return shown.assign(blended_mtok=blended_price(shown["input_mtok"], shown["output_mtok"], mix.input_share))
 
 
 def models_at(catalog: pd.DataFrame, provider: str) -> list[str]:

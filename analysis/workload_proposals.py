@@ -22,6 +22,7 @@ from db.usage import usage_span
 from pricing.identity import family_of
 
 __all__ = [
+    "PROPOSAL_MIN_SHARE",
     "guess_criticality",
     "guess_task_category",
     "is_embedding_family",
@@ -31,6 +32,9 @@ __all__ = [
     "propose_workloads",
 ]
 
+# A slice of usage with less of the spend than this is folded into its project's other usage: a workload
+# per 0.1% slice would bury the ones that matter.
+PROPOSAL_MIN_SHARE = 0.01
 # Keywords (prefixes of words in a feature tag or project name) per task category, tried in this order.
 _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("code", ("code", "coding", "review", "copilot", "lint")),
@@ -195,8 +199,9 @@ def _proposal(name: str, rules: tuple[Rule, ...], parts: Sequence[_Slice], names
     )
 
 
-def propose_workloads(engine: Engine, *, min_share: float = 0.01) -> list[Workload]:
-    """Workloads for the last 30 days of usage (not saved), in the order they should claim it.
+def propose_workloads(engine: Engine, *, min_share: float = PROPOSAL_MIN_SHARE) -> list[Workload]:
+    """Workloads for the usage of the last :data:`~analysis.assumptions.WINDOW_DAYS` days (not saved), in the
+    order they should claim it.
 
     Each (project, feature tag, model family) with at least ``min_share`` of the spend becomes a workload
     named after its feature tag (else its project) and family. A project's smaller slices are folded into

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from analysis.assumptions import DAYS_PER_MONTH, WINDOW_DAYS
 from analysis.spend import PRICING_KEYS, price_usage, priced_usage
 from analysis.workload_proposals import (
+    PROPOSAL_MIN_SHARE,
     guess_task_category,
     is_embedding_family,
     last_days,
@@ -35,6 +36,7 @@ from analysis.workload_rules import (
     rules_to_json,
     workload_problems,
 )
+from db.errors import InvalidInput, NotFound
 from db.usage import read_usage
 from db.workloads import add_workload_versions, any_workload_saved, current_workload_rows, workload_versions
 from pricing.identity import family_of
@@ -121,20 +123,20 @@ def _save_all(engine: Engine, versions: Sequence[tuple[Workload, bool]]) -> list
 
 def _check(workload: Workload) -> None:
     if problems := workload_problems(workload):
-        raise ValueError(" ".join(problems))
+        raise InvalidInput(" ".join(problems))
 
 
 def save_workload(engine: Engine, workload: Workload) -> Workload:
     """Save ``workload`` as its newest version (a new workload when its id is None) and return it as saved.
 
-    Saving what is already its current definition adds no version. Raises ValueError, in the user's words,
-    when the workload is not valid or its id is unknown.
+    Saving what is already its current definition adds no version. Raises :class:`InvalidInput`, in the
+    user's words, when the workload is not valid, and :class:`NotFound` when its id is unknown.
     """
     _check(workload)
     if workload.id is not None:
         versions = workload_versions(engine, workload.id)
         if versions.empty:
-            raise ValueError(f"There is no workload {workload.id}.")
+            raise NotFound(f"There is no workload {workload.id}.")
         current = _from_row(_rows(versions)[0])
         if not versions["deleted"].iloc[0] and current.definition() == workload.definition():
             return current
@@ -170,7 +172,7 @@ def ensure_workloads(engine: Engine) -> list[Workload]:
 
 
 def replace_with_proposals(
-    engine: Engine, proposals: Sequence[Workload] | None = None, *, min_share: float = 0.01
+    engine: Engine, proposals: Sequence[Workload] | None = None, *, min_share: float = PROPOSAL_MIN_SHARE
 ) -> list[Workload]:
     """Delete every current workload and save ``proposals`` (default: fresh ones), in one transaction;
     returns the new workloads."""
@@ -186,9 +188,9 @@ def merge_workloads(engine: Engine, ids: Sequence[int], name: str) -> Workload:
     needs; batch-tolerant only if all are). The merged ones are deleted."""
     current = {w.id: w for w in list_workloads(engine)}
     if len(set(ids)) < 2:
-        raise ValueError("Pick at least two workloads to merge.")
+        raise InvalidInput("Pick at least two workloads to merge.")
     if unknown := [i for i in ids if i not in current]:
-        raise ValueError(f"There is no workload {', '.join(map(str, unknown))}.")
+        raise NotFound(f"There is no workload {', '.join(map(str, unknown))}.")
     chosen = sorted({current[i] for i in ids}, key=lambda w: (w.position, w.id or 0))
     slos = [w.latency_slo_p95_s for w in chosen if w.latency_slo_p95_s is not None]
     merged = replace(
@@ -212,18 +214,19 @@ def merge_workloads(engine: Engine, ids: Sequence[int], name: str) -> Workload:
 
 def split_workload(engine: Engine, workload_id: int, by: str) -> list[Workload]:
     """Split a workload into one per value of ``by`` (model family, feature, project or API key) in its
-    last 30 days of usage, largest spend first; usage without a value stays with a "<name> · other"
-    workload placed after them. Each part keeps the workload's settings; the workload is deleted. The
-    workloads after it move down to make room (a new version each, since their precedence changed)."""
+    usage over the last :data:`~analysis.assumptions.WINDOW_DAYS` days, largest spend first; usage without
+    a value stays with a "<name> · other" workload placed after them. Each part keeps the workload's
+    settings; the workload is deleted. The workloads after it move down to make room (a new version each,
+    since their precedence changed)."""
     if by not in SPLIT_DIMENSIONS:
-        raise ValueError(f"Split by one of: {', '.join(SPLIT_DIMENSIONS)}.")
+        raise InvalidInput(f"Split by one of: {', '.join(SPLIT_DIMENSIONS)}.")
     workloads = list_workloads(engine)
     workload = next((w for w in workloads if w.id == workload_id), None)
     if workload is None:
-        raise ValueError(f"There is no workload {workload_id}.")
+        raise NotFound(f"There is no workload {workload_id}.")
     usage = workload_usage(engine, workload, workloads, latency_bins=False)
     if usage.empty:
-        raise ValueError(f"{workload.name} has no usage in the last {WINDOW_DAYS} days to split.")
+        raise InvalidInput(f"{workload.name} has no usage in the last {WINDOW_DAYS} days to split.")
     values = _families(usage) if by == "model" else usage[by].astype(object)
     priced = price_usage(usage.copy(), load_book(engine))
     sizes = pd.DataFrame(
@@ -232,7 +235,7 @@ def split_workload(engine: Engine, workload_id: int, by: str) -> list[Workload]:
     order = sizes.groupby(values).sum().sort_values(["spend", "tokens"], ascending=False).index
     has_rest = bool(values.isna().any())
     if len(order) + has_rest < 2:
-        raise ValueError(f"{workload.name} has one {SPLIT_DIMENSIONS[by]} in its usage: nothing to split it by.")
+        raise InvalidInput(f"{workload.name} has one {SPLIT_DIMENSIONS[by]} in its usage: nothing to split it by.")
     parts = []
     for value in order:
         rows = usage[values.eq(value).fillna(False).astype(bool)]
@@ -309,13 +312,18 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
     workload claims, over the ``days`` ending on the ledger's last day: priced spend, ``monthly_cost_usd``
     (that spend for an average month), requests, input and output tokens, ``share`` of spend, the
     ``top_model`` by spend, and ``unpriced`` where part of the usage has no price. ``attrs["window"]`` holds
-    the first and last day (ISO dates), None on an empty ledger."""
+    the first and last day (ISO dates), None on an empty ledger.
+
+    ``workloads`` may be proposals not saved yet (``id`` None, as :func:`propose_workloads` makes them):
+    their rows come in the same order, with ``workload_id`` None like the Unassigned row, which stays last.
+    """
     window = last_days(engine, days)
     since, end = window if window is not None else (None, None)
     frame = priced_usage(engine, ["project", "feature", "api_key", "canonical_model"], since=since, until=end)
     ordered = sorted(workloads, key=lambda w: (w.position, w.id or 0))
-    claimed = assign_workloads(frame, ordered)
-    # Workload ids are row ids, never below 1: -1 stands for "no workload" where None cannot be a key.
+    # Each workload claims under its place in the order, not its id: proposals have no id yet. The places
+    # are 0, 1, …, so -1 stands for "no workload" where None cannot be a key.
+    claimed = assign_workloads(frame, [replace(w, id=place) for place, w in enumerate(ordered)])
     frame["key"] = pd.Series(claimed.tolist(), index=frame.index, dtype="Int64").fillna(_UNASSIGNED)
     frame["family"] = _families(frame)
     frame["spend"] = frame["spend_usd"].fillna(0.0)
@@ -326,7 +334,7 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
     by_model = frame.groupby(["key", "family"])["spend"].sum().reset_index()
     top = by_model.sort_values("spend", ascending=False, kind="stable").drop_duplicates("key")
     sums["top_model"] = top.set_index("key")["family"]
-    keys = [int(w.id or 0) for w in ordered] + [_UNASSIGNED]
+    keys = [*range(len(ordered)), _UNASSIGNED]
     table = sums.reindex(keys)
     table.index.name = "key"
     table = table.reset_index()

@@ -20,9 +20,10 @@ from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, 
 from app.cli_prices import cost, prices_app
 from app.cli_rollup_sql import rollup_sql_command
 from app.cli_workloads import workloads_app
-from collectors import IngestError, ingest, sources_from_path
 from collectors.api import PROVIDERS, SyncError, sync_provider
+from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_loaded, load_demo
+from collectors.files import ingest_files
 from db import default_url, delete_import, get_import, list_imports, open_ledger, rejected_rows_of, usage_span
 
 app = typer.Typer(
@@ -89,25 +90,22 @@ def ingest_command(
     db: DbOption = None,
 ) -> None:
     """Import usage files. Exit status 2 if any file could not be imported at all."""
-    engine = open_ledger(db)
     failed = False
-    for path in paths:
-        try:
-            for source in sources_from_path(path):
-                result = ingest(engine, source, format_name=format)
-                if as_json:
-                    print(json.dumps(result.as_dict()))
-                elif result.duplicate:
-                    out.print(f"{source.name}: duplicate of import {result.import_id}; nothing changed")
-                else:
-                    out.print(
-                        f"{source.name}: import {result.import_id} ({result.format}): "
-                        f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
-                        f"{result.rows_rejected:,} rejected"
-                    )
-        except IngestError as exc:
-            err.print(str(exc), markup=False, highlight=False)
+    for outcome in ingest_files(open_ledger(db), paths, format_name=format):
+        result = outcome.result
+        if result is None:
+            err.print(outcome.error, markup=False, highlight=False)
             failed = True
+        elif as_json:
+            print(json.dumps(result.as_dict()))
+        elif result.duplicate:
+            out.print(f"{outcome.file}: duplicate of import {result.import_id}; nothing changed")
+        else:
+            out.print(
+                f"{outcome.file}: import {result.import_id} ({result.format}): "
+                f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
+                f"{result.rows_rejected:,} rejected"
+            )
     if failed:
         raise typer.Exit(2)
 
@@ -120,7 +118,9 @@ def collect(
     ],
     since: Annotated[
         str | None,
-        typer.Option(help="First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or 30 days back."),
+        typer.Option(
+            help=f"First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or {DEFAULT_DAYS} days back."
+        ),
     ] = None,
     until: Annotated[
         str | None,

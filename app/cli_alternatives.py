@@ -16,7 +16,7 @@ from analysis.latency_measurements import list_measurements
 from analysis.money import usd
 from analysis.quality import list_evaluations
 from analysis.selfhost import list_options
-from analysis.workloads import Workload, ensure_workloads
+from analysis.workloads import Workload, list_workloads
 from app.cli_common import DbOption, JsonOption, fail, out
 from db import open_ledger
 from pricing.identity import provider_id
@@ -63,7 +63,9 @@ def alternatives_command(
     """Every candidate model and host for a workload: monthly cost range, latency, quality evidence, fit —
     ranked by evidence, best first."""
     engine = open_ledger(db)
-    workloads = ensure_workloads(engine)
+    workloads = list_workloads(engine)
+    if not workloads:
+        raise fail(f"no workload {workload!r}: none is saved yet (`exitplan workloads propose` saves them)")
     chosen = find_workload(workloads, workload)
     if chosen is None:
         names = ", ".join(f"{w.id}: {w.name}" for w in workloads) or "none (import usage first)"

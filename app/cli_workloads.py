@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated
 
 import pandas as pd
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
+from analysis.assumptions import window_words
+from analysis.workload_table import workload_table
 from analysis.workloads import (
     TASK_CATEGORIES,
     Workload,
-    describe_rules,
-    ensure_workloads,
     list_workloads,
     propose_workloads,
     replace_with_proposals,
@@ -31,62 +31,81 @@ __all__ = ["workloads_app"]
 workloads_app = typer.Typer(help="Workloads: the named slices of your usage that estimates are made for.",
                             no_args_is_help=True)  # fmt: skip
 
+# A workload in `--json`, key by key (README documents them); a proposal not saved adds "saved": false.
+_JSON_KEYS = ("id", "name", "rules", "task_category", "criticality", "quality_floor_pct", "latency_slo_p95_s",
+              "needs_tools", "needs_vision", "needs_json_schema", "needs_caching", "batch_tolerant", "position",
+              "saved_at", "rules_text", "monthly_cost_usd", "share", "requests", "input_tokens", "output_tokens",
+              "top_model", "unpriced")  # fmt: skip
+_NOT_SAVED = "Not saved: `exitplan workloads propose` saves them."
+
 
 def _plain(value: object) -> object:
-    """A value as JSON has it: dates as ISO text, missing numbers as null."""
+    """A value as JSON has it: dates as ISO text, NumPy numbers as Python's, missing values as null."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
-    return value
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
 
 
-def _record(workload: Workload, costs: pd.DataFrame) -> dict[str, object]:
-    """A workload with its rules and the last 30 days' cost, as the JSON output lists it."""
-    fields = asdict(workload)
-    fields["rules"] = [rule.given() for rule in workload.rules]
-    fields["rules_text"] = describe_rules(workload.rules)
-    row = costs[costs["workload_id"] == workload.id]
-    for name in ("monthly_cost_usd", "share", "requests", "input_tokens", "output_tokens", "top_model", "unpriced"):
-        value = row[name].iloc[0] if len(row) else None
-        fields[name] = value.item() if hasattr(value, "item") else value
-    if isinstance(fields["monthly_cost_usd"], float):
-        fields["monthly_cost_usd"] = round(fields["monthly_cost_usd"], 2)
-    return {k: _plain(v) for k, v in fields.items()}
+def _table_of(engine: Engine, workloads: list[Workload]) -> pd.DataFrame:
+    return workload_table(workload_costs(engine, workloads), workloads)
 
 
-@workloads_app.command("list")
+def _record(row: dict[str, object]) -> dict[str, object]:
+    """A row of the workloads table as the JSON output lists it."""
+    record = {key: _plain(row[key]) for key in _JSON_KEYS}
+    if isinstance(record["monthly_cost_usd"], float):
+        record["monthly_cost_usd"] = round(record["monthly_cost_usd"], 2)
+    if not row["saved"]:
+        record["saved"] = False
+    return record
+
+
+def _workload_rows(table: pd.DataFrame) -> list[dict[str, object]]:
+    """The workloads' rows of ``table`` (without the Unassigned row), as dicts."""
+    return table[~table["unassigned"]].to_dict("records")  # type: ignore[return-value]
+
+
+@workloads_app.command(
+    "list",
+    help=f"Every workload with its cost over {window_words()}, as a monthly figure. Saves nothing: on a ledger "
+    "with no workloads saved it lists exitplan's proposals, marked as not saved (`exitplan workloads propose` "
+    "saves them).",
+)
 def workloads_list(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Every workload with its cost over the last 30 days, as a monthly figure. On a ledger with none
-    yet, exitplan proposes them from the usage and saves them first."""
     engine = open_ledger(db)
-    workloads = ensure_workloads(engine)
-    costs = workload_costs(engine, workloads)
+    workloads = list_workloads(engine)
+    saved = bool(workloads)
+    # As the Workloads page: proposals are shown, and saved only when the user asks (`propose`).
+    if not saved:
+        workloads = propose_workloads(engine)
+    table = _table_of(engine, workloads)
     if as_json:
-        print(json.dumps([_record(w, costs) for w in workloads]))
+        print(json.dumps([_record(row) for row in _workload_rows(table)]))
         return
     if not workloads:
         out.print("No workloads: the ledger has no usage to propose them from (try `exitplan demo`).")
         return
-    table = Table("id", "name", "task", "criticality", "monthly cost", "share", "top model")
-    for row in costs.itertuples():
-        task = TASK_CATEGORIES.get(row.task_category, "") if isinstance(row.task_category, str) else ""
-        table.add_row(
-            "" if row.workload_id is pd.NA else str(row.workload_id), row.name, task,
-            row.criticality if isinstance(row.criticality, str) else "", usd(row.monthly_cost_usd),
-            f"{row.share:.1%}", row.top_model if isinstance(row.top_model, str) else "",
-        )  # fmt: skip
-    out.print(table)
+    if not saved:
+        out.print(f"No workloads saved yet. exitplan proposes these from {window_words()}:", markup=False)
+    shown = Table("id", "name", "task", "criticality", "monthly cost", "share", "top model")
+    for row in table.itertuples():
+        shown.add_row("" if pd.isna(row.id) else str(row.id), row.name, row.task, row.criticality,
+                      usd(row.monthly_cost_usd), f"{row.share:.1%}", row.top_model)  # fmt: skip
+    out.print(shown)
+    if not saved:
+        out.print(_NOT_SAVED, markup=False)
 
 
-@workloads_app.command("propose")
+@workloads_app.command("propose", help=f"Propose workloads from {window_words()} and save them.")
 def workloads_propose(
     replace: Annotated[
         bool, typer.Option("--replace", help="Delete the current workloads first (their history stays).")
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Propose workloads from the last 30 days of usage and save them."""
     engine = open_ledger(db)
     current = list_workloads(engine)
     if current and not replace:
@@ -113,25 +132,25 @@ def workloads_show(
         raise fail(f"no workload {workload_id}")
     workloads = list_workloads(engine)
     workload = next((w for w in workloads if w.id == workload_id), None)
-    versions = [{k: _plain(v) for k, v in row.items()} for row in history.astype(object).to_dict("records")]
+    row = next((r for r in _workload_rows(_table_of(engine, workloads)) if r["id"] == workload_id), None)
+    versions = [{k: _plain(v) for k, v in v_row.items()} for v_row in history.astype(object).to_dict("records")]
     if as_json:
-        current = _record(workload, workload_costs(engine, workloads)) if workload else None
+        current = _record(row) if row is not None else None
         print(json.dumps({"id": workload_id, "deleted": workload is None, "workload": current, "history": versions}))
         return
-    if workload is None:
+    if workload is None or row is None:
         out.print(f"Workload {workload_id} ({history['name'].iloc[0]}) was deleted.", markup=False)
     else:
-        record = _record(workload, workload_costs(engine, workloads))
         out.print(f"Workload {workload.id}: {workload.name}", markup=False)
-        out.print(f"  usage: {record['rules_text']}", markup=False)
-        out.print(f"  task {TASK_CATEGORIES[workload.task_category]}, criticality {workload.criticality}")
+        out.print(f"  usage: {row['rules_text']}", markup=False)
+        out.print(f"  task {row['task']}, criticality {workload.criticality}")
         slo = f"{workload.latency_slo_p95_s:g} s" if workload.latency_slo_p95_s else "none"
         out.print(f"  quality floor {workload.quality_floor_pct:g}% below today's model, p95 latency objective {slo}")
         needs = [name for name in ("needs_tools", "needs_vision", "needs_json_schema", "needs_caching")
                  if getattr(workload, name)]  # fmt: skip
         out.print(f"  needs: {', '.join(n.removeprefix('needs_') for n in needs) or 'nothing special'}"
                   + ("; batch-tolerant" if workload.batch_tolerant else ""))  # fmt: skip
-        out.print(f"  monthly cost {usd(record['monthly_cost_usd'])} ({record['share']:.1%} of spend)")
+        out.print(f"  monthly cost {usd(row['monthly_cost_usd'])} ({row['share']:.1%} of spend)")
     table = Table("version", "saved (UTC)", "name", "task", "criticality", "floor %", "p95 s", "deleted")
     for v in versions:
         table.add_row(

@@ -46,6 +46,16 @@ class IngestResult:
     duplicate: bool
     import_id: int
 
+    @property
+    def rows_skipped(self) -> int:
+        """Rows read that were neither accepted nor rejected: buckets with no usage in them (an idle hour in
+        a metrics export), which hold nothing to import.
+
+        >>> IngestResult("metrics.json", "azure_monitor", 10, 7, 1, False, 1).rows_skipped
+        2
+        """
+        return self.rows_read - self.rows_accepted - self.rows_rejected
+
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 

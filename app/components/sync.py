@@ -12,6 +12,7 @@ import streamlit as st
 
 from app import cache
 from collectors.api import PROVIDERS, Provider, SyncError, SyncSummary, sync_provider
+from collectors.api.sync import DEFAULT_DAYS
 
 __all__ = ["admin_key", "sync_now"]
 
@@ -77,8 +78,8 @@ def sync_now(key: str = "data-sync") -> None:
     st.subheader("Sync from admin APIs")
     st.caption(
         "Pulls daily usage and costs from the OpenAI and Anthropic Admin APIs. Only complete UTC days are "
-        "pulled; the first sync takes the last 30 days, each later one starts where the previous ended, "
-        "and days pulled again replace what was stored for them."
+        f"pulled; the first sync takes the last {DEFAULT_DAYS} days, each later one starts where the previous "
+        "ended, and days pulled again replace what was stored for them."
     )
     for column, provider in zip(st.columns(len(PROVIDERS)), PROVIDERS.values(), strict=True):
         with column:

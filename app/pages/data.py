@@ -9,7 +9,7 @@ from app import cache
 from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
 from app.components.sync import sync_now
-from collectors import IngestError, UnrecognisedFormat, ingest, source_from_bytes, sources_from_bytes
+from collectors.files import ingest_files
 from db import default_url, delete_import, rejected_rows_of
 from db.column_mappings import find_mapping, save_mapping
 
@@ -28,31 +28,21 @@ st.caption(
 )
 uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload")
 if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
-    results: list[dict[str, object]] = []
-    unmapped: list[dict[str, object]] = []
+    files = [(upload.name, upload.getvalue()) for upload in uploads or []]
     bar = st.progress(0.0, text="Importing…")
-    for i, upload in enumerate(uploads or []):
 
-        def report(rows: int, name: str = upload.name, done: float = i / len(uploads)) -> None:
-            bar.progress(done, text=f"{name}: {rows:,} rows read")
+    def report(index: int, name: str, rows: int) -> None:
+        bar.progress(index / len(files), text=f"{name}: {rows:,} rows read")
 
-        try:
-            for source in sources_from_bytes(upload.name, upload.getvalue()):
-                try:
-                    outcome = ingest(cache.engine(), source, on_progress=report)
-                except UnrecognisedFormat as exc:
-                    if not exc.header:
-                        raise
-                    # Keep the file so the user can map its columns and import it without uploading again.
-                    content = source.open().read()
-                    unmapped.append({"file": source.name, "content": content, "header": exc.header})
-                    continue
-                results.append({"file": source.name, "result": outcome.as_dict()})
-        except IngestError as exc:
-            results.append({"file": upload.name, "error": str(exc)})
-        bar.progress((i + 1) / len(uploads), text=f"{i + 1} of {len(uploads)} files")
+    outcomes = list(ingest_files(cache.engine(), files, on_progress=report))
     bar.empty()
-    st.session_state["data-results"] = results
+    unmapped: list[dict[str, object]] = []
+    for outcome in outcomes:
+        if outcome.header and outcome.source is not None:
+            # Keep the file so the user can map its columns and import it without uploading again.
+            with outcome.source.open() as stream:
+                unmapped.append({"file": outcome.file, "content": stream.read(), "header": outcome.header})
+    st.session_state["data-results"] = [outcome for outcome in outcomes if not outcome.header]
     st.session_state["data-unmapped"] = unmapped
     cache.clear()
 
@@ -62,13 +52,10 @@ for n, waiting in enumerate(list(pending)):
     mapping = mapping_form(waiting["file"], header, key=f"data-mapping-{n}", saved=find_mapping(cache.engine(), header))
     if mapping is None:
         continue
-    try:
-        source = source_from_bytes(waiting["file"], waiting["content"])
-        outcome = ingest(cache.engine(), source, mapping=mapping)
-        save_mapping(cache.engine(), header, mapping)
-        st.session_state.setdefault("data-results", []).append({"file": waiting["file"], "result": outcome.as_dict()})
-    except IngestError as exc:
-        st.session_state.setdefault("data-results", []).append({"file": waiting["file"], "error": str(exc)})
+    for outcome in ingest_files(cache.engine(), [(waiting["file"], waiting["content"])], mapping=mapping):
+        if outcome.result is not None:
+            save_mapping(cache.engine(), header, mapping)
+        st.session_state.setdefault("data-results", []).append(outcome)
     pending.remove(waiting)
     cache.clear()
     st.rerun()
@@ -96,34 +83,33 @@ def show_reconciliation(import_id: int, key: str) -> None:
         )
 
 
-for entry in st.session_state.get("data-results", []):
-    if "error" in entry:
-        st.error(f"**{entry['file']}** was not imported: {entry['error']}")
+for outcome in st.session_state.get("data-results", []):
+    r = outcome.result
+    if r is None:
+        st.error(f"**{outcome.file}** was not imported: {outcome.error}")
         continue
-    r = entry["result"]
-    if r["duplicate"]:
-        st.info(f"**{r['file']}** was already imported (import {r['import_id']}); nothing changed.")
+    if r.duplicate:
+        st.info(f"**{r.file}** was already imported (import {r.import_id}); nothing changed.")
         continue
-    skipped = r["rows_read"] - r["rows_accepted"] - r["rows_rejected"]
     message = (
-        f"**{r['file']}** ({r['format']}): {r['rows_read']:,} rows read, {r['rows_accepted']:,} accepted, "
-        f"{r['rows_rejected']:,} rejected" + (f", {skipped:,} empty buckets skipped" if skipped else "")
+        f"**{r.file}** ({r.format}): {r.rows_read:,} rows read, {r.rows_accepted:,} accepted, "
+        f"{r.rows_rejected:,} rejected" + (f", {r.rows_skipped:,} empty buckets skipped" if r.rows_skipped else "")
     )
-    if r["rows_rejected"]:
+    if r.rows_rejected:
         st.warning(message)
-        rejected = rejected_rows_of(cache.engine(), r["import_id"])
-        with st.expander(f"Why {r['rows_rejected']:,} rows were rejected"):
+        rejected = rejected_rows_of(cache.engine(), r.import_id)
+        with st.expander(f"Why {r.rows_rejected:,} rows were rejected"):
             st.dataframe(rejected.head(200), hide_index=True)
         st.download_button(
             "Download rejected rows (CSV)",
             rejected.to_csv(index=False),
-            file_name=f"rejected_rows_import_{r['import_id']}.csv",
+            file_name=f"rejected_rows_import_{r.import_id}.csv",
             mime="text/csv",
-            key=f"download-rejected-{r['import_id']}",
+            key=f"download-rejected-{r.import_id}",
         )
     else:
         st.success(message)
-    show_reconciliation(r["import_id"], key=f"data-reconcile-{r['import_id']}")
+    show_reconciliation(r.import_id, key=f"data-reconcile-{r.import_id}")
 
 sync_now("data-sync")
 

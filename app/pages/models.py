@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from analysis.models import RETIRING_WITHIN_DAYS, blended_price, filter_catalog, map_model, models_at, price_steps
+from analysis.models import RETIRING_WITHIN_DAYS, catalog_at_mix, map_model, models_at, price_steps
 from app import cache
 from app.components.catalog import catalog_filters, catalog_table, keep_filters, mix_caption
 from app.components.charts import price_history_chart
@@ -129,9 +129,8 @@ def unresolved_ids() -> None:
 
 
 def catalog_explorer() -> None:
-    shown = filter_catalog(catalog, **catalog_filters(catalog, FILTERS))
     mix = cache.mix(url)
-    shown = shown.assign(blended_mtok=blended_price(shown["input_mtok"], shown["output_mtok"], mix.input_share))
+    shown = catalog_at_mix(catalog, mix, **catalog_filters(catalog, FILTERS))
     st.caption(
         "Every chat and embedding model the newest LiteLLM and OpenRouter registries list, per host. "
         "Filters are in the sidebar. " + mix_caption(mix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.assumptions import WINDOW_DAYS, window_words
 from analysis.overview import by_project_and_model, kpis, spend_over_time
 from app import cache
 from app.components.charts import spend_chart
@@ -28,12 +29,14 @@ if headline is None:
     st.info("No usage in this period.")
     st.stop()
 
-st.caption(f"Last 30 days: {headline.window_start:%d %b %Y} – {headline.window_end:%d %b %Y} (UTC)")
+window = window_words()
+st.caption(f"{window[:1].upper()}{window[1:]}: {headline.window_start:%d %b %Y} – {headline.window_end:%d %b %Y} (UTC)")
+last = f"last {WINDOW_DAYS} days"
 cols = st.columns(5)
-cols[0].metric("Spend, last 30 days", usd(headline.spend_usd), border=True)
+cols[0].metric(f"Spend, {last}", usd(headline.spend_usd), border=True)
 cols[1].metric("Monthly run-rate", usd(headline.monthly_run_rate_usd), border=True)
-cols[2].metric("Requests, last 30 days", count(headline.requests), border=True)
-cols[3].metric("Tokens, last 30 days", count(headline.tokens), border=True)
+cols[2].metric(f"Requests, {last}", count(headline.requests), border=True)
+cols[3].metric(f"Tokens, {last}", count(headline.tokens), border=True)
 share = f"{headline.top_provider_share:.0%}" if headline.top_provider_share is not None else "—"
 cols[4].metric(f"Top provider ({headline.top_provider or '—'})", share, border=True)
 if headline.unpriced_models:

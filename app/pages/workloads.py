@@ -3,15 +3,14 @@ ledger; the user renames, edits, merges and splits them, and every save is kept 
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
+from analysis.assumptions import window_words
+from analysis.workload_proposals import PROPOSAL_MIN_SHARE
+from analysis.workload_table import workload_table, workload_totals
 from analysis.workloads import (
     SPLIT_DIMENSIONS,
-    TASK_CATEGORIES,
     delete_workload,
-    describe_rules,
     merge_workloads,
     replace_with_proposals,
     save_workload,
@@ -23,12 +22,13 @@ from app.components.demo_data import offer_demo
 from app.components.display import usd
 from app.components.workload_form import QUALITY_FLOOR_HELP, workload_form
 from db import default_url
+from db.errors import UserError
 
 ACTIONS = ["Edit", "Merge", "Split", "Re-propose"]
 PROPOSING = (
-    "exitplan proposes one workload per project, feature tag and model family with at least 1% of the last "
-    "30 days' spend, and folds each project's smaller slices into one. Rename, edit, merge and split them "
-    "afterwards."
+    "exitplan proposes one workload per project, feature tag and model family with at least "
+    f"{PROPOSAL_MIN_SHARE:.0%} of the spend over {window_words()}, and folds each project's smaller slices into "
+    "one. Rename, edit, merge and split them afterwards."
 )
 
 st.title("Workloads")
@@ -44,7 +44,7 @@ if flash := st.session_state.pop("workloads-flash", None):
 
 def propose(key: str, label: str) -> None:
     if st.button(label, type="primary", key=key):
-        with st.spinner("Reading the last 30 days of usage…"):
+        with st.spinner(f"Reading {window_words()}…"):
             saved = replace_with_proposals(cache.engine())
         cache.clear()
         st.session_state["workloads-flash"] = f"{len(saved)} workloads proposed from your usage."
@@ -60,35 +60,26 @@ if not workloads:
     propose("workloads-propose", "Propose from my data")
     st.stop()
 
-costs = cache.workload_costs(url)
-window = costs.attrs.get("window")
-claimed = costs[costs["workload_id"].notna()]
-unassigned = costs[costs["workload_id"].isna()].iloc[0]
-if window is not None:
-    first, last = (date.fromisoformat(day) for day in window)
-    st.caption(f"Costs: the last 30 days of usage, {first:%d %b %Y} – {last:%d %b %Y} (UTC), as a month.")
+table = workload_table(cache.workload_costs(url), workloads)
+totals = workload_totals(table)
+if totals.window is not None:
+    first, last = totals.window
+    st.caption(f"Costs: {window_words()}, {first:%d %b %Y} – {last:%d %b %Y} (UTC), as a month.")
 cols = st.columns(3)
-cols[0].metric("Workloads", len(workloads), border=True)
-cols[1].metric("Monthly cost covered", usd(float(claimed["monthly_cost_usd"].sum())), border=True)
+cols[0].metric("Workloads", totals.workloads, border=True)
+cols[1].metric("Monthly cost covered", usd(totals.monthly_cost_usd), border=True)
 cols[2].metric(
-    "Unassigned share", f"{unassigned['share']:.1%}", help="Share of spend that no workload claims.", border=True
+    "Unassigned share", f"{totals.unassigned_share:.1%}", help="Share of spend that no workload claims.", border=True
 )
-if costs["unpriced"].any():
-    names = ", ".join(costs.loc[costs["unpriced"], "name"])
-    st.warning(f"Part of the usage of {names} has no price, so it is not in these costs (see Models → Unresolved ids).")
+if totals.unpriced:
+    st.warning(
+        f"Part of the usage of {', '.join(totals.unpriced)} has no price, so it is not in these costs (see Models → "
+        "Unresolved ids)."
+    )
 
-by_id = {w.id: w for w in workloads}
-table = costs.assign(
-    task=[TASK_CATEGORIES.get(c, "") if isinstance(c, str) else "" for c in costs["task_category"]],
-    floor=[by_id[i].quality_floor_pct if i in by_id else None for i in costs["workload_id"]],
-    slo=[by_id[i].latency_slo_p95_s if i in by_id else None for i in costs["workload_id"]],
-    usage=[describe_rules(by_id[i].rules) if i in by_id else "usage no rule matches" for i in costs["workload_id"]],
-    # The Unassigned row has no criticality or model: blank, not "None".
-    criticality=costs["criticality"].fillna(""),
-    top_model=costs["top_model"].fillna(""),
-)
 st.dataframe(
-    table[["name", "task", "criticality", "monthly_cost_usd", "share", "top_model", "floor", "slo", "usage"]],
+    table[["name", "task", "criticality", "monthly_cost_usd", "share", "top_model", "quality_floor_pct",
+           "latency_slo_p95_s", "rules_text"]],
     hide_index=True,
     key="workloads-table",
     column_config={
@@ -98,14 +89,15 @@ st.dataframe(
         "monthly_cost_usd": st.column_config.NumberColumn("Monthly cost", format="dollar"),
         "share": st.column_config.ProgressColumn("Share", min_value=0.0, max_value=1.0, format="percent"),
         "top_model": "Top model",
-        "floor": st.column_config.NumberColumn("Quality floor %", help=QUALITY_FLOOR_HELP),
-        "slo": st.column_config.NumberColumn("p95 objective (s)"),
-        "usage": st.column_config.TextColumn("Usage it claims", width="large"),
+        "quality_floor_pct": st.column_config.NumberColumn("Quality floor %", help=QUALITY_FLOOR_HELP),
+        "latency_slo_p95_s": st.column_config.NumberColumn("p95 objective (s)"),
+        "rules_text": st.column_config.TextColumn("Usage it claims", width="large"),
     },
-)
+)  # fmt: skip
 
 action = st.segmented_control("Action", ACTIONS, default=ACTIONS[0], key="workloads-action") or ACTIONS[0]
 labels = {int(w.id or 0): w.name for w in workloads}
+by_id = {w.id: w for w in workloads}
 
 
 def edit() -> None:
@@ -147,7 +139,7 @@ def merge() -> None:
         if st.form_submit_button("Merge", type="primary"):
             try:
                 merged = merge_workloads(cache.engine(), ids, name)
-            except ValueError as exc:
+            except UserError as exc:
                 st.error(str(exc))
                 return
             cache.clear()
@@ -157,7 +149,7 @@ def merge() -> None:
 
 def split() -> None:
     st.caption(
-        "One workload per model, feature tag, project or API key in its last 30 days of usage; each keeps "
+        f"One workload per model, feature tag, project or API key it used in {window_words()}; each keeps "
         "the workload's settings."
     )
     with st.form("workloads-split"):
@@ -167,7 +159,7 @@ def split() -> None:
         if st.form_submit_button("Split", type="primary"):
             try:
                 parts = split_workload(cache.engine(), chosen, by)
-            except ValueError as exc:
+            except UserError as exc:
                 st.error(str(exc))
                 return
             cache.clear()

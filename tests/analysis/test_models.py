@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 
 from analysis.models import (
     DEFAULT_INPUT_SHARE,
+    Mix,
+    catalog_at_mix,
     filter_catalog,
     flag_retiring,
     input_share,
@@ -67,6 +69,17 @@ def test_filters_combine() -> None:
     assert list(filter_catalog(catalog, search="  LLAMA-3.3 ")["provider"]) == ["together"]
     assert len(filter_catalog(catalog, search="anthropic")) == 2  # the author matches too
     assert filter_catalog(catalog, authors=["meta"], providers=["openai"]).empty
+
+
+def test_the_catalog_at_a_mix_is_filtered_and_blended() -> None:
+    catalog = _catalog().assign(input_mtok=[3.0, 3.0, 2.5, 0.88, 0.05, 2.5, None], output_mtok=15.0)
+    shown = catalog_at_mix(catalog, Mix(0.8, measured=True), authors=["openai"])
+    assert list(shown["provider"]) == ["openai", "azure", "azure"]
+    assert shown["blended_mtok"].iloc[0] == pytest.approx(2.5 * 0.8 + 15.0 * 0.2)
+    assert pd.isna(shown["blended_mtok"].iloc[2]), "no input price: no blended price, never a guess"
+    everything = catalog_at_mix(catalog, Mix(DEFAULT_INPUT_SHARE, measured=False))
+    assert len(everything) == 7
+    assert everything["blended_mtok"].iloc[4] == pytest.approx(0.05 * 0.75 + 15.0 * 0.25)
 
 
 def test_models_at_a_host_are_distinct_and_sorted() -> None:

@@ -35,6 +35,7 @@ from analysis.workloads import (
 from collectors import ingest, source_from_bytes
 from collectors.demo import load_demo
 from db import open_ledger
+from db.errors import InvalidInput, NotFound
 
 HEADER = "date,provider,model,project,feature,api_key,requests,input_tokens,output_tokens,batch\n"
 # Three projects; "support" runs two models, and its triage feature half on the batch API.
@@ -133,10 +134,10 @@ def test_every_edit_is_a_version_and_the_newest_is_current(ledger: Engine) -> No
 
 
 def test_a_bad_workload_is_refused_in_words(ledger: Engine) -> None:
-    with pytest.raises(ValueError, match="name") as caught:
+    with pytest.raises(InvalidInput, match="name") as caught:
         save_workload(ledger, Workload(None, "  ", (Rule(project="x"),), criticality="urgent"))
     assert "criticality" in str(caught.value)
-    with pytest.raises(ValueError, match="no workload 99"):
+    with pytest.raises(NotFound, match="no workload 99"):
         save_workload(ledger, Workload(99, "Ghost", (Rule(project="x"),)))
     assert list_workloads(ledger) == []
 
@@ -167,7 +168,7 @@ def test_merge_takes_all_rules_and_the_strictest_needs(ledger: Engine) -> None:
     assert (merged.criticality, merged.quality_floor_pct, merged.latency_slo_p95_s) == ("high", 3, 5.0)
     assert merged.needs_json_schema and merged.batch_tolerant and merged.position == 0
     assert [w.name for w in list_workloads(ledger)] == ["Support", "Review"]
-    with pytest.raises(ValueError, match="at least two"):
+    with pytest.raises(InvalidInput, match="at least two"):
         merge_workloads(ledger, [int(c.id or 0)], "Alone")
 
 
@@ -186,7 +187,7 @@ def test_split_by_feature_keeps_untagged_usage_in_an_other_part(ledger: Engine) 
     assert [w.name for w in list_workloads(ledger)] == [p.name for p in parts]
     untagged = workload_usage(ledger, parts[2], parts)
     assert untagged["feature"].isna().all() and untagged["requests"].sum() == 10
-    with pytest.raises(ValueError, match="one model"):
+    with pytest.raises(InvalidInput, match="one model"):
         split_workload(ledger, int(parts[0].id or 0), "model")
     # Splitting a part again keeps its pieces before the broad "other" part, which would take their usage.
     by_key = split_workload(ledger, int(parts[0].id or 0), "api_key")

@@ -69,6 +69,18 @@ def test_bad_file_exits_2_with_one_line_and_leaves_the_ledger_as_it_was(ledger_u
     assert run("summary", "--json", "--db", ledger_url).stdout == before
 
 
+def test_every_file_is_tried_and_each_one_reported(ledger_url: str, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    good = tmp_path / "usage.csv"
+    good.write_text("date,provider,model,input_tokens,output_tokens\n2025-09-01,openai,gpt-4o,1,1\n")
+    result = runner.invoke(app, ["ingest", str(missing), str(good), "--db", ledger_url])
+    assert result.exit_code == 2
+    assert result.stderr == f"{missing}: no such file\n"
+    assert f"{good}: import 1 (exitplan_csv): 1 rows read, 1 accepted, 0 rejected" in result.stdout
+    again = runner.invoke(app, ["ingest", str(good), "--db", ledger_url])
+    assert again.exit_code == 0 and f"{good}: duplicate of import 1; nothing changed" in again.stdout
+
+
 def test_partly_bad_file_exits_0_and_counts_rejects(ledger_url: str, tmp_path: Path) -> None:
     path = tmp_path / "usage.csv"
     path.write_text(

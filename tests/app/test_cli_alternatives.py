@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from analysis.workloads import list_workloads
 from app.cli import app
 from collectors.demo import load_demo
 
@@ -17,6 +18,7 @@ runner = CliRunner()
 
 def test_alternatives_json_shape_and_ranking(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
     load_demo(ledger, tmp_path, date(2026, 10, 31))
+    assert runner.invoke(app, ["workloads", "propose", "--db", ledger_url]).exit_code == 0
     listed = json.loads(runner.invoke(app, ["workloads", "list", "--json", "--db", ledger_url]).stdout)
     code_review = next(w for w in listed if w["task_category"] == "code")
     result = runner.invoke(app, ["alternatives", str(code_review["id"]), "--top", "3", "--json", "--db", ledger_url])
@@ -58,8 +60,17 @@ def test_unknown_workload_is_one_line(ledger_url: str) -> None:
     assert result.exit_code == 2 and "no workload 'nope'" in result.stderr
 
 
+def test_without_saved_workloads_it_says_how_to_save_them(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, date(2026, 10, 31))
+    result = runner.invoke(app, ["alternatives", "Code review", "--db", ledger_url])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "exitplan workloads propose" in result.stderr
+    assert list_workloads(ledger) == [], "nothing is saved unasked"
+
+
 def test_a_verbosity_factor_raises_candidates_output_costs(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
     load_demo(ledger, tmp_path, date(2026, 10, 31))
+    assert runner.invoke(app, ["workloads", "propose", "--db", ledger_url]).exit_code == 0
 
     def candidates(*extra: str) -> dict[tuple[str, str], dict]:
         result = runner.invoke(app, ["alternatives", "1", "--top", "20", "--json", "--db", ledger_url, *extra])

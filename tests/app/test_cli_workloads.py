@@ -25,10 +25,19 @@ def invoke(ledger_url: str, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_list_json_proposes_on_first_use_with_the_documented_fields(
+def test_list_json_shows_proposals_unsaved_until_propose_saves_them(
     ledger: Engine, ledger_url: str, tmp_path: Path
 ) -> None:
     load_demo(ledger, tmp_path, END)
+    code, out, err = invoke(ledger_url, "list", "--json")
+    assert code == 0, err
+    proposed = json.loads(out)
+    assert len(proposed) == 7
+    # Listing saves nothing: the proposals say so, and have no id yet.
+    assert list_workloads(ledger) == []
+    assert all(row["saved"] is False and row["id"] is None and row["saved_at"] is None for row in proposed)
+    code, out, err = invoke(ledger_url, "propose")
+    assert code == 0, err
     code, out, err = invoke(ledger_url, "list", "--json")
     assert code == 0, err
     rows = json.loads(out)
@@ -37,17 +46,36 @@ def test_list_json_proposes_on_first_use_with_the_documented_fields(
         assert {"id", "name", "monthly_cost_usd", "criticality", "task_category", "share"} <= set(row)
         assert {"rules", "quality_floor_pct", "latency_slo_p95_s", "needs_tools", "batch_tolerant"} <= set(row)
         assert isinstance(row["id"], int) and row["monthly_cost_usd"] > 0 and 0 < row["share"] < 1
+        assert "saved" not in row, "saved workloads keep the documented keys"
+    # What propose saved is what list proposed, key for key but the id, the save time and the flag.
+    unsaved = ("id", "saved_at", "saved")
+    assert [{k: v for k, v in r.items() if k not in unsaved} for r in rows] == [
+        {k: v for k, v in r.items() if k not in unsaved} for r in proposed
+    ]
     support = next(r for r in rows if r["name"] == "Support chat · gpt-4o")
     assert support["criticality"] == "high" and support["task_category"] == "chat"
     assert support["rules"] == [{"project": "proj_support_bot", "feature": "support-chat", "model": "gpt-4o"}]
     # The monthly figures are the last 30 days' spend for an average month, and cover all of it.
     window = priced_usage(ledger, since=date(2026, 10, 2), until=END)["spend_usd"].sum()
     assert sum(r["monthly_cost_usd"] for r in rows) == pytest.approx(window * 365.25 / 12 / 30, abs=0.05)
-    # A second run lists what the first saved, edits included.
+    # A second run lists what was saved, edits included.
     first = list_workloads(ledger)[0]
     save_workload(ledger, replace(first, name="Knowledge answers"))
     code, out, _ = invoke(ledger_url, "list", "--json")
     assert json.loads(out)[0]["name"] == "Knowledge answers"
+
+
+def test_list_marks_proposals_as_not_saved(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, END)
+    code, out, err = invoke(ledger_url, "list")
+    assert code == 0, err
+    assert "No workloads saved yet" in out and "Support chat · gpt-4o" in out and "Unassigned" in out
+    assert "Not saved: `exitplan workloads propose` saves them." in out
+    assert list_workloads(ledger) == []
+    invoke(ledger_url, "propose")
+    code, out, err = invoke(ledger_url, "list")
+    assert code == 0, err
+    assert "Support chat · gpt-4o" in out and "saved" not in out.lower()
 
 
 def test_list_on_an_empty_ledger(ledger_url: str) -> None:

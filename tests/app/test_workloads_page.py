@@ -55,7 +55,7 @@ def test_the_demo_proposes_and_lists_its_workloads(ledger: Engine, tmp_path: Pat
         table["name"]
     )
     assert table["monthly_cost_usd"].iloc[:-1].is_monotonic_decreasing
-    assert "project proj_support_bot, feature support-chat, model gpt-4o" in set(table["usage"])
+    assert "project proj_support_bot, feature support-chat, model gpt-4o" in set(table["rules_text"])
     assert not at.warning, "the demo is fully priced"
 
 
