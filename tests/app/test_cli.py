@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -21,7 +25,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([EXITPLAN, *args], capture_output=True, text=True, timeout=120)
 
 
-OPENAI_SAMPLES = {
+OPENAI_SAMPLES: dict[str, dict[str, float]] = {
     "openai_usage_completions.json": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
                                       "output_tokens": 6_811_732, "requests": 14_516},
     "openai_dashboard_completions_usage.csv": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
@@ -130,12 +134,57 @@ def test_db_url_from_the_environment(ledger_url: str, monkeypatch: pytest.Monkey
     assert json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)["requests"] == 164
 
 
-def test_every_command_has_help() -> None:
-    commands = [[], ["serve"], ["demo"], ["ingest"], ["imports"], ["imports", "list"], ["imports", "show"],
-                ["imports", "delete"], ["summary"]]  # fmt: skip
-    for command in commands:
-        result = runner.invoke(app, [*command, "--help"])
-        assert result.exit_code == 0, command
-        assert "Usage:" in result.stdout
-    for name, command in [(c.name, c) for c in app.registered_commands]:
-        assert command.callback.__doc__, f"{name} has no help text"
+README = Path(__file__).parents[2] / "README.md"
+CommandEntry = tuple[tuple[str, ...], TyperCommand | TyperGroup]
+
+
+def _commands(command: TyperCommand | TyperGroup, path: tuple[str, ...] = ()) -> Iterator[CommandEntry]:
+    """Every command under ``command`` (itself first), as its words after ``exitplan``."""
+    yield path, command
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            assert isinstance(sub, TyperCommand | TyperGroup), name
+            yield from _commands(sub, (*path, name))
+
+
+def _readme_commands() -> set[tuple[str, ...]]:
+    """The commands README.md's "The command line" shows: ``exitplan imports list | show ID`` shows
+    ``("imports",)``, ``("imports", "list")`` and ``("imports", "show")``."""
+    section = README.read_text().split("\n## The command line\n", 1)[1].split("\n## ", 1)[0]
+    shown: set[tuple[str, ...]] = set()
+    for line in section.splitlines():
+        if not line.startswith("exitplan "):
+            continue
+        name, _, usage = line.split("#", 1)[0].removeprefix("exitplan ").partition(" ")
+        shown.add((name,))
+        # A group's subcommands are alternatives separated by " | "; each begins with its name.
+        for alternative in usage.split(" | "):
+            words = alternative.split()
+            if words and re.fullmatch(r"[a-z][a-z-]*", words[0]):
+                shown.add((name, words[0]))
+    return shown
+
+
+ROOT = typer.main.get_command(app)
+assert isinstance(ROOT, TyperGroup)
+COMMANDS = dict(_commands(ROOT))
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda path: " ".join(("exitplan", *path)))
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    command = COMMANDS[path]
+    assert (command.help or "").strip(), f"exitplan {' '.join(path)} has no help text"
+    options = [param.name for param in command.params if isinstance(param, TyperOption) and not param.help]
+    assert not options, f"exitplan {' '.join(path)}: options without help text: {options}"
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize("path", [path for path in COMMANDS if path], ids=" ".join)
+def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
+    assert path in _readme_commands(), f"README.md's command line does not show exitplan {' '.join(path)}"
+
+
+def test_the_readme_shows_no_command_that_is_gone() -> None:
+    assert _readme_commands() <= set(COMMANDS)

@@ -1,4 +1,8 @@
-"""Browser tests: the real app on a free port, driven by Playwright in the system Chromium."""
+"""Browser tests: the real app on a free port, driven by Playwright in the system Chromium.
+
+Every test takes its ``server`` and its ``page`` from here, and every wait — an action's and an
+``expect`` assertion's — has the one limit below.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -22,6 +28,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Loading the demo and proposing workloads take tens of seconds on a busy two-core machine.
+TIMEOUT_MS = 120_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # expect()'s limit is global to Playwright: set once, here, rather than by whichever test module is
+    # imported last.
+    expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -40,8 +54,20 @@ def _need_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """pytest-playwright's page, whose actions wait as long as the assertions do."""
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def expect_no_exception(page: Page) -> None:
+    """The page shows no Python exception (Streamlit draws one in place of a failed element)."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def _free_port() -> int:

@@ -6,15 +6,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server
-
-TIMEOUT = 120_000
-expect.set_options(timeout=TIMEOUT)
+from tests.browser.conftest import Server, expect_no_exception
 
 
 def open_alternatives_on_the_demo(page: Page, server: Server) -> None:
     """Load the demo, have exitplan propose workloads, and open the Alternatives page."""
-    page.set_default_timeout(TIMEOUT)
     page.goto(f"{server.url}/data")
     page.get_by_role("button", name="Load demo data").click()
     expect(page.get_by_text("The ledger is empty")).to_have_count(0)
@@ -31,7 +27,7 @@ def test_alternatives_for_a_proposed_workload(page: Page, server: Server) -> Non
     expect(page.get_by_text("Moving RAG search · gpt-4o from gpt-4o-2024-08-06")).to_be_visible()
     expect(page.get_by_test_id("stMetric").filter(has_text="Today, per month")).to_contain_text("$")
     expect(page.get_by_text("Cost against quality")).to_be_visible()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect_no_exception(page)
 
 
 def test_latency_measurements_uploaded_for_a_candidate(page: Page, server: Server, tmp_path: Path) -> None:
@@ -43,7 +39,7 @@ def test_latency_measurements_uploaded_for_a_candidate(page: Page, server: Serve
     panel.locator("input[type=file]").set_input_files(str(replay))
     panel.get_by_role("button", name="Use these latency measurements").click()
     expect(page.get_by_text("Latency measurements saved from replay.csv (1 row).")).to_be_visible()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect_no_exception(page)
     # Coming back later, the measurement is there (the expander opens collapsed on a new visit).
     page.reload()
     expect(page.get_by_text("What changes with the top candidate")).to_be_visible()

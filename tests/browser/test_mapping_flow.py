@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import Server, expect_no_exception
 from tests.conftest import FIXTURES
 
 SAMPLE = FIXTURES / "custom_gateway_export.csv"
-expect.set_options(timeout=60_000)
 
 
-def test_map_columns_then_reuse_the_mapping(page: Page, server, tmp_path) -> None:
-    page.set_default_timeout(60_000)
+def test_map_columns_then_reuse_the_mapping(page: Page, server: Server, tmp_path: Path) -> None:
     page.goto(f"{server.url}/data")
     page.locator("input[type=file]").set_input_files(str(SAMPLE))
     expect(page.get_by_role("button", name=f"Remove {SAMPLE.name}")).to_be_visible()
@@ -20,7 +21,7 @@ def test_map_columns_then_reuse_the_mapping(page: Page, server, tmp_path) -> Non
     page.get_by_label("Provider for every row").fill("openai")
     page.get_by_role("button", name="Import with this mapping").click()
     expect(page.get_by_text("4 rows read, 3 accepted, 1 rejected")).to_be_visible()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect_no_exception(page)
 
     # Same header, new rows: the saved mapping is used without asking.
     second = tmp_path / "next_week.csv"

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import Server, expect_no_exception
 
-TIMEOUT = 60_000
-expect.set_options(timeout=TIMEOUT)
 USAGE = (
     "date,provider,model,input_tokens,output_tokens\n"
     "2026-10-30,azure,chat-prod,2000000,500000\n"
@@ -18,7 +16,6 @@ USAGE = (
 
 
 def test_map_an_unresolved_id(page: Page, server: Server, tmp_path: Path) -> None:
-    page.set_default_timeout(TIMEOUT)
     upload = tmp_path / "gateway.csv"
     upload.write_text(USAGE)
     page.goto(f"{server.url}/data")
@@ -45,4 +42,4 @@ def test_map_an_unresolved_id(page: Page, server: Server, tmp_path: Path) -> Non
     expect(page.get_by_text("Every model in the ledger is recognised")).to_be_visible()
     expect(card).to_have_count(0)
     expect(page.get_by_test_id("stMetric").filter(has_text="Unresolved ids")).to_contain_text("0")
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect_no_exception(page)

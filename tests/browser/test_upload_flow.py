@@ -4,26 +4,20 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import Server, expect_no_exception
 from tests.conftest import FIXTURES
 
 SAMPLE = FIXTURES / "openai_dashboard_completions_usage.csv"
-TIMEOUT = 60_000
-expect.set_options(timeout=TIMEOUT)
 
 
-def _no_exception(page: Page) -> None:
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
-
-def test_upload_see_totals_then_delete(page: Page, server) -> None:
-    page.set_default_timeout(TIMEOUT)
+def test_upload_see_totals_then_delete(page: Page, server: Server) -> None:
     page.goto(f"{server.url}/data")
     expect(page.get_by_text("The ledger is empty")).to_be_visible()
     page.locator("input[type=file]").set_input_files(str(SAMPLE))
     expect(page.get_by_role("button", name=f"Remove {SAMPLE.name}")).to_be_visible()
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_text("43 rows read, 42 accepted, 0 rejected")).to_be_visible()
-    _no_exception(page)
+    expect_no_exception(page)
 
     page.get_by_role("link", name="Overview").click()
     # The sample's own totals: 14,516 requests; 43,108,511 input + 6,811,732 output tokens.
@@ -33,9 +27,9 @@ def test_upload_see_totals_then_delete(page: Page, server) -> None:
     # The table draws on a canvas; its cells exist for assistive technology.
     cells = page.locator("[data-testid^='glide-cell']", has_text="gpt-4o-mini-2024-07-18")
     expect(cells.first).to_be_attached()
-    _no_exception(page)
+    expect_no_exception(page)
 
     page.get_by_role("link", name="Data").click()
     page.get_by_role("button", name="Delete import").click()
     expect(page.get_by_text("Nothing imported yet.")).to_be_visible()
-    _no_exception(page)
+    expect_no_exception(page)

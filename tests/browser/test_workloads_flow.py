@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server
-
-TIMEOUT = 60_000
-expect.set_options(timeout=TIMEOUT)
-
-
-def _no_exception(page: Page) -> None:
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+from tests.browser.conftest import Server, expect_no_exception
 
 
 def test_propose_then_rename_a_workload(page: Page, server: Server) -> None:
-    page.set_default_timeout(TIMEOUT)
     page.goto(f"{server.url}/data")
     page.get_by_role("button", name="Load demo data").click()
     expect(page.get_by_text("The ledger is empty")).to_have_count(0)
-    _no_exception(page)
+    expect_no_exception(page)
 
     page.get_by_role("link", name="Workloads").click()
     expect(page.get_by_text("No workloads yet")).to_be_visible()
@@ -29,7 +21,7 @@ def test_propose_then_rename_a_workload(page: Page, server: Server) -> None:
     # The table draws on a canvas; its cells exist for assistive technology.
     cells = page.locator("[data-testid^='glide-cell']")
     expect(cells.filter(has_text="Support chat · gpt-4o").first).to_be_attached()
-    _no_exception(page)
+    expect_no_exception(page)
 
     # The form edits the first workload, the largest: RAG search on gpt-4o.
     name = page.get_by_label("Name", exact=True)
@@ -41,4 +33,4 @@ def test_propose_then_rename_a_workload(page: Page, server: Server) -> None:
     expect(cells.filter(has_text="RAG search · gpt-4o")).to_have_count(0)
     page.get_by_text("Version history").click()
     expect(page.get_by_text("Version history")).to_be_visible()
-    _no_exception(page)
+    expect_no_exception(page)
