@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
-from analysis.assumptions import WINDOW_DAYS
+from analysis.assumptions import DEFAULT_FLOOR_PCT, WINDOW_DAYS
 from analysis.spend import priced_usage
 from analysis.workload_rules import Rule, Workload
 from db.usage import usage_span
@@ -187,12 +187,15 @@ def _slices(engine: Engine) -> list[_Slice]:
 def _proposal(name: str, rules: tuple[Rule, ...], parts: Sequence[_Slice], names: Sequence[str | None]) -> Workload:
     weight = sum(s.weight for s in parts)
     category = guess_task_category(names, sorted({s.family for s in parts}))
+    criticality = guess_criticality(name)
     return Workload(
         id=None,
         name=name,
         rules=rules,
         task_category=category,
-        criticality=guess_criticality(name),
+        criticality=criticality,
+        # The more critical, the less quality a replacement may lose.
+        quality_floor_pct=DEFAULT_FLOOR_PCT[criticality],
         # Agents call tools; a replacement without tool calling cannot run them.
         needs_tools="agent" in _words(name),
         batch_tolerant=weight > 0 and sum(s.batch_weight for s in parts) >= weight / 2,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from analysis.retirement import Retirement, retirement_of
 from analysis.workload_rules import TASK_CATEGORIES, Workload, describe_rules
+from pricing.book import PriceBook
 
 __all__ = ["UNASSIGNED_USAGE", "WorkloadTotals", "workload_table", "workload_totals"]
 
@@ -23,10 +25,12 @@ UNASSIGNED_USAGE = "usage no rule matches"
 _DEFINITION = ("quality_floor_pct", "latency_slo_p95_s", "needs_tools", "needs_vision", "needs_json_schema",
                "needs_caching", "batch_tolerant", "position", "saved_at")  # fmt: skip
 _COSTS = ("monthly_cost_usd", "spend_usd", "share", "requests", "input_tokens", "output_tokens", "top_model",
-          "unpriced")  # fmt: skip
+          "top_host", "top_model_id", "unpriced")  # fmt: skip
 
 
-def workload_table(costs: pd.DataFrame, workloads: Sequence[Workload]) -> pd.DataFrame:
+def workload_table(
+    costs: pd.DataFrame, workloads: Sequence[Workload], book: PriceBook | None = None, today: date | None = None
+) -> pd.DataFrame:
     """``workloads`` (saved or proposed) with their ``costs`` (:func:`~analysis.workloads.workload_costs` of
     the same workloads), one row each in order, and the Unassigned row last.
 
@@ -34,8 +38,10 @@ def workload_table(costs: pd.DataFrame, workloads: Sequence[Workload]) -> pd.Dat
     ``task_category`` and ``task`` (its label), ``criticality``, the cost columns of ``costs``, the
     workload's definition (``quality_floor_pct``, ``latency_slo_p95_s``, the needs flags, ``position``,
     ``saved_at``), ``rules`` (the fields each rule names) and ``rules_text`` (the usage it claims, in
-    words), ``saved`` and ``unassigned``. The Unassigned row has blanks, not "None", where it has no value
-    (task, criticality, top model), and no definition. ``attrs["window"]`` is that of ``costs``.
+    words), ``saved`` and ``unassigned``. With a price ``book``, the top model's retirement at its host:
+    ``retires_on`` (a date or None), ``successor`` and ``retirement`` (in words, e.g. "retires 2027-01-14 →
+    gpt-6-luna"). The Unassigned row has blanks, not "None", where it has no value (task, criticality, top
+    model), and no definition. ``attrs["window"]`` is that of ``costs``.
 
     Raises ValueError when ``costs`` is not of these workloads (a bug: both come from one read).
     """
@@ -75,11 +81,34 @@ def workload_table(costs: pd.DataFrame, workloads: Sequence[Workload]) -> pd.Dat
     table["latency_slo_p95_s"] = table["latency_slo_p95_s"].astype("float64")
     # A workload whose usage has no model (or none in the window) has no top model: blank, as the Unassigned row.
     table["top_model"] = table["top_model"].astype(object).where(table["top_model"].notna(), "")
+    retirements = [
+        retirement_of(book, str(host), str(model)) if book is not None and isinstance(model, str) else None
+        for host, model in zip(table["top_host"], table["top_model_id"], strict=True)
+    ]
+    table["retires_on"] = [r.retires_on if r else None for r in retirements]
+    table["successor"] = [r.successor if r else None for r in retirements]
+    table["retirement"] = [_retirement_words(r, today or datetime.now(UTC).date()) for r in retirements]
     columns = ["id", "name", "task_category", "task", "criticality", *_COSTS, *_DEFINITION, "rules", "rules_text",
-               "saved", "unassigned"]  # fmt: skip
+               "retires_on", "successor", "retirement", "saved", "unassigned"]  # fmt: skip
     result = table[columns]
     result.attrs["window"] = costs.attrs.get("window")
     return result
+
+
+def _retirement_words(retirement: Retirement | None, today: date) -> str:
+    """A retirement in a table cell.
+
+    >>> day = date(2026, 12, 5)
+    >>> _retirement_words(Retirement("openai", "gpt-4o", date(2027, 1, 14), "gpt-6-luna", None), day)
+    'retires 2027-01-14 → gpt-6-luna'
+    >>> _retirement_words(Retirement("anthropic", "claude-sonnet-4-5", date(2026, 11, 30), None, None), day)
+    'retired 2026-11-30'
+    """
+    if retirement is None or retirement.retires_on is None:
+        return "—"
+    verb = "retired" if retirement.retires_on <= today else "retires"
+    then = f" → {retirement.successor}" if retirement.successor else ""
+    return f"{verb} {retirement.retires_on:%Y-%m-%d}{then}"
 
 
 @dataclass(frozen=True)
@@ -100,7 +129,7 @@ def workload_totals(table: pd.DataFrame) -> WorkloadTotals:
 
     >>> costs = pd.DataFrame({"workload_id": [None], "name": ["Unassigned"], "monthly_cost_usd": [0.0],
     ...     "spend_usd": [0.0], "share": [0.0], "requests": [0], "input_tokens": [0], "output_tokens": [0],
-    ...     "top_model": [None], "unpriced": [False]})
+    ...     "top_model": [None], "top_host": [None], "top_model_id": [None], "unpriced": [False]})
     >>> workload_totals(workload_table(costs, []))
     WorkloadTotals(workloads=0, monthly_cost_usd=0.0, unassigned_share=0.0, unpriced=[], window=None)
     """

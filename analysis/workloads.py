@@ -311,7 +311,8 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
     """One row per workload (in order) and one "Unassigned" row (``workload_id`` None) for the usage no
     workload claims, over the ``days`` ending on the ledger's last day: priced spend, ``monthly_cost_usd``
     (that spend for an average month), requests, input and output tokens, ``share`` of spend, the
-    ``top_model`` by spend, and ``unpriced`` where part of the usage has no price. ``attrs["window"]`` holds
+    ``top_model`` (family) by spend with the ``top_host`` and ``top_model_id`` it is spent on, and ``unpriced``
+    where part of the usage has no price. ``attrs["window"]`` holds
     the first and last day (ISO dates), None on an empty ledger.
 
     ``workloads`` may be proposals not saved yet (``id`` None, as :func:`propose_workloads` makes them):
@@ -334,6 +335,10 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
     by_model = frame.groupby(["key", "family"])["spend"].sum().reset_index()
     top = by_model.sort_values("spend", ascending=False, kind="stable").drop_duplicates("key")
     sums["top_model"] = top.set_index("key")["family"]
+    # The id and host the most is spent on: what retires, at its host, is that id.
+    by_id = frame.groupby(["key", "provider", "model"])["spend"].sum().reset_index()
+    top_id = by_id.sort_values("spend", ascending=False, kind="stable").drop_duplicates("key").set_index("key")
+    sums["top_host"], sums["top_model_id"] = top_id["provider"], top_id["model"]
     keys = [*range(len(ordered)), _UNASSIGNED]
     table = sums.reindex(keys)
     table.index.name = "key"
@@ -350,8 +355,10 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
         table[name] = table[name].fillna(0).astype("int64")
     table["unpriced"] = table["unpriced"].astype("boolean").fillna(False).astype(bool)
     table["workload_id"] = table["workload_id"].astype("Int64")
-    columns = ["workload_id", "name", "task_category", "criticality", "monthly_cost_usd", "spend_usd", "share",
-               "requests", "input_tokens", "output_tokens", "top_model", "unpriced"]  # fmt: skip
+    columns = [
+        *["workload_id", "name", "task_category", "criticality", "monthly_cost_usd", "spend_usd", "share"],
+        *["requests", "input_tokens", "output_tokens", "top_model", "top_host", "top_model_id", "unpriced"],
+    ]
     result = table[columns]
     # ISO dates: attrs travel with the frame into Arrow (st.dataframe), which needs them JSON-serialisable.
     result.attrs["window"] = [day.isoformat() for day in window] if window is not None else None

@@ -25,6 +25,7 @@ from analysis.workloads import (
 )
 from app.cli_common import DbOption, JsonOption, fail, out, usd
 from db import open_ledger
+from pricing.sources import load_book
 
 __all__ = ["workloads_app"]
 
@@ -35,7 +36,7 @@ workloads_app = typer.Typer(help="Workloads: the named slices of your usage that
 _JSON_KEYS = ("id", "name", "rules", "task_category", "criticality", "quality_floor_pct", "latency_slo_p95_s",
               "needs_tools", "needs_vision", "needs_json_schema", "needs_caching", "batch_tolerant", "position",
               "saved_at", "rules_text", "monthly_cost_usd", "share", "requests", "input_tokens", "output_tokens",
-              "top_model", "unpriced")  # fmt: skip
+              "top_model", "top_host", "top_model_id", "retires_on", "successor", "unpriced")  # fmt: skip
 _NOT_SAVED = "Not saved: `exitplan workloads propose` saves them."
 
 
@@ -50,7 +51,7 @@ def _plain(value: object) -> object:
 
 
 def _table_of(engine: Engine, workloads: list[Workload]) -> pd.DataFrame:
-    return workload_table(workload_costs(engine, workloads), workloads)
+    return workload_table(workload_costs(engine, workloads), workloads, load_book(engine))
 
 
 def _record(row: dict[str, object]) -> dict[str, object]:
@@ -90,10 +91,10 @@ def workloads_list(as_json: JsonOption = False, db: DbOption = None) -> None:
         return
     if not saved:
         out.print(f"No workloads saved yet. exitplan proposes these from {window_words()}:", markup=False)
-    shown = Table("id", "name", "task", "criticality", "monthly cost", "share", "top model")
+    shown = Table("id", "name", "task", "criticality", "monthly cost", "share", "top model", "retirement at its host")
     for row in table.itertuples():
         shown.add_row("" if pd.isna(row.id) else str(row.id), row.name, row.task, row.criticality,
-                      usd(row.monthly_cost_usd), f"{row.share:.1%}", row.top_model)  # fmt: skip
+                      usd(row.monthly_cost_usd), f"{row.share:.1%}", row.top_model, row.retirement)  # fmt: skip
     out.print(shown)
     if not saved:
         out.print(_NOT_SAVED, markup=False)

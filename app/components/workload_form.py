@@ -7,13 +7,17 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from analysis.assumptions import DEFAULT_FLOOR_PCT
+from analysis.quality import floor_words
 from analysis.workloads import CRITICALITIES, TASK_CATEGORIES, Rule, Workload
 
 __all__ = ["FLAG_LABELS", "QUALITY_FLOOR_HELP", "workload_form"]
 
 QUALITY_FLOOR_HELP = (
-    "The most a replacement may fall short of today's model on quality, in %. 5 means a candidate that "
-    "scores up to 5% below the model this workload runs on today is still acceptable."
+    f"The most quality a replacement may lose against today's model, in %. With 5, a candidate needs {floor_words(5)}."
+    " Proposals start from "
+    + ", ".join(f"{floor:g}% for {level}" for level, floor in DEFAULT_FLOOR_PCT.items())
+    + " criticality."
 )
 SLO_HELP = "The 95th-percentile response time this workload must keep, in seconds. Empty: no objective."
 FLAG_LABELS = {

@@ -60,7 +60,7 @@ if not workloads:
     propose("workloads-propose", "Propose from my data")
     st.stop()
 
-table = workload_table(cache.workload_costs(url), workloads)
+table = workload_table(cache.workload_costs(url), workloads, cache.book(url))
 totals = workload_totals(table)
 if totals.window is not None:
     first, last = totals.window
@@ -78,9 +78,10 @@ if totals.unpriced:
     )
 
 st.dataframe(
-    table[["name", "task", "criticality", "monthly_cost_usd", "share", "top_model", "quality_floor_pct",
-           "latency_slo_p95_s", "rules_text"]],
+    table[["name", "task", "criticality", "monthly_cost_usd", "share", "top_model", "retirement",
+           "quality_floor_pct", "latency_slo_p95_s", "rules_text"]],
     hide_index=True,
+    placeholder="—",
     key="workloads-table",
     column_config={
         "name": "Workload",
@@ -89,6 +90,9 @@ st.dataframe(
         "monthly_cost_usd": st.column_config.NumberColumn("Monthly cost", format="dollar"),
         "share": st.column_config.ProgressColumn("Share", min_value=0.0, max_value=1.0, format="percent"),
         "top_model": "Top model",
+        "retirement": st.column_config.TextColumn(
+            "Retirement at its host", help="When the host stops serving the top model, and its named successor."
+        ),
         "quality_floor_pct": st.column_config.NumberColumn("Quality floor %", help=QUALITY_FLOOR_HELP),
         "latency_slo_p95_s": st.column_config.NumberColumn("p95 objective (s)"),
         "rules_text": st.column_config.TextColumn("Usage it claims", width="large"),

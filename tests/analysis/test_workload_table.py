@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from analysis.workload_table import UNASSIGNED_USAGE, workload_table, workload_totals
 from analysis.workloads import Rule, Workload, propose_workloads, replace_with_proposals, save_workload, workload_costs
 from collectors import ingest, source_from_bytes
+from pricing.cost import offline_book
 
 CSV = (
     "date,provider,model,project,feature,api_key,requests,input_tokens,output_tokens\n"
@@ -98,3 +99,19 @@ def test_an_empty_ledger_has_only_the_unassigned_row(ledger: Engine) -> None:
     assert table["name"].tolist() == ["Unassigned"] and table["rules_text"].tolist() == [UNASSIGNED_USAGE]
     totals = workload_totals(table)
     assert (totals.workloads, totals.monthly_cost_usd, totals.window) == (0, 0.0, None)
+
+
+def test_the_top_models_retirement_at_its_host_is_on_the_table(usage: Engine) -> None:
+    workloads = replace_with_proposals(usage, propose_workloads(usage))
+    table = workload_table(workload_costs(usage, workloads), workloads, offline_book(), date(2026, 12, 5))
+    rows = table.set_index("top_model_id")
+    # The vendored registry: OpenAI retires gpt-4o-2024-08-06 on 2027-01-14 (successor gpt-6-luna); Anthropic
+    # retired claude-sonnet-4-5-20250929 on 2026-11-30 (successor claude-sonnet-5-5); no date for the embedding.
+    gpt4o = rows.loc["gpt-4o-2024-08-06"]
+    assert (gpt4o["top_host"], gpt4o["retires_on"], gpt4o["successor"]) == ("openai", date(2027, 1, 14), "gpt-6-luna")
+    assert gpt4o["retirement"] == "retires 2027-01-14 → gpt-6-luna"
+    assert rows.loc["claude-sonnet-4-5-20250929", "retirement"] == "retired 2026-11-30 → claude-sonnet-5-5"
+    assert rows.loc["text-embedding-3-small", "retirement"] == "—"
+    # Without a price book the table has no retirement to tell, and says nothing rather than guess.
+    plain = workload_table(workload_costs(usage, workloads), workloads)
+    assert plain["retires_on"].isna().all() and set(plain["retirement"]) == {"—"}

@@ -54,6 +54,9 @@ def test_list_json_shows_proposals_unsaved_until_propose_saves_them(
     ]
     support = next(r for r in rows if r["name"] == "Support chat · gpt-4o")
     assert support["criticality"] == "high" and support["task_category"] == "chat"
+    # Today's model's retirement at its host, from the registry: OpenAI retires gpt-4o-2024-08-06 on 2027-01-14.
+    assert (support["top_host"], support["top_model_id"]) == ("openai", "gpt-4o-2024-08-06")
+    assert (support["retires_on"], support["successor"]) == ("2027-01-14", "gpt-6-luna")
     assert support["rules"] == [{"project": "proj_support_bot", "feature": "support-chat", "model": "gpt-4o"}]
     # The monthly figures are the last 30 days' spend for an average month, and cover all of it.
     window = priced_usage(ledger, since=date(2026, 10, 2), until=END)["spend_usd"].sum()
