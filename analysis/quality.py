@@ -149,7 +149,7 @@ def win_rate(candidate: float, incumbent: float) -> float:
     >>> win_rate(1300, 1300), round(win_rate(1265, 1300), 3)
     (0.5, 0.45)
     """
-    return 1.0 / (1.0 + 10.0 ** ((incumbent - candidate) / 400.0))
+    return float(1.0 / (1.0 + 10.0 ** ((incumbent - candidate) / 400.0)))
 
 
 def grade(value_pct: float, floor_pct: float, *, parity: float = 100.0) -> str:

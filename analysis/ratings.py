@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import Any
 
 import pandas as pd
 
@@ -133,24 +134,37 @@ def _data(name: str) -> pd.DataFrame:
     return pd.read_csv(files("analysis").joinpath("data", name).open("rb"))
 
 
+@dataclass(frozen=True)
+class _Row:
+    """A row of a reference table, with the name key of its model."""
+
+    model: str
+    version: str  # "" when undated: sorted, an undated row is its family's first
+    setting: str
+    values: dict[str, Any]  # the table's row, as read
+
+
+def _rows(frame: pd.DataFrame, group: str | None) -> dict[tuple[str, str], list[_Row]]:
+    """A table's rows by (group column's value, model key), so a look-up reads a handful of rows, not the table."""
+    index: dict[tuple[str, str], list[_Row]] = {}
+    for record in frame.to_dict("records"):
+        key, version, setting = rating_key(str(record["model"]))
+        row = _Row(str(record["model"]), version or "", setting or "", {str(k): v for k, v in record.items()})
+        index.setdefault((str(record[group]) if group else "", key), []).append(row)
+    return index
+
+
 @lru_cache(maxsize=1)
-def _arena() -> pd.DataFrame:
-    frame = _data("arena_ratings.csv")
-    keys = [rating_key(m) for m in frame["model"]]
-    frame["key"] = [k for k, _, _ in keys]
-    # Sorted snapshots read oldest to newest within a family; an undated row is the family's first.
-    frame["version"] = [v or "" for _, v, _ in keys]
-    frame["setting"] = [s or "" for _, _, s in keys]
-    return frame
+def _arena() -> dict[tuple[str, str], list[_Row]]:
+    return _rows(_data("arena_ratings.csv"), "board")
 
 
-def _pick(rows: pd.DataFrame, version: str | None, setting: str | None) -> pd.Series:
+def _pick(rows: list[_Row], version: str | None, setting: str | None) -> _Row:
     """The row a model stands on: its own setting (the default one when it names none), its own snapshot
     where rated, else the newest; a row of another setting only where the board has no other."""
-    same = rows[rows["setting"] == (setting or "")]
-    pool = same if not same.empty else rows[rows["setting"] == ""] if (rows["setting"] == "").any() else rows
-    exact = pool[pool["version"] == version] if version else pool.iloc[0:0]
-    return (exact if not exact.empty else pool).sort_values("version").iloc[-1]
+    pool = [r for r in rows if r.setting == (setting or "")] or [r for r in rows if not r.setting] or rows
+    exact = [r for r in pool if version and r.version == version]
+    return max(exact or pool, key=lambda r: r.version)
 
 
 @lru_cache(maxsize=16384)
@@ -168,14 +182,14 @@ def quality_reference(provider: str, model: str, task_category: str) -> QualityR
     if column is None:
         return None
     key, version, setting = rating_key(model)
-    table = _arena()
-    rows = table[(table["board"] == column) & (table["key"] == key)]
-    if rows.empty:
+    rows = _arena().get((column, key))
+    if not rows:
         return None
-    row = _pick(rows, version, setting)
+    row = _pick(rows, version, setting).values
 
     def bound(name: str) -> float | None:
-        return None if pd.isna(row[name]) else float(row[name])
+        value = row[name]
+        return None if value is None or pd.isna(value) else float(value)
 
     return QualityRef(
         float(row["rating"]),
@@ -199,27 +213,24 @@ class BenchmarkScore:
 
 
 @lru_cache(maxsize=1)
-def _embedding_scores() -> pd.DataFrame:
-    frame = _data("embedding_quality.csv")
-    keys = [rating_key(m) for m in frame["model"]]
-    frame["key"] = [k for k, _, _ in keys]
-    frame["version"] = [v or "" for _, v, _ in keys]
-    frame["setting"] = [s or "" for _, _, s in keys]
-    return frame
+def _embedding_scores() -> dict[tuple[str, str], list[_Row]]:
+    return _rows(_data("embedding_quality.csv"), "benchmark")
 
 
 @lru_cache(maxsize=4096)
 def embedding_score(model: str, benchmark: str | None = None) -> BenchmarkScore | None:
-    """The benchmark score of an embedding model (on ``benchmark``, or the table's first that rates it)."""
+    """The benchmark score of an embedding model (on ``benchmark``, or the first benchmark that rates it)."""
     key, version, setting = rating_key(model)
-    table = _embedding_scores()
-    rows = table[table["key"] == key]
-    if benchmark is not None:
-        rows = rows[rows["benchmark"] == benchmark]
-    if rows.empty:
+    scores = _embedding_scores()
+    benchmarks = [benchmark] if benchmark is not None else list(dict.fromkeys(b for b, _ in scores))
+    rows = next((scores[(b, key)] for b in benchmarks if (b, key) in scores), None)
+    if not rows:
         return None
-    first = rows["benchmark"].iloc[0]
-    row = _pick(rows[rows["benchmark"] == first], version, setting)
+    row = _pick(rows, version, setting).values
     return BenchmarkScore(
-        float(row["score"]), str(row["benchmark"]), str(row["model"]), str(row["as_of"]), str(row["source"])
+        float(row["score"]),
+        str(row["benchmark"]),
+        str(row["model"]),
+        str(row["as_of"]),
+        str(row["source"]),
     )
