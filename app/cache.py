@@ -4,7 +4,7 @@ import changes usage, and a model mapping or a price override changes what usage
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pandas as pd
@@ -25,11 +25,14 @@ from analysis.models import (
     unresolved_models,
     usage_mix,
 )
+from analysis.risk.report import CompanyRisk, company_risk, concentration_over_time
+from analysis.risk.score import weights_of
 from analysis.selfhost import SelfHostedOption, list_options
 from analysis.spend import priced_usage
 from analysis.workloads import Workload
 from db import default_url, list_imports, open_ledger, usage_span
 from db.price_overrides import PriceOverride, list_overrides
+from db.risk_weights import load_risk_weights
 from pricing.book import PriceBook
 from pricing.comparison import disagreements, price_history, registry_prices
 from pricing.sources import load_book
@@ -43,6 +46,7 @@ __all__ = [
     "calendar",
     "catalog",
     "clear",
+    "concentration",
     "disagreeing",
     "engine",
     "evaluations",
@@ -53,6 +57,8 @@ __all__ = [
     "models",
     "overrides",
     "priced",
+    "risk",
+    "risk_weights",
     "rule_values",
     "self_hosted",
     "span",
@@ -211,6 +217,24 @@ def alternatives(
     return find_alternatives(engine, workload, current, book=book(url), filters=filters,
                              evaluations=list_evaluations(engine), latency_measurements=list_measurements(engine),
                              self_hosted=list_options(engine), verbosity=verbosity)  # fmt: skip
+
+
+@_read(show_spinner="Scoring the dependency risk of every workload…")
+def risk(url: str) -> CompanyRisk | None:
+    """The company's dependency risk under the stored weights (it estimates every workload's alternatives)."""
+    return company_risk(_engine(url), book=book(url), today=datetime.now(UTC).date())
+
+
+@_read()
+def concentration(url: str) -> pd.DataFrame:
+    """Each month's share of spend per provider, and its HHI."""
+    return concentration_over_time(_engine(url))
+
+
+@_read()
+def risk_weights(url: str) -> dict[str, float]:
+    """The weights the risk score uses: the defaults, with the stored ones in their place."""
+    return weights_of(load_risk_weights(_engine(url)))
 
 
 def clear() -> None:

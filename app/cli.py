@@ -18,6 +18,7 @@ from analysis.spend import summary as ledger_summary
 from app.cli_alternatives import alternatives_command
 from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, out, usd
 from app.cli_prices import cost, prices_app
+from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
 from app.cli_workloads import workloads_app
 from collectors.api import PROVIDERS, SyncError, sync_provider
@@ -38,6 +39,7 @@ app.add_typer(prices_app, name="prices")
 app.add_typer(workloads_app, name="workloads")
 app.command()(cost)
 app.command(name="alternatives")(alternatives_command)
+app.command(name="risk")(risk_command)
 app.command(name="rollup-sql")(rollup_sql_command)
 
 

@@ -44,6 +44,19 @@ RETIREMENT_URGENCY = ((90, 1.0), (182, 0.75), (365, 0.5))
 LOCK_IN_FRICTION = {"fine_tuned": 1.0, "embedding": 1.0, "cache_share": 0.5, "batch_share": 0.25}
 TREND_FULL_POINTS = 10.0
 HIGHLY_CONCENTRATED_HHI = 1800
+# The unit of each factor's value: a share of spend, an HHI, points of share, or a count.
+UNITS = {
+    "top_vendor_share": "share",
+    "hhi_vendors": "hhi",
+    "hhi_families": "hhi",
+    "critical_concentration": "share",
+    "concentration_trend": "points",
+    "retirement": "share",
+    "lock_in": "share",
+    "exit_options": "count",
+    "price_volatility": "count",
+    "incidents": "count",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,22 @@ class Factor:
     value: float | None
     risk: float
     explanation: str
+
+    @property
+    def value_text(self) -> str:
+        """The value in its own unit, as a reader reads it.
+
+        >>> Factor("hhi_vendors", "", 7658.1, 0.77, "").value_text, Factor("retirement", "", 0.95, 0.9, "").value_text
+        ('7,658', '95%')
+        """
+        if self.value is None:
+            return "—"
+        unit = UNITS.get(self.name, "count")
+        if unit == "share":
+            return f"{self.value:.0%}"
+        if unit == "points":
+            return f"{self.value:+.0f} pts"
+        return f"{self.value:,.0f}"
 
 
 def hhi(shares: pd.Series) -> float:
