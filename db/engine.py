@@ -17,6 +17,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import ArgumentError
+
+from db.errors import InvalidInput
 
 __all__ = ["default_url", "downgrade", "open_ledger", "upgrade"]
 
@@ -58,11 +61,22 @@ def _utc_session(dbapi_connection: object, _record: object) -> None:
 
 
 def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
-    """An engine on the ledger at ``url`` (default: :func:`default_url`), schema upgraded to head."""
+    """An engine on the ledger at ``url`` (default: :func:`default_url`), schema upgraded to head.
+
+    Raises :class:`~db.errors.InvalidInput` when ``url`` is not a database URL SQLAlchemy can open.
+    """
     url = url or default_url()
+    try:
+        engine = create_engine(url)
+    except ArgumentError as exc:
+        # The URL is the user's setting (--db, EXITPLAN_DB_URL). SQLAlchemy's message names the dialect at
+        # most, never the URL, so no password it may hold is echoed.
+        raise InvalidInput(
+            f"the ledger URL (--db or EXITPLAN_DB_URL) cannot be opened: {exc}; "
+            "expected e.g. sqlite:///path/to/ledger.db or postgresql+psycopg://user@host/exitplan"
+        ) from None
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     elif engine.dialect.name == "postgresql" and engine.dialect.driver in ("psycopg", "psycopg2"):

@@ -17,6 +17,7 @@ from analysis.selfhost import SelfHostedOption, break_even_tokens, usd_per_mtok
 from analysis.workloads import Rule, Workload, ensure_workloads, save_workload
 from collectors import ingest, source_from_bytes
 from collectors.demo import load_demo
+from db.errors import InvalidInput
 from pricing.cost import offline_book
 
 DAY = date(2025, 9, 1)
@@ -145,5 +146,5 @@ def test_a_verbosity_factor_lengthens_the_answers_only(ledger: Engine) -> None:
     # gpt-4o-mini ($0.15 in, $0.60 out; the same tokenizer): 1M input = $0.15 and 100k output = $0.06 a day;
     # answers a fifth longer make the output $0.072, whatever the month's scale.
     assert mini(1.2) / mini(1.0) == pytest.approx((0.15 + 0.072) / (0.15 + 0.06))
-    with pytest.raises(ValueError, match="verbosity factor must be a number above 0"):
+    with pytest.raises(InvalidInput, match="verbosity factor must be a number above 0"):
         alternatives(ledger, workload, [workload], today=DAY, filters=only_openai, verbosity=0)

@@ -20,6 +20,7 @@ from analysis.latency_measurements import (
 )
 from analysis.workloads import ensure_workloads, save_workload
 from collectors.demo import load_demo
+from db.errors import InvalidInput
 
 CSV = b"""Host,Model,TTFT_ms,ttft_p95_ms,Tokens_per_s,n,date,notes
 DeepInfra,openai/gpt-oss-120b,400,900,120,200,2026-11-20,replayed 200 support prompts
@@ -54,7 +55,7 @@ def test_a_measurements_file_is_read_in_seconds_with_hosts_as_provider_ids() -> 
     ],
 )
 def test_a_bad_file_says_what_is_wrong(content: bytes, message: str) -> None:
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_measurements(content)
 
 

@@ -19,6 +19,7 @@ from analysis.selfhost import (
     save_option,
     usd_per_mtok,
 )
+from db.errors import InvalidInput
 
 # 8× H100 at Lambda's $2.99/GPU-hour, 2,500 tokens/s sustained, 60% utilised, $3,000 a month of ops.
 H100 = SelfHostedOption(
@@ -99,7 +100,7 @@ def test_save_list_update_delete(ledger: Engine) -> None:
     ]
     assert save_option(ledger, replace(H100, id=first, usd_per_gpu_hour=2.49)) == first
     assert list_options(ledger)[0].usd_per_gpu_hour == 2.49
-    with pytest.raises(ValueError, match="utilisation"):
+    with pytest.raises(InvalidInput, match="utilisation"):
         save_option(ledger, replace(H100, utilisation=0))
     assert delete_option(ledger, first) is True
     assert delete_option(ledger, first) is False
