@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from analysis.evaluations import delete_evaluations, parse_evaluations, save_evaluations
 from analysis.latency_measurements import delete_measurements, parse_measurements, save_measurements
 from app import cache
+from db.errors import UserError
 
 __all__ = ["evaluations_panel", "latency_panel"]
 
@@ -53,7 +54,7 @@ def _upload_panel(
     if upload is not None and st.button(f"Use these {noun}", key=f"alternatives-{key}-save"):
         try:
             frame = parse(upload.getvalue())
-        except ValueError as exc:
+        except UserError as exc:
             st.error(f"{upload.name}: {exc}")
         else:
             saved = save(cache.engine(), frame, upload.name)
