@@ -16,11 +16,11 @@ from rich.table import Table
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
 from app.cli_alternatives import alternatives_command
-from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, out, usd
+from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
 from app.cli_prices import cost, prices_app
 from app.cli_rollup_sql import rollup_sql_command
 from app.cli_workloads import workloads_app
-from collectors.api import PROVIDERS, SyncError, sync_provider
+from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_loaded, load_demo
 from collectors.files import ingest_files
@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Commands,
 )
 imports_app = typer.Typer(help="List, inspect and undo imports.", no_args_is_help=True)
 app.add_typer(imports_app, name="imports")
@@ -142,10 +143,7 @@ def collect(
     if not key:
         raise fail(f"{spec.key_env} is not set: export an {spec.title} organization admin key to pull its usage")
     first, last = day_option(since, "--since"), day_option(until, "--until")
-    try:
-        result = sync_provider(open_ledger(db), provider, key, since=first, until=last)
-    except SyncError as exc:
-        raise fail(str(exc)) from None
+    result = sync_provider(open_ledger(db), provider, key, since=first, until=last)
     if as_json:
         print(json.dumps(asdict(result), default=_iso))
         return

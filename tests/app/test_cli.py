@@ -188,3 +188,27 @@ def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
 
 def test_the_readme_shows_no_command_that_is_gone() -> None:
     assert _readme_commands() <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", [["summary"], ["imports", "list"], ["workloads", "list"], ["prices", "show", "x"]])
+def test_a_user_error_under_any_command_ends_it_with_one_line_and_status_2(command: list[str]) -> None:
+    # open_ledger raises InvalidInput for a URL SQLAlchemy cannot open; no command catches it itself.
+    result = runner.invoke(app, [*command, "--db", "nosuchdb://user:hunter2@host/ledger"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "the ledger URL" in result.stderr and "nosuchdb" in result.stderr
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_user_error_from_the_installed_command_has_no_traceback() -> None:
+    result = run("summary", "--db", "nosuchdb://host/ledger")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "the ledger URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_any_other_error_is_a_bug_and_escapes(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("app.cli.ledger_summary", broken)
+    result = runner.invoke(app, ["summary", "--db", ledger_url])
+    assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
