@@ -7,6 +7,8 @@ Parsing checks every row here; storing and reading them is ``db.evaluations``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -56,16 +58,26 @@ def parse_evaluations(content: bytes) -> pd.DataFrame:
     return pd.DataFrame(
         {
             # object columns keep None for "not given" (pandas' string dtype would turn it into NaN)
-            "workload": pd.Series([r["workload"] for r in records], dtype=object),
-            "task_category": pd.Series([r["task_category"] for r in records], dtype=object),
-            "model": pd.Series([r["model"] for r in records], dtype=object),
-            "score": pd.Series([r["score"] for r in records], dtype="float64"),
-            "n": pd.Series([r["n"] for r in records], dtype="Int64"),
+            "workload": pd.Series([r.workload for r in records], dtype=object),
+            "task_category": pd.Series([r.task_category for r in records], dtype=object),
+            "model": pd.Series([r.model for r in records], dtype=object),
+            "score": pd.Series([r.score for r in records], dtype="float64"),
+            "n": pd.Series([r.n for r in records], dtype="Int64"),
         }
     )
 
 
-def _evaluation_row(where: str, cells: Row) -> dict[str, object]:
+class _Evaluation(NamedTuple):
+    """One row of the file, checked."""
+
+    workload: str | None
+    task_category: str | None
+    model: str
+    score: float
+    n: int | None
+
+
+def _evaluation_row(where: str, cells: Row) -> _Evaluation:
     workload = cells.get("workload") or None
     task = (cells.get("task_category") or "").lower() or None
     model = cells.get("model") or ""
@@ -79,7 +91,7 @@ def _evaluation_row(where: str, cells: Row) -> dict[str, object]:
             raise InvalidInput(f"{where}: task '{task}' is not one of {', '.join(TASK_CATEGORIES)}")
     score = positive_number(cells.get("score") or "", where, "score", zero=True)
     n = whole_number(cells.get("n") or "", where, "n")
-    return {"workload": workload, "task_category": task, "model": model, "score": score, "n": n}
+    return _Evaluation(workload, task, model, score, n)
 
 
 def save_evaluations(engine: Engine, frame: pd.DataFrame, source: str) -> int:

@@ -10,6 +10,7 @@ and cover few of today's models and hosts, so for a shortlist this is how latenc
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -77,7 +78,9 @@ def parse_measurements(content: bytes) -> pd.DataFrame:
     if not records:
         raise InvalidInput("the file has a header but no measurements")
     # object columns keep None for "not given" (a float or string dtype would turn it into NaN)
-    return pd.DataFrame({name: pd.Series([r[name] for r in records], dtype=object) for name in MEASUREMENT_COLUMNS})
+    return pd.DataFrame(
+        {name: pd.Series([getattr(r, name) for r in records], dtype=object) for name in MEASUREMENT_COLUMNS}
+    )
 
 
 def _seconds(cells: Row, name: str, where: str) -> float | None:
@@ -90,7 +93,19 @@ def _seconds(cells: Row, name: str, where: str) -> float | None:
     return None
 
 
-def _measurement_row(where: str, cells: Row) -> dict[str, object]:
+class _Measurement(NamedTuple):
+    """One row of the file, checked; its fields are :data:`MEASUREMENT_COLUMNS`."""
+
+    host: str
+    model: str
+    ttft_s: float
+    ttft_p95_s: float | None
+    tokens_per_s: float
+    n: int | None
+    measured_on: date | None
+
+
+def _measurement_row(where: str, cells: Row) -> _Measurement:
     host, model = cells.get("host") or "", cells.get("model") or ""
     if not host or not model:
         raise InvalidInput(f"{where}: {'host' if not host else 'model'} is empty")
@@ -105,15 +120,15 @@ def _measurement_row(where: str, cells: Row) -> dict[str, object]:
         measured_on = date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
         raise InvalidInput(f"{where}: date '{raw_date}' is not a date (YYYY-MM-DD)") from None
-    return {
-        "host": provider_id(host),
-        "model": model,
-        "ttft_s": ttft,
-        "ttft_p95_s": p95,
-        "tokens_per_s": positive_number(cells.get("tokens_per_s") or "", where, "tokens_per_s"),
-        "n": whole_number(cells.get("n") or "", where, "n"),
-        "measured_on": measured_on,
-    }
+    return _Measurement(
+        host=provider_id(host),
+        model=model,
+        ttft_s=ttft,
+        ttft_p95_s=p95,
+        tokens_per_s=positive_number(cells.get("tokens_per_s") or "", where, "tokens_per_s"),
+        n=whole_number(cells.get("n") or "", where, "n"),
+        measured_on=measured_on,
+    )
 
 
 def save_measurements(engine: Engine, frame: pd.DataFrame, source: str) -> int:
