@@ -163,13 +163,12 @@ def measured_latency(measurements: pd.DataFrame | None, provider: str, model: st
         return None
     row = exact.iloc[-1]  # rows come oldest first: the newest upload wins
     tail, n, on = row["ttft_p95_s"], row["n"], row["measured_on"]
-    when = ", ".join(
-        part for part in (
-            row.get("source") if isinstance(row.get("source"), str) else None,
-            str(pd.Timestamp(on).date()) if on is not None and not pd.isna(on) else None,
-            f"{int(n):,} requests" if n is not None and not pd.isna(n) else None,
-        ) if part
-    )  # fmt: skip
+    parts = (
+        row.get("source") if isinstance(row.get("source"), str) else None,
+        str(pd.Timestamp(on).date()) if on is not None and not pd.isna(on) else None,
+        f"{int(n):,} requests" if n is not None and not pd.isna(n) else None,
+    )
+    when = ", ".join(part for part in parts if part)
     return LatencyRef(
         ttft_p50_s=float(row["ttft_s"]),
         ttft_tail_s=None if tail is None or pd.isna(tail) else float(tail),
