@@ -20,10 +20,27 @@ __all__ = ["UNASSIGNED_USAGE", "WorkloadTotals", "workload_table", "workload_tot
 # What the Unassigned row claims, in the words of the table's usage column.
 UNASSIGNED_USAGE = "usage no rule matches"
 # The definition fields each workload row carries, as the workload has them.
-_DEFINITION = ("quality_floor_pct", "latency_slo_p95_s", "needs_tools", "needs_vision", "needs_json_schema",
-               "needs_caching", "batch_tolerant", "position", "saved_at")  # fmt: skip
-_COSTS = ("monthly_cost_usd", "spend_usd", "share", "requests", "input_tokens", "output_tokens", "top_model",
-          "unpriced")  # fmt: skip
+_DEFINITION = (
+    "quality_floor_pct",
+    "latency_slo_p95_s",
+    "needs_tools",
+    "needs_vision",
+    "needs_json_schema",
+    "needs_caching",
+    "batch_tolerant",
+    "position",
+    "saved_at",
+)
+_COSTS = (
+    "monthly_cost_usd",
+    "spend_usd",
+    "share",
+    "requests",
+    "input_tokens",
+    "output_tokens",
+    "top_model",
+    "unpriced",
+)
 
 
 def workload_table(costs: pd.DataFrame, workloads: Sequence[Workload]) -> pd.DataFrame:
@@ -59,11 +76,20 @@ def workload_table(costs: pd.DataFrame, workloads: Sequence[Workload]) -> pd.Dat
         }
         for w in ordered
     ]
-    rows.append({
-        "id": None, "name": "Unassigned", "task_category": None, "task": "", "criticality": "",
-        **dict.fromkeys(_DEFINITION), "rules": None, "rules_text": UNASSIGNED_USAGE, "saved": False,
-        "unassigned": True,
-    })  # fmt: skip
+    rows.append(
+        {
+            "id": None,
+            "name": "Unassigned",
+            "task_category": None,
+            "task": "",
+            "criticality": "",
+            **dict.fromkeys(_DEFINITION),
+            "rules": None,
+            "rules_text": UNASSIGNED_USAGE,
+            "saved": False,
+            "unassigned": True,
+        }
+    )
     table = pd.DataFrame(rows)
     for name in _COSTS:
         table[name] = costs[name].to_numpy()
@@ -75,8 +101,19 @@ def workload_table(costs: pd.DataFrame, workloads: Sequence[Workload]) -> pd.Dat
     table["latency_slo_p95_s"] = table["latency_slo_p95_s"].astype("float64")
     # A workload whose usage has no model (or none in the window) has no top model: blank, as the Unassigned row.
     table["top_model"] = table["top_model"].astype(object).where(table["top_model"].notna(), "")
-    columns = ["id", "name", "task_category", "task", "criticality", *_COSTS, *_DEFINITION, "rules", "rules_text",
-               "saved", "unassigned"]  # fmt: skip
+    columns = [
+        "id",
+        "name",
+        "task_category",
+        "task",
+        "criticality",
+        *_COSTS,
+        *_DEFINITION,
+        "rules",
+        "rules_text",
+        "saved",
+        "unassigned",
+    ]
     result = table[columns]
     result.attrs["window"] = costs.attrs.get("window")
     return result
