@@ -51,11 +51,15 @@ def serve(
     """Open the dashboard in a local web server."""
     entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
     env = {**os.environ, "EXITPLAN_DB_URL": db or default_url()}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(entry),
-        "--server.address", host, "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-    ]  # fmt: skip
+    settings = {
+        "server.address": host,
+        "server.port": str(port),
+        "server.headless": "true",
+        "browser.gatherUsageStats": "false",
+        "client.toolbarMode": "minimal",
+    }
+    options = [word for name, value in settings.items() for word in (f"--{name}", value)]
+    command = [sys.executable, "-m", "streamlit", "run", str(entry), *options]
     # Become the server (no child process), so stopping `exitplan serve` stops Streamlit too.
     os.execve(sys.executable, command, env)
 
@@ -174,9 +178,15 @@ def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     for row in frame.itertuples():
         period = f"{row.period_start:%Y-%m-%d} … {row.period_end:%Y-%m-%d}" if row.rows_accepted else ""
         table.add_row(
-            str(row.id), row.source_name, row.format, f"{row.rows_read:,}", f"{row.rows_accepted:,}",
-            f"{row.rows_rejected:,}", period, f"{row.created_at:%Y-%m-%d %H:%M}",
-        )  # fmt: skip
+            str(row.id),
+            row.source_name,
+            row.format,
+            f"{row.rows_read:,}",
+            f"{row.rows_accepted:,}",
+            f"{row.rows_rejected:,}",
+            period,
+            f"{row.created_at:%Y-%m-%d %H:%M}",
+        )
     out.print(table)
 
 
@@ -208,9 +218,13 @@ def imports_show(
             gap = "—" if row.gap_share != row.gap_share else f"{row.gap_share:+.1%}"
             flag = "unpriced" if row.unpriced else (f"over {GAP_THRESHOLD:.0%}" if row.flagged else "ok")
             table.add_row(
-                row.provider, row.model, usd(row.computed_usd if row.computed_usd == row.computed_usd else None),
-                usd(row.reported_usd), gap, flag,
-            )  # fmt: skip
+                row.provider,
+                row.model,
+                usd(row.computed_usd if row.computed_usd == row.computed_usd else None),
+                usd(row.reported_usd),
+                gap,
+                flag,
+            )
         out.print("Computed vs reported cost:")
         out.print(table)
     if len(rejected):
@@ -245,9 +259,13 @@ def summary(
     table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
     for model, m in result.by_model.items():
         table.add_row(
-            model, number(m.requests), number(m.input_tokens), number(m.output_tokens),
-            usd(m.cost_usd), usd(m.reported_cost_usd, missing="—"),
-        )  # fmt: skip
+            model,
+            number(m.requests),
+            number(m.input_tokens),
+            number(m.output_tokens),
+            usd(m.cost_usd),
+            usd(m.reported_cost_usd, missing="—"),
+        )
     out.print(table)
     out.print(
         f"Total cost {usd(result.overall.cost_usd)} (reported by the sources: "

@@ -24,8 +24,9 @@ def evaluations_panel(url: str) -> None:
         "optionally `n`. Where you have scored both today's model and a candidate, your scores decide its quality "
         "grade, labelled as yours."
     )
-    _upload_panel(cache.evaluations(url), "evaluation results", "evals", parse_evaluations, save_evaluations,
-                  delete_evaluations)  # fmt: skip
+    _upload_panel(
+        cache.evaluations(url), "evaluation results", "evals", parse_evaluations, save_evaluations, delete_evaluations
+    )
 
 
 def latency_panel(url: str) -> None:
@@ -36,8 +37,14 @@ def latency_panel(url: str) -> None:
         "from replaying a sample of the workload's prompts. Your figures replace the published ones for that "
         "model on that host, labelled as yours."
     )
-    _upload_panel(cache.latency_measurements(url), "latency measurements", "latency", parse_measurements,
-                  save_measurements, delete_measurements)  # fmt: skip
+    _upload_panel(
+        cache.latency_measurements(url),
+        "latency measurements",
+        "latency",
+        parse_measurements,
+        save_measurements,
+        delete_measurements,
+    )
 
 
 def _upload_panel(
