@@ -31,11 +31,25 @@ groq,llama-3.3-70b-versatile,150,,300,,,
 def test_a_measurements_file_is_read_in_seconds_with_hosts_as_provider_ids() -> None:
     frame = parse_measurements(CSV)
     assert frame.to_dict("records") == [
-        {"host": "deepinfra", "model": "openai/gpt-oss-120b", "ttft_s": 0.4, "ttft_p95_s": 0.9, "tokens_per_s": 120.0,
-         "n": 200, "measured_on": date(2026, 11, 20)},
-        {"host": "groq", "model": "llama-3.3-70b-versatile", "ttft_s": 0.15, "ttft_p95_s": None,
-         "tokens_per_s": 300.0, "n": None, "measured_on": None},
-    ]  # fmt: skip
+        {
+            "host": "deepinfra",
+            "model": "openai/gpt-oss-120b",
+            "ttft_s": 0.4,
+            "ttft_p95_s": 0.9,
+            "tokens_per_s": 120.0,
+            "n": 200,
+            "measured_on": date(2026, 11, 20),
+        },
+        {
+            "host": "groq",
+            "model": "llama-3.3-70b-versatile",
+            "ttft_s": 0.15,
+            "ttft_p95_s": None,
+            "tokens_per_s": 300.0,
+            "n": None,
+            "measured_on": None,
+        },
+    ]
 
 
 @pytest.mark.parametrize(

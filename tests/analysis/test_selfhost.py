@@ -75,9 +75,15 @@ def test_never_cheaper() -> None:
 def test_validation() -> None:
     assert option_problems(H100) == []
     bad = replace(
-        H100, name=" ", usd_per_gpu_hour=0, gpus_per_replica=0, tokens_per_second=-1, utilisation=60,
-        fixed_monthly_usd=-5, context_window=0,
-    )  # fmt: skip
+        H100,
+        name=" ",
+        usd_per_gpu_hour=0,
+        gpus_per_replica=0,
+        tokens_per_second=-1,
+        utilisation=60,
+        fixed_monthly_usd=-5,
+        context_window=0,
+    )
     assert option_problems(bad) == [
         "name is empty",
         "GPU price per hour must be more than $0",

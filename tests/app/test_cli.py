@@ -26,15 +26,27 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 OPENAI_SAMPLES: dict[str, dict[str, float]] = {
-    "openai_usage_completions.json": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
-                                      "output_tokens": 6_811_732, "requests": 14_516},
-    "openai_dashboard_completions_usage.csv": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
-                                               "output_tokens": 6_811_732, "requests": 14_516},
-    "openai_legacy_v1_usage.json": {"input_tokens": 104_149, "cache_read_tokens": 24_448, "output_tokens": 7_356,
-                                    "requests": 164},
+    "openai_usage_completions.json": {
+        "input_tokens": 43_108_511,
+        "cache_read_tokens": 11_723_648,
+        "output_tokens": 6_811_732,
+        "requests": 14_516,
+    },
+    "openai_dashboard_completions_usage.csv": {
+        "input_tokens": 43_108_511,
+        "cache_read_tokens": 11_723_648,
+        "output_tokens": 6_811_732,
+        "requests": 14_516,
+    },
+    "openai_legacy_v1_usage.json": {
+        "input_tokens": 104_149,
+        "cache_read_tokens": 24_448,
+        "output_tokens": 7_356,
+        "requests": 164,
+    },
     "openai_costs.json": {"input_tokens": 0, "reported_cost_usd": 62.182729},
     "openai_dashboard_costs.csv": {"input_tokens": 0, "reported_cost_usd": 522.972061},
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", sorted(OPENAI_SAMPLES))
@@ -120,8 +132,8 @@ def test_imports_list_show_delete(ledger_url: str, tmp_path: Path) -> None:
 
 def test_summary_date_range(ledger_url: str) -> None:
     runner.invoke(app, ["ingest", str(FIXTURES / "openai_usage_completions.json"), "--db", ledger_url])
-    day = json.loads(runner.invoke(app, ["summary", "--since", "2025-09-01", "--until", "2025-09-01", "--json",
-                                         "--db", ledger_url]).stdout)  # fmt: skip
+    one_day = ["--since", "2025-09-01", "--until", "2025-09-01"]
+    day = json.loads(runner.invoke(app, ["summary", *one_day, "--json", "--db", ledger_url]).stdout)
     everything = json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)
     assert 0 < day["input_tokens"] < everything["input_tokens"]
     bad = runner.invoke(app, ["summary", "--since", "yesterday", "--db", ledger_url])
