@@ -24,13 +24,14 @@ run: $(VENV)/.installed
 	$(BIN)/exitplan demo --if-empty
 	$(BIN)/exitplan serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
+# The static checks first: they take seconds, the tests minutes.
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	$(BIN)/mypy db pricing analysis
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy db pricing analysis reports
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks

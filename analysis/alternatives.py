@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -346,7 +346,7 @@ def alternatives(
     excluded = dict(Counter(excluded_rows["excluded_reason"]).most_common())
 
     source_tokenizer = tokenizer_of(profile.provider, profile.model)
-    rows: list[dict[str, Any]] = pool.to_dict("records")  # type: ignore[assignment]
+    rows = cast(list[dict[str, Any]], pool.to_dict("records"))  # the pool's columns are named by str
     ratios = [
         token_ratio_range(source_tokenizer, tokenizer_of(r["provider"], r["model"]), workload.task_category)
         or _UNCHANGED

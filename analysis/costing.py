@@ -182,8 +182,8 @@ def self_hosted_cost(
 
     def tokens(scenario: str) -> float:
         output = profile.output_tokens * verbosity * OUTPUT_LENGTH_RANGE[scenario]
-        ratio_of_scenario: float = getattr(ratio, scenario)
-        return (profile.input_tokens + output) * ratio_of_scenario * profile.monthly_factor
+        token_ratio: float = getattr(ratio, scenario)  # low, base or high
+        return (profile.input_tokens + output) * token_ratio * profile.monthly_factor
 
     cost = CostRange(*(monthly_cost(option, tokens(scenario)) for scenario in SCENARIOS))
     return cost, tokens("base")

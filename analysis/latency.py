@@ -40,7 +40,7 @@ class LatencyEstimate:
 
 
 def _counts(bins: Sequence[int] | pd.Series) -> np.ndarray:
-    counts = np.nan_to_num(np.asarray(bins, dtype="float64"), nan=0.0)
+    counts: np.ndarray = np.nan_to_num(np.asarray(bins, dtype="float64"), nan=0.0)
     if counts.shape != (len(LATENCY_BIN_COLUMNS),):
         raise ValueError(f"expected {len(LATENCY_BIN_COLUMNS)} latency bin counts, got shape {counts.shape}")
     return counts

@@ -10,12 +10,14 @@ and cover few of today's models and hosts, so for a shortlist this is how latenc
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from analysis.reference import LatencyRef, reference_key
 from analysis.uploads import Row, positive_number, read_rows, whole_number
+from db.errors import InvalidInput
 from db.latency_measurements import MEASUREMENT_COLUMNS, delete_measurements, list_measurements, replace_measurements
 from pricing.identity import provider_id
 
@@ -62,7 +64,7 @@ def parse_measurements(content: bytes) -> pd.DataFrame:
     """Latency measurements from a CSV: ``host``, ``model``, ``ttft_s`` (median time to first token; or
     ``ttft_ms``), ``tokens_per_s`` (decode speed) and optionally ``ttft_p95_s`` (or ``ttft_p95_ms``), ``n``
     (requests measured) and ``date`` (YYYY-MM-DD). Headers are case-insensitive; other columns are ignored.
-    A bad row raises ValueError naming it.
+    A bad row raises :class:`~db.errors.InvalidInput` naming it.
 
     >>> parse_measurements(b"Host,Model,TTFT_ms,tokens_per_s\\ngroq,llama-3.3-70b,180,250\\n").to_dict("records")
     [{'host': 'groq', 'model': 'llama-3.3-70b', 'ttft_s': 0.18, 'ttft_p95_s': None, 'tokens_per_s': 250.0, \
@@ -71,12 +73,14 @@ def parse_measurements(content: bytes) -> pd.DataFrame:
     names, rows = read_rows(content, _HEADER_ALIASES, _EXPECTED)
     for needed, given_by in _REQUIRED.items():
         if names.isdisjoint(given_by):
-            raise ValueError(f"missing column '{needed}' (the header must name {_EXPECTED})")
+            raise InvalidInput(f"missing column '{needed}' (the header must name {_EXPECTED})")
     records = [_measurement_row(where, cells) for where, cells in rows]
     if not records:
-        raise ValueError("the file has a header but no measurements")
+        raise InvalidInput("the file has a header but no measurements")
     # object columns keep None for "not given" (a float or string dtype would turn it into NaN)
-    return pd.DataFrame({name: pd.Series([r[name] for r in records], dtype=object) for name in MEASUREMENT_COLUMNS})
+    return pd.DataFrame(
+        {name: pd.Series([getattr(r, name) for r in records], dtype=object) for name in MEASUREMENT_COLUMNS}
+    )
 
 
 def _seconds(cells: Row, name: str, where: str) -> float | None:
@@ -89,30 +93,42 @@ def _seconds(cells: Row, name: str, where: str) -> float | None:
     return None
 
 
-def _measurement_row(where: str, cells: Row) -> dict[str, object]:
+class _Measurement(NamedTuple):
+    """One row of the file, checked; its fields are :data:`MEASUREMENT_COLUMNS`."""
+
+    host: str
+    model: str
+    ttft_s: float
+    ttft_p95_s: float | None
+    tokens_per_s: float
+    n: int | None
+    measured_on: date | None
+
+
+def _measurement_row(where: str, cells: Row) -> _Measurement:
     host, model = cells.get("host") or "", cells.get("model") or ""
     if not host or not model:
-        raise ValueError(f"{where}: {'host' if not host else 'model'} is empty")
+        raise InvalidInput(f"{where}: {'host' if not host else 'model'} is empty")
     ttft = _seconds(cells, "ttft_s", where)
     if ttft is None:
-        raise ValueError(f"{where}: the median time to first token is empty")
+        raise InvalidInput(f"{where}: the median time to first token is empty")
     p95 = _seconds(cells, "ttft_p95_s", where)
     if p95 is not None and p95 < ttft:
-        raise ValueError(f"{where}: the p95 time to first token ({p95:g} s) is below the median ({ttft:g} s)")
+        raise InvalidInput(f"{where}: the p95 time to first token ({p95:g} s) is below the median ({ttft:g} s)")
     raw_date = cells.get("measured_on") or ""
     try:
         measured_on = date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
-        raise ValueError(f"{where}: date '{raw_date}' is not a date (YYYY-MM-DD)") from None
-    return {
-        "host": provider_id(host),
-        "model": model,
-        "ttft_s": ttft,
-        "ttft_p95_s": p95,
-        "tokens_per_s": positive_number(cells.get("tokens_per_s") or "", where, "tokens_per_s"),
-        "n": whole_number(cells.get("n") or "", where, "n"),
-        "measured_on": measured_on,
-    }
+        raise InvalidInput(f"{where}: date '{raw_date}' is not a date (YYYY-MM-DD)") from None
+    return _Measurement(
+        host=provider_id(host),
+        model=model,
+        ttft_s=ttft,
+        ttft_p95_s=p95,
+        tokens_per_s=positive_number(cells.get("tokens_per_s") or "", where, "tokens_per_s"),
+        n=whole_number(cells.get("n") or "", where, "n"),
+        measured_on=measured_on,
+    )
 
 
 def save_measurements(engine: Engine, frame: pd.DataFrame, source: str) -> int:
@@ -147,13 +163,12 @@ def measured_latency(measurements: pd.DataFrame | None, provider: str, model: st
         return None
     row = exact.iloc[-1]  # rows come oldest first: the newest upload wins
     tail, n, on = row["ttft_p95_s"], row["n"], row["measured_on"]
-    when = ", ".join(
-        part for part in (
-            row.get("source") if isinstance(row.get("source"), str) else None,
-            str(pd.Timestamp(on).date()) if on is not None and not pd.isna(on) else None,
-            f"{int(n):,} requests" if n is not None and not pd.isna(n) else None,
-        ) if part
-    )  # fmt: skip
+    parts = (
+        row.get("source") if isinstance(row.get("source"), str) else None,
+        str(pd.Timestamp(on).date()) if on is not None and not pd.isna(on) else None,
+        f"{int(n):,} requests" if n is not None and not pd.isna(n) else None,
+    )
+    when = ", ".join(part for part in parts if part)
     return LatencyRef(
         ttft_p50_s=float(row["ttft_s"]),
         ttft_tail_s=None if tail is None or pd.isna(tail) else float(tail),

@@ -214,8 +214,9 @@ def price_steps(history: pd.DataFrame, today: date) -> pd.DataFrame:
     frame["as_of"] = frame["as_of"].where(frame["as_of"].notna(), min(dated, default=today))
     last = frame.sort_values("as_of", kind="stable").groupby("source").tail(1)
     frame = pd.concat([frame, last[last["as_of"] < today].assign(as_of=today)], ignore_index=True)
-    long = frame.melt(id_vars=["source", "as_of"], value_vars=["input_mtok", "output_mtok"], var_name="price",
-                      value_name="usd_mtok")  # fmt: skip
+    long = frame.melt(
+        id_vars=["source", "as_of"], value_vars=["input_mtok", "output_mtok"], var_name="price", value_name="usd_mtok"
+    )
     long["price"] = long["price"].str.removesuffix("_mtok")
     long["as_of"] = pd.to_datetime(long["as_of"])
     return long.dropna(subset=["usd_mtok"]).sort_values(["source", "price", "as_of"])[columns].reset_index(drop=True)

@@ -42,7 +42,7 @@ def usd_together(values: Sequence[float | None], *, missing: str = "unpriced") -
     >>> usd_together([12.5, 140.52])
     ['$12.50', '$140.52']
     """
-    present = [abs(v) for v in values if v is not None and not math.isnan(v)]
+    present = [abs(v) for v in values if v is not None and not _missing(v)]
     cents = bool(present) and max(present) < CENTS_BELOW
     return [usd(v, cents=cents, missing=missing) for v in values]
 

@@ -149,7 +149,7 @@ def win_rate(candidate: float, incumbent: float) -> float:
     >>> win_rate(1300, 1300), round(win_rate(1265, 1300), 3)
     (0.5, 0.45)
     """
-    return float(1.0 / (1.0 + 10.0 ** ((incumbent - candidate) / 400.0)))
+    return 1.0 / (1.0 + math.pow(10.0, (incumbent - candidate) / 400.0))
 
 
 def grade(value_pct: float, floor_pct: float, *, parity: float = 100.0) -> str:
@@ -303,9 +303,9 @@ def _from_rating(
 
 
 def _overlap(one: QualityRef, other: QualityRef) -> bool:
-    if None in (one.low, one.high, other.low, other.high):
+    if one.low is None or one.high is None or other.low is None or other.high is None:
         return abs(one.rating - other.rating) < _NOISE_POINTS
-    return bool(one.low <= other.high and other.low <= one.high)  # type: ignore[operator]
+    return one.low <= other.high and other.low <= one.high
 
 
 def _from_benchmark(incumbent: str, candidate: str, floor_pct: float) -> QualityEstimate:

@@ -10,8 +10,9 @@ The first place a user sees whether exitplan prices their usage correctly. Two c
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
-from pandas.api.typing import DataFrameGroupBy
 from sqlalchemy import Engine
 
 from analysis.spend import PRICING_KEYS, price_usage
@@ -27,8 +28,11 @@ COLUMNS = ["provider", "model", "computed_usd", "reported_usd", "gap_usd", "gap_
 _KEYS = ["provider", "model_key", "day"]
 
 
-def _priced(engine: Engine, **filters: object) -> pd.DataFrame:
-    frame = price_usage(read_usage(engine, [*PRICING_KEYS, "canonical_model"], grain="day", **filters))  # type: ignore[arg-type]
+def _priced(
+    engine: Engine, *, import_id: int | None = None, since: date | None = None, until: date | None = None
+) -> pd.DataFrame:
+    keys = [*PRICING_KEYS, "canonical_model"]
+    frame = price_usage(read_usage(engine, keys, grain="day", since=since, until=until, import_id=import_id))
     # Models are matched by canonical id where one is known, so a cost line's "gpt-4o-2024-08-06" meets
     # usage of the same model however each source spells it.
     frame["model_key"] = frame["canonical_model"].where(frame["canonical_model"].notna(), frame["model"])
@@ -36,7 +40,9 @@ def _priced(engine: Engine, **filters: object) -> pd.DataFrame:
     return frame
 
 
-def _table(grouped: DataFrameGroupBy, computed: str, reported: str) -> pd.DataFrame:
+def _table(frame: pd.DataFrame, computed: str, reported: str) -> pd.DataFrame:
+    """``frame``'s ``computed`` and ``reported`` costs side by side per provider and model, with the gap."""
+    grouped = frame.groupby(["provider", "model"], dropna=False)
     table = pd.DataFrame(
         {
             "computed_usd": grouped[computed].sum(min_count=1),
@@ -57,7 +63,7 @@ def reconcile(engine: Engine, import_id: int) -> pd.DataFrame:
     with_cost = own[own["reported_cost_usd"].notna()]
     usage_with_cost = with_cost[with_cost["has_tokens"]]
     if not usage_with_cost.empty:
-        return _table(usage_with_cost.groupby(["provider", "model"], dropna=False), "cost_usd", "reported_cost_usd")
+        return _table(usage_with_cost, "cost_usd", "reported_cost_usd")
     if with_cost.empty:
         return pd.DataFrame(columns=COLUMNS)
     reported = with_cost.groupby(_KEYS, dropna=False).agg(
@@ -73,4 +79,4 @@ def reconcile(engine: Engine, import_id: int) -> pd.DataFrame:
     joined["unpriced"] = joined["unpriced"].fillna(False).astype(bool)
     # A model with no usage imported for those days has nothing to compare with: computed is $0.
     joined["computed_usd"] = joined["computed_usd"].where(joined["unpriced"] | joined["computed_usd"].notna(), 0.0)
-    return _table(joined.groupby(["provider", "model"], dropna=False), "computed_usd", "reported_usd")
+    return _table(joined, "computed_usd", "reported_usd")

@@ -69,8 +69,9 @@ def priced_usage(
         return price_usage(daily, book)
 
     def of(frame: pd.DataFrame) -> pd.Series:
-        return pd.Series([(p, m) in hourly_models for p, m in zip(frame["provider"], frame["model"], strict=True)],
-                         index=frame.index)  # fmt: skip
+        return pd.Series(
+            [(p, m) in hourly_models for p, m in zip(frame["provider"], frame["model"], strict=True)], index=frame.index
+        )
 
     hourly = read_usage(engine, keys, grain="hour", since=since, until=until)
     hourly = hourly[of(hourly)]

@@ -9,6 +9,8 @@ import io
 import math
 from collections.abc import Mapping
 
+from db.errors import InvalidInput
+
 __all__ = ["Row", "positive_number", "read_rows", "whole_number"]
 
 Row = dict[str | None, str]
@@ -26,17 +28,17 @@ def read_rows(content: bytes, aliases: Mapping[str, str], expected: str) -> tupl
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError("the file is not UTF-8 text; save it as CSV (UTF-8)") from None
+        raise InvalidInput("the file is not UTF-8 text; save it as CSV (UTF-8)") from None
     lines = list(csv.reader(io.StringIO(text)))
     if not lines or not any(cell.strip() for cell in lines[0]):
-        raise ValueError(f"the file is empty; expected a header: {expected}")
+        raise InvalidInput(f"the file is empty; expected a header: {expected}")
     names = [aliases.get(cell.strip().lower()) for cell in lines[0]]
     rows = []
     for number, cells in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names):
-            raise ValueError(f"row {number}: {len(cells)} values for {len(names)} columns")
+            raise InvalidInput(f"row {number}: {len(cells)} values for {len(names)} columns")
         rows.append((f"row {number}", dict(zip(names, (cell.strip() for cell in cells), strict=False))))
     return {name for name in names if name is not None}, rows
 
@@ -46,9 +48,9 @@ def positive_number(raw: str, where: str, name: str, *, zero: bool = False) -> f
     try:
         value = float(raw.rstrip("%"))
     except ValueError:
-        raise ValueError(f"{where}: {name} '{raw}' is not a number") from None
+        raise InvalidInput(f"{where}: {name} '{raw}' is not a number") from None
     if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
-        raise ValueError(f"{where}: {name} '{raw}' must be a number {'of 0 or more' if zero else 'above 0'}")
+        raise InvalidInput(f"{where}: {name} '{raw}' must be a number {'of 0 or more' if zero else 'above 0'}")
     return value
 
 
@@ -61,5 +63,5 @@ def whole_number(raw: str, where: str, name: str) -> int | None:
     except ValueError:
         value = float("nan")
     if not (math.isfinite(value) and value.is_integer() and value >= 1):
-        raise ValueError(f"{where}: {name} '{raw}' is not a positive whole number")
+        raise InvalidInput(f"{where}: {name} '{raw}' is not a positive whole number")
     return int(value)

@@ -22,10 +22,29 @@ __all__ = ["UNASSIGNED_USAGE", "WorkloadTotals", "workload_table", "workload_tot
 # What the Unassigned row claims, in the words of the table's usage column.
 UNASSIGNED_USAGE = "usage no rule matches"
 # The definition fields each workload row carries, as the workload has them.
-_DEFINITION = ("quality_floor_pct", "latency_slo_p95_s", "needs_tools", "needs_vision", "needs_json_schema",
-               "needs_caching", "batch_tolerant", "position", "saved_at")  # fmt: skip
-_COSTS = ("monthly_cost_usd", "spend_usd", "share", "requests", "input_tokens", "output_tokens", "top_model",
-          "top_host", "top_model_id", "unpriced")  # fmt: skip
+_DEFINITION = (
+    "quality_floor_pct",
+    "latency_slo_p95_s",
+    "needs_tools",
+    "needs_vision",
+    "needs_json_schema",
+    "needs_caching",
+    "batch_tolerant",
+    "position",
+    "saved_at",
+)
+_COSTS = (
+    "monthly_cost_usd",
+    "spend_usd",
+    "share",
+    "requests",
+    "input_tokens",
+    "output_tokens",
+    "top_model",
+    "top_host",
+    "top_model_id",
+    "unpriced",
+)
 
 
 def workload_table(
@@ -65,11 +84,20 @@ def workload_table(
         }
         for w in ordered
     ]
-    rows.append({
-        "id": None, "name": "Unassigned", "task_category": None, "task": "", "criticality": "",
-        **dict.fromkeys(_DEFINITION), "rules": None, "rules_text": UNASSIGNED_USAGE, "saved": False,
-        "unassigned": True,
-    })  # fmt: skip
+    rows.append(
+        {
+            "id": None,
+            "name": "Unassigned",
+            "task_category": None,
+            "task": "",
+            "criticality": "",
+            **dict.fromkeys(_DEFINITION),
+            "rules": None,
+            "rules_text": UNASSIGNED_USAGE,
+            "saved": False,
+            "unassigned": True,
+        }
+    )
     table = pd.DataFrame(rows)
     for name in _COSTS:
         table[name] = costs[name].to_numpy()
@@ -88,8 +116,22 @@ def workload_table(
     table["retires_on"] = [r.retires_on if r else None for r in retirements]
     table["successor"] = [r.successor if r else None for r in retirements]
     table["retirement"] = [_retirement_words(r, today or datetime.now(UTC).date()) for r in retirements]
-    columns = ["id", "name", "task_category", "task", "criticality", *_COSTS, *_DEFINITION, "rules", "rules_text",
-               "retires_on", "successor", "retirement", "saved", "unassigned"]  # fmt: skip
+    columns = [
+        "id",
+        "name",
+        "task_category",
+        "task",
+        "criticality",
+        *_COSTS,
+        *_DEFINITION,
+        "rules",
+        "rules_text",
+        "retires_on",
+        "successor",
+        "retirement",
+        "saved",
+        "unassigned",
+    ]
     result = table[columns]
     result.attrs["window"] = costs.attrs.get("window")
     return result

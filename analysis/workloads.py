@@ -71,8 +71,12 @@ __all__ = [
 USAGE_KEYS: tuple[str, ...] = tuple(
     dict.fromkeys(["project", "feature", "api_key", "model", "canonical_model", *PRICING_KEYS])
 )
-SPLIT_DIMENSIONS: dict[str, str] = {"model": "model", "feature": "feature tag", "project": "project",
-                                    "api_key": "API key"}  # fmt: skip
+SPLIT_DIMENSIONS: dict[str, str] = {
+    "model": "model",
+    "feature": "feature tag",
+    "project": "project",
+    "api_key": "API key",
+}
 FLAGS = ("needs_tools", "needs_vision", "needs_json_schema", "needs_caching", "batch_tolerant")
 _UNASSIGNED = -1
 
@@ -158,8 +162,19 @@ def workload_history(engine: Engine, workload_id: int) -> pd.DataFrame:
     frame = workload_versions(engine, workload_id)
     frame.insert(0, "version", range(len(frame), 0, -1))
     frame["rules"] = [describe_rules(rules_from_json(text)) for text in frame["rules"]]
-    columns = ["version", "saved_at", "name", "rules", "task_category", "criticality", "quality_floor_pct",
-               "latency_slo_p95_s", *FLAGS, "position", "deleted"]  # fmt: skip
+    columns = [
+        "version",
+        "saved_at",
+        "name",
+        "rules",
+        "task_category",
+        "criticality",
+        "quality_floor_pct",
+        "latency_slo_p95_s",
+        *FLAGS,
+        "position",
+        "deleted",
+    ]
     return frame[columns].reset_index(drop=True)
 
 
@@ -243,8 +258,8 @@ def split_workload(engine: Engine, workload_id: int, by: str) -> list[Workload]:
         category = workload.task_category
         if by == "model" and (is_embedding_family(str(value)) or category == "embeddings"):
             category = guess_task_category([workload.name], [str(value)])
-        parts.append(replace(workload, id=None, name=f"{workload.name} · {value}", rules=rules,
-                             task_category=category, saved_at=None))  # fmt: skip
+        name = f"{workload.name} · {value}"
+        parts.append(replace(workload, id=None, name=name, rules=rules, task_category=category, saved_at=None))
     if has_rest:
         # Rules cannot say "no feature tag": the original rules, after the parts, claim what they leave.
         parts.append(replace(workload, id=None, name=f"{workload.name} · other", saved_at=None))
@@ -356,8 +371,20 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
     table["unpriced"] = table["unpriced"].astype("boolean").fillna(False).astype(bool)
     table["workload_id"] = table["workload_id"].astype("Int64")
     columns = [
-        *["workload_id", "name", "task_category", "criticality", "monthly_cost_usd", "spend_usd", "share"],
-        *["requests", "input_tokens", "output_tokens", "top_model", "top_host", "top_model_id", "unpriced"],
+        "workload_id",
+        "name",
+        "task_category",
+        "criticality",
+        "monthly_cost_usd",
+        "spend_usd",
+        "share",
+        "requests",
+        "input_tokens",
+        "output_tokens",
+        "top_model",
+        "top_host",
+        "top_model_id",
+        "unpriced",
     ]
     result = table[columns]
     # ISO dates: attrs travel with the frame into Arrow (st.dataframe), which needs them JSON-serialisable.

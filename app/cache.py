@@ -212,11 +212,20 @@ def alternatives(
     engine = _engine(url)
     current = workload_store.list_workloads(engine)
     workload = next(w for w in current if w.id == workload_id)
-    filters = CandidateFilter(hosts=frozenset(hosts) or None, open_weights_only=open_weights, region=region,
-                              previews=previews)  # fmt: skip
-    return find_alternatives(engine, workload, current, book=book(url), filters=filters,
-                             evaluations=list_evaluations(engine), latency_measurements=list_measurements(engine),
-                             self_hosted=list_options(engine), verbosity=verbosity)  # fmt: skip
+    filters = CandidateFilter(
+        hosts=frozenset(hosts) or None, open_weights_only=open_weights, region=region, previews=previews
+    )
+    return find_alternatives(
+        engine,
+        workload,
+        current,
+        book=book(url),
+        filters=filters,
+        evaluations=list_evaluations(engine),
+        latency_measurements=list_measurements(engine),
+        self_hosted=list_options(engine),
+        verbosity=verbosity,
+    )
 
 
 @_read(show_spinner="Scoring the dependency risk of every workload…")

@@ -16,12 +16,12 @@ from rich.table import Table
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
 from app.cli_alternatives import alternatives_command
-from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, out, usd
+from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
 from app.cli_prices import cost, prices_app
 from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
 from app.cli_workloads import workloads_app
-from collectors.api import PROVIDERS, SyncError, sync_provider
+from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_loaded, load_demo
 from collectors.files import ingest_files
@@ -32,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Commands,
 )
 imports_app = typer.Typer(help="List, inspect and undo imports.", no_args_is_help=True)
 app.add_typer(imports_app, name="imports")
@@ -52,11 +53,15 @@ def serve(
     """Open the dashboard in a local web server."""
     entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
     env = {**os.environ, "EXITPLAN_DB_URL": db or default_url()}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(entry),
-        "--server.address", host, "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-    ]  # fmt: skip
+    settings = {
+        "server.address": host,
+        "server.port": str(port),
+        "server.headless": "true",
+        "browser.gatherUsageStats": "false",
+        "client.toolbarMode": "minimal",
+    }
+    options = [word for name, value in settings.items() for word in (f"--{name}", value)]
+    command = [sys.executable, "-m", "streamlit", "run", str(entry), *options]
     # Become the server (no child process), so stopping `exitplan serve` stops Streamlit too.
     os.execve(sys.executable, command, env)
 
@@ -144,10 +149,7 @@ def collect(
     if not key:
         raise fail(f"{spec.key_env} is not set: export an {spec.title} organization admin key to pull its usage")
     first, last = day_option(since, "--since"), day_option(until, "--until")
-    try:
-        result = sync_provider(open_ledger(db), provider, key, since=first, until=last)
-    except SyncError as exc:
-        raise fail(str(exc)) from None
+    result = sync_provider(open_ledger(db), provider, key, since=first, until=last)
     if as_json:
         print(json.dumps(asdict(result), default=_iso))
         return
@@ -178,9 +180,15 @@ def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     for row in frame.itertuples():
         period = f"{row.period_start:%Y-%m-%d} … {row.period_end:%Y-%m-%d}" if row.rows_accepted else ""
         table.add_row(
-            str(row.id), row.source_name, row.format, f"{row.rows_read:,}", f"{row.rows_accepted:,}",
-            f"{row.rows_rejected:,}", period, f"{row.created_at:%Y-%m-%d %H:%M}",
-        )  # fmt: skip
+            str(row.id),
+            row.source_name,
+            row.format,
+            f"{row.rows_read:,}",
+            f"{row.rows_accepted:,}",
+            f"{row.rows_rejected:,}",
+            period,
+            f"{row.created_at:%Y-%m-%d %H:%M}",
+        )
     out.print(table)
 
 
@@ -212,9 +220,13 @@ def imports_show(
             gap = "—" if row.gap_share != row.gap_share else f"{row.gap_share:+.1%}"
             flag = "unpriced" if row.unpriced else (f"over {GAP_THRESHOLD:.0%}" if row.flagged else "ok")
             table.add_row(
-                row.provider, row.model, usd(row.computed_usd if row.computed_usd == row.computed_usd else None),
-                usd(row.reported_usd), gap, flag,
-            )  # fmt: skip
+                row.provider,
+                row.model,
+                usd(row.computed_usd if row.computed_usd == row.computed_usd else None),
+                usd(row.reported_usd),
+                gap,
+                flag,
+            )
         out.print("Computed vs reported cost:")
         out.print(table)
     if len(rejected):
@@ -249,9 +261,13 @@ def summary(
     table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
     for model, m in result.by_model.items():
         table.add_row(
-            model, number(m.requests), number(m.input_tokens), number(m.output_tokens),
-            usd(m.cost_usd), usd(m.reported_cost_usd, missing="—"),
-        )  # fmt: skip
+            model,
+            number(m.requests),
+            number(m.input_tokens),
+            number(m.output_tokens),
+            usd(m.cost_usd),
+            usd(m.reported_cost_usd, missing="—"),
+        )
     out.print(table)
     out.print(
         f"Total cost {usd(result.overall.cost_usd)} (reported by the sources: "

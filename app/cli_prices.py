@@ -24,8 +24,9 @@ from pricing.sources import load_book
 
 __all__ = ["cost", "prices_app"]
 
-prices_app = typer.Typer(help="The price book: refresh registries, compare sources, set your own prices.",
-                         no_args_is_help=True)  # fmt: skip
+prices_app = typer.Typer(
+    help="The price book: refresh registries, compare sources, set your own prices.", no_args_is_help=True
+)
 
 
 def _today() -> date:
@@ -83,9 +84,14 @@ def prices_show(
     table = Table("source", "provider", "model", "as of", "input", "cached input", "output")
     for row in frame.itertuples():
         table.add_row(
-            row.source, row.provider, row.model, str(row.as_of or "—"), usd(_num(row.input_mtok), "—"),
-            usd(_num(row.cache_read_mtok), "—"), usd(_num(row.output_mtok), "—"),
-        )  # fmt: skip
+            row.source,
+            row.provider,
+            row.model,
+            str(row.as_of or "—"),
+            usd(_num(row.input_mtok), "—"),
+            usd(_num(row.cache_read_mtok), "—"),
+            usd(_num(row.output_mtok), "—"),
+        )
     out.print(table)
     for o in overrides:
         what = f"{o.discount_pct:g}% discount" if o.discount_pct else "your prices"
@@ -110,9 +116,13 @@ def prices_diff(
     table = Table("provider", "model", "sources", "input (low–high)", "output (low–high)", "spread")
     for row in frame.itertuples():
         table.add_row(
-            row.provider, row.model, row.sources, f"{usd(row.input_low)}–{usd(row.input_high)}",
-            f"{usd(row.output_low)}–{usd(row.output_high)}", f"{row.spread:.0%}",
-        )  # fmt: skip
+            row.provider,
+            row.model,
+            row.sources,
+            f"{usd(row.input_low)}–{usd(row.input_high)}",
+            f"{usd(row.output_low)}–{usd(row.output_high)}",
+            f"{row.spread:.0%}",
+        )
     out.print(table)
     out.print(f"{len(frame)} models where sources disagree by more than {threshold:.0%}.")
 
@@ -132,10 +142,16 @@ def prices_override(
 ) -> None:
     """Set your own price or discount; it takes precedence over every registry."""
     override = PriceOverride(
-        provider=provider_id(provider), model=model, discount_pct=discount_pct, input_mtok=input_mtok,
-        cache_read_mtok=cache_read_mtok, cache_write_mtok=cache_write_mtok, output_mtok=output_mtok,
-        valid_from=day_option(valid_from, "--valid-from"), note=note,
-    )  # fmt: skip
+        provider=provider_id(provider),
+        model=model,
+        discount_pct=discount_pct,
+        input_mtok=input_mtok,
+        cache_read_mtok=cache_read_mtok,
+        cache_write_mtok=cache_write_mtok,
+        output_mtok=output_mtok,
+        valid_from=day_option(valid_from, "--valid-from"),
+        note=note,
+    )
     if problems := override_problems(override):
         raise fail(" ".join(problems))
     override_id = add_override(open_ledger(db), override)
@@ -161,8 +177,11 @@ def prices_overrides(
         return
     for o in overrides:
         parts = [f"{o.discount_pct:g}% off"] if o.discount_pct else []
-        parts += [f"{name} ${getattr(o, name):g}" for name in ("input_mtok", "cache_read_mtok", "cache_write_mtok",
-                  "output_mtok") if getattr(o, name) is not None]  # fmt: skip
+        parts += [
+            f"{name} ${getattr(o, name):g}"
+            for name in ("input_mtok", "cache_read_mtok", "cache_write_mtok", "output_mtok")
+            if getattr(o, name) is not None
+        ]
         since = f" from {o.valid_from}" if o.valid_from else ""
         out.print(
             f"{o.id}: {o.provider}/{o.model or '*'}: {', '.join(parts)}{since}" + (f" ({o.note})" if o.note else "")
@@ -206,11 +225,20 @@ def cost(
         raise fail("1-hour writes are part of --cache-write-tokens and reasoning part of --output-tokens")
     book = load_book(open_ledger(db))
     result = quote(
-        provider_id(provider), model, day=day_option(day, "--date") or _today(), input_tokens=input_tokens,
-        cache_read_tokens=cache_read_tokens, cache_write_tokens=cache_write_tokens,
-        cache_write_1h_tokens=cache_write_1h_tokens, output_tokens=output_tokens, reasoning_tokens=reasoning_tokens,
-        requests=requests, service_tier=service_tier, hour=hour, book=book,
-    )  # fmt: skip
+        provider_id(provider),
+        model,
+        day=day_option(day, "--date") or _today(),
+        input_tokens=input_tokens,
+        cache_read_tokens=cache_read_tokens,
+        cache_write_tokens=cache_write_tokens,
+        cache_write_1h_tokens=cache_write_1h_tokens,
+        output_tokens=output_tokens,
+        reasoning_tokens=reasoning_tokens,
+        requests=requests,
+        service_tier=service_tier,
+        hour=hour,
+        book=book,
+    )
     if result is None:
         raise fail(f"{provider}/{model}: unpriced (no source has a price for it; see `exitplan prices show`)")
     fields = {k: (round(v, 10) if isinstance(v, float) else v) for k, v in asdict(result).items()}

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from app.cli_common import fail
-from collectors.rollup_sql import DEFAULT_TABLE, RollupSqlError, parse_mappings, rollup_sql
+from collectors.rollup_sql import DEFAULT_TABLE, parse_mappings, rollup_sql
 
 __all__ = ["rollup_sql_command"]
 
@@ -46,9 +45,6 @@ def rollup_sql_command(
 
     Exit status 2 for an unknown column name or a mapping that cannot be used.
     """
-    try:
-        sql = rollup_sql(dialect, table, parse_mappings(mappings or []), only_mapped=only_mapped)
-    except RollupSqlError as exc:
-        raise fail(str(exc)) from None
+    sql = rollup_sql(dialect, table, parse_mappings(mappings or []), only_mapped=only_mapped)
     # Plain text, not the rich console: SQL must reach a pipe byte for byte, never wrapped or coloured.
     sys.stdout.write(sql + ";\n")

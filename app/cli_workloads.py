@@ -29,14 +29,39 @@ from pricing.sources import load_book
 
 __all__ = ["workloads_app"]
 
-workloads_app = typer.Typer(help="Workloads: the named slices of your usage that estimates are made for.",
-                            no_args_is_help=True)  # fmt: skip
+workloads_app = typer.Typer(
+    help="Workloads: the named slices of your usage that estimates are made for.", no_args_is_help=True
+)
 
 # A workload in `--json`, key by key (README documents them); a proposal not saved adds "saved": false.
-_JSON_KEYS = ("id", "name", "rules", "task_category", "criticality", "quality_floor_pct", "latency_slo_p95_s",
-              "needs_tools", "needs_vision", "needs_json_schema", "needs_caching", "batch_tolerant", "position",
-              "saved_at", "rules_text", "monthly_cost_usd", "share", "requests", "input_tokens", "output_tokens",
-              "top_model", "top_host", "top_model_id", "retires_on", "successor", "unpriced")  # fmt: skip
+_JSON_KEYS = (
+    "id",
+    "name",
+    "rules",
+    "task_category",
+    "criticality",
+    "quality_floor_pct",
+    "latency_slo_p95_s",
+    "needs_tools",
+    "needs_vision",
+    "needs_json_schema",
+    "needs_caching",
+    "batch_tolerant",
+    "position",
+    "saved_at",
+    "rules_text",
+    "monthly_cost_usd",
+    "share",
+    "requests",
+    "input_tokens",
+    "output_tokens",
+    "top_model",
+    "top_host",
+    "top_model_id",
+    "retires_on",
+    "successor",
+    "unpriced",
+)
 _NOT_SAVED = "Not saved: `exitplan workloads propose` saves them."
 
 
@@ -93,8 +118,16 @@ def workloads_list(as_json: JsonOption = False, db: DbOption = None) -> None:
         out.print(f"No workloads saved yet. exitplan proposes these from {window_words()}:", markup=False)
     shown = Table("id", "name", "task", "criticality", "monthly cost", "share", "top model", "retirement at its host")
     for row in table.itertuples():
-        shown.add_row("" if pd.isna(row.id) else str(row.id), row.name, row.task, row.criticality,
-                      usd(row.monthly_cost_usd), f"{row.share:.1%}", row.top_model, row.retirement)  # fmt: skip
+        shown.add_row(
+            "" if pd.isna(row.id) else str(row.id),
+            row.name,
+            row.task,
+            row.criticality,
+            usd(row.monthly_cost_usd),
+            f"{row.share:.1%}",
+            row.top_model,
+            row.retirement,
+        )
     out.print(shown)
     if not saved:
         out.print(_NOT_SAVED, markup=False)
@@ -147,16 +180,26 @@ def workloads_show(
         out.print(f"  task {row['task']}, criticality {workload.criticality}")
         slo = f"{workload.latency_slo_p95_s:g} s" if workload.latency_slo_p95_s else "none"
         out.print(f"  quality floor {workload.quality_floor_pct:g}% below today's model, p95 latency objective {slo}")
-        needs = [name for name in ("needs_tools", "needs_vision", "needs_json_schema", "needs_caching")
-                 if getattr(workload, name)]  # fmt: skip
-        out.print(f"  needs: {', '.join(n.removeprefix('needs_') for n in needs) or 'nothing special'}"
-                  + ("; batch-tolerant" if workload.batch_tolerant else ""))  # fmt: skip
+        needs = [
+            name
+            for name in ("needs_tools", "needs_vision", "needs_json_schema", "needs_caching")
+            if getattr(workload, name)
+        ]
+        out.print(
+            f"  needs: {', '.join(n.removeprefix('needs_') for n in needs) or 'nothing special'}"
+            + ("; batch-tolerant" if workload.batch_tolerant else "")
+        )
         out.print(f"  monthly cost {usd(row['monthly_cost_usd'])} ({row['share']:.1%} of spend)")
     table = Table("version", "saved (UTC)", "name", "task", "criticality", "floor %", "p95 s", "deleted")
     for v in versions:
         table.add_row(
-            str(v["version"]), str(v["saved_at"])[:19], str(v["name"]), str(v["task_category"]),
-            str(v["criticality"]), f"{v['quality_floor_pct']:g}", "" if v["latency_slo_p95_s"] is None
-            else f"{v['latency_slo_p95_s']:g}", "yes" if v["deleted"] else "",
-        )  # fmt: skip
+            str(v["version"]),
+            str(v["saved_at"])[:19],
+            str(v["name"]),
+            str(v["task_category"]),
+            str(v["criticality"]),
+            f"{v['quality_floor_pct']:g}",
+            "" if v["latency_slo_p95_s"] is None else f"{v['latency_slo_p95_s']:g}",
+            "yes" if v["deleted"] else "",
+        )
     out.print(table)

@@ -33,10 +33,16 @@ def _log(message: str) -> None:
 def _git() -> str:
     root = Path(__file__).resolve().parent.parent
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
-                              check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{head}{' + uncommitted changes' if dirty else ''}"
@@ -73,8 +79,9 @@ def _parser() -> argparse.ArgumentParser:
         help="rows of the smaller spend log, for the peak-RSS comparison (default 1,000,000; 0: none)",
     )
     parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="work in DIR and keep its files (generated spend logs are reused)")  # fmt: skip
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="work in DIR and keep its files (generated spend logs are reused)"
+    )
     return parser
 
 
@@ -94,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
             folder = work / "dashboard"
             folder.mkdir(exist_ok=True)
             board = dashboard.run_dashboard(folder, log=_log)
-            print(f"\nDashboard: Overview and Alternatives reads, best of {dashboard.REPEATS}\n"
-                  f"{dashboard.table(board)}", flush=True)  # fmt: skip
+            print(
+                f"\nDashboard: Overview and Alternatives reads, best of {dashboard.REPEATS}\n{dashboard.table(board)}",
+                flush=True,
+            )
             summaries.append(board.summary())
         if "cost" in chosen:
             cost = cost_engine.run_cost_engine(log=_log)

@@ -55,8 +55,13 @@ _MODELS: tuple[tuple[str, str, float, float], ...] = (
     ("groq", "llama-3.3-70b-versatile", 1e6, 0.2),
 )
 # (service_tier, batch) and how often each appears
-_TIERS: tuple[tuple[str | None, bool], ...] = (("default", False), (None, False), ("default", True),
-                                               ("flex", False), ("priority", False))  # fmt: skip
+_TIERS: tuple[tuple[str | None, bool], ...] = (
+    ("default", False),
+    (None, False),
+    ("default", True),
+    ("flex", False),
+    ("priority", False),
+)
 _TIER_SHARE = (0.55, 0.2, 0.15, 0.05, 0.05)
 # Models whose price per token rises past a prompt size: a rollup's summed tokens cross it, a request's may not.
 _CLIFF_MODELS = ("gemini-2.5-pro",)
@@ -99,8 +104,17 @@ def rollups(rows: int = ROWS, seed: int = _SEED) -> pd.DataFrame:
 def _loop(frame: pd.DataFrame) -> tuple[float, int]:
     """Price each row with genai-prices, one call per row; returns the total and the rows it could not price."""
     total, unpriced = 0.0, 0
-    columns = ("provider", "model", "day", "service_tier", "batch", "input_tokens", "cache_read_tokens",
-               "cache_write_tokens", "output_tokens")  # fmt: skip
+    columns = (
+        "provider",
+        "model",
+        "day",
+        "service_tier",
+        "batch",
+        "input_tokens",
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "output_tokens",
+    )
     rows: list[tuple[str, str, date, object, bool, int, int, int, int]] = list(
         zip(*(frame[name].tolist() for name in columns), strict=True)
     )
@@ -169,8 +183,11 @@ def run_cost_engine(rows: int = ROWS, loop_rows: int = LOOP_ROWS, *, log: Callab
         tier_of(t if isinstance(t, str) else None, bool(b))
         for t, b in zip(subset["service_tier"], subset["batch"], strict=True)
     ]
-    comparable = subset[(pd.Series(tiers, index=subset.index) == "standard") & (subset["prompt_band"] == 0)
-                        & ~subset["model"].isin(_CLIFF_MODELS)]  # fmt: skip
+    comparable = subset[
+        (pd.Series(tiers, index=subset.index) == "standard")
+        & (subset["prompt_band"] == 0)
+        & ~subset["model"].isin(_CLIFF_MODELS)
+    ]
     engine_total = float(cost_of(comparable, _book())["cost_usd"].sum())
     loop_total, unpriced = _loop(comparable)
     lookups = len(frame[["provider", "model", "day", "service_tier", "batch", "prompt_band"]].drop_duplicates())

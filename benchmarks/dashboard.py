@@ -164,8 +164,8 @@ def _measure(folder: Path, factor: int, base: list[Path], workload: str | None) 
     overview_s = _best(lambda: _overview(engine))
     alternatives_s = _best(lambda: alternatives(engine, top, workloads, book=book, today=today))
     engine.dispose()
-    return Scale(factor, sum(r.rows_read for r in results), int(requests), int(ledger_rows), ingest_s, top.name,
-                 overview_s, alternatives_s)  # fmt: skip
+    rows_read = sum(r.rows_read for r in results)
+    return Scale(factor, rows_read, int(requests), int(ledger_rows), ingest_s, top.name, overview_s, alternatives_s)
 
 
 @dataclass(frozen=True)

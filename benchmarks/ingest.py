@@ -44,16 +44,39 @@ _LATENCY_BIN = " ".join(
     f"WHEN latency_ms >= {edge!r} THEN {k + 1}" for k, edge in reversed(list(enumerate(LATENCY_EDGES_MS)))
 )
 _TYPES = {
-    "request_id": "VARCHAR", "call_type": "VARCHAR", "api_key": "VARCHAR", "spend": "DOUBLE",
-    "total_tokens": "BIGINT", "prompt_tokens": "BIGINT", "completion_tokens": "BIGINT", "startTime": "TIMESTAMP",
-    "endTime": "TIMESTAMP", "request_duration_ms": "BIGINT", "completionStartTime": "TIMESTAMP", "model": "VARCHAR",
-    "model_id": "VARCHAR", "model_group": "VARCHAR", "custom_llm_provider": "VARCHAR", "api_base": "VARCHAR",
-    "user": "VARCHAR", "metadata": "VARCHAR", "cache_hit": "BOOLEAN", "cache_key": "VARCHAR",
-    "request_tags": "VARCHAR", "team_id": "VARCHAR", "organization_id": "VARCHAR", "end_user": "VARCHAR",
-    "requester_ip_address": "VARCHAR", "messages": "VARCHAR", "response": "VARCHAR", "session_id": "VARCHAR",
-    "status": "VARCHAR", "mcp_namespaced_tool_name": "VARCHAR", "agent_id": "VARCHAR",
+    "request_id": "VARCHAR",
+    "call_type": "VARCHAR",
+    "api_key": "VARCHAR",
+    "spend": "DOUBLE",
+    "total_tokens": "BIGINT",
+    "prompt_tokens": "BIGINT",
+    "completion_tokens": "BIGINT",
+    "startTime": "TIMESTAMP",
+    "endTime": "TIMESTAMP",
+    "request_duration_ms": "BIGINT",
+    "completionStartTime": "TIMESTAMP",
+    "model": "VARCHAR",
+    "model_id": "VARCHAR",
+    "model_group": "VARCHAR",
+    "custom_llm_provider": "VARCHAR",
+    "api_base": "VARCHAR",
+    "user": "VARCHAR",
+    "metadata": "VARCHAR",
+    "cache_hit": "BOOLEAN",
+    "cache_key": "VARCHAR",
+    "request_tags": "VARCHAR",
+    "team_id": "VARCHAR",
+    "organization_id": "VARCHAR",
+    "end_user": "VARCHAR",
+    "requester_ip_address": "VARCHAR",
+    "messages": "VARCHAR",
+    "response": "VARCHAR",
+    "session_id": "VARCHAR",
+    "status": "VARCHAR",
+    "mcp_namespaced_tool_name": "VARCHAR",
+    "agent_id": "VARCHAR",
     "proxy_server_request": "VARCHAR",
-}  # fmt: skip
+}
 _USAGE = "$.additional_usage_values"
 ROLLUP_SQL = f"""
 CREATE TABLE usage AS
@@ -190,8 +213,14 @@ def _exitplan(file: SpendLogFile, work: Path) -> Row:
     db = work / f"ledger_{file.rows}.db"
     for leftover in work.glob(f"{db.name}*"):
         leftover.unlink()
-    command = [str(Path(sys.executable).with_name("exitplan")), "ingest", str(file.path), "--db", f"sqlite:///{db}",
-               "--json"]  # fmt: skip
+    command = [
+        str(Path(sys.executable).with_name("exitplan")),
+        "ingest",
+        str(file.path),
+        "--db",
+        f"sqlite:///{db}",
+        "--json",
+    ]
     run = measure(command, log_dir=work, name=f"exitplan_{file.rows}")
     rollup = requests = None
     if run.ok:
@@ -212,8 +241,9 @@ def _duckdb(file: SpendLogFile, work: Path) -> Row:
 def _naive(file: SpendLogFile, work: Path) -> Row:
     target = work / f"naive_{file.rows}.db"
     target.unlink(missing_ok=True)
-    run = measure([sys.executable, "-c", _NAIVE_SCRIPT, str(file.path), str(target)], log_dir=work,
-                  name=f"naive_{file.rows}")  # fmt: skip
+    run = measure(
+        [sys.executable, "-c", _NAIVE_SCRIPT, str(file.path), str(target)], log_dir=work, name=f"naive_{file.rows}"
+    )
     return Row("naive pandas", file.rows, run)
 
 

@@ -85,8 +85,9 @@ def measure(command: Sequence[str], *, log_dir: Path, name: str, env: dict[str, 
     launcher = [sys.executable, "-c", _LAUNCHER, str(report), *command]
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(launcher, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
-                                   start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            launcher, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+        )
         done, stopped = threading.Event(), list[str]()
         watcher = threading.Thread(target=_watch, args=(process.pid, done, stopped), daemon=True)
         watcher.start()

@@ -25,6 +25,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from benchmarks.deployments import MODELS
+
 __all__ = ["HEADER", "MODELS", "SpendLogFile", "write_spend_log"]
 
 SEED = 20250901
@@ -36,93 +38,70 @@ FAILURE_SHARE = 0.003
 
 # The header of LiteLLM's spend-log table as the proxy's Postgres exports it (same as the test fixture).
 HEADER: tuple[str, ...] = (
-    "request_id", "call_type", "api_key", "spend", "total_tokens", "prompt_tokens", "completion_tokens",
-    "startTime", "endTime", "request_duration_ms", "completionStartTime", "model", "model_id", "model_group",
-    "custom_llm_provider", "api_base", "user", "metadata", "cache_hit", "cache_key", "request_tags", "team_id",
-    "organization_id", "end_user", "requester_ip_address", "messages", "response", "session_id", "status",
-    "mcp_namespaced_tool_name", "agent_id", "proxy_server_request",
-)  # fmt: skip
+    "request_id",
+    "call_type",
+    "api_key",
+    "spend",
+    "total_tokens",
+    "prompt_tokens",
+    "completion_tokens",
+    "startTime",
+    "endTime",
+    "request_duration_ms",
+    "completionStartTime",
+    "model",
+    "model_id",
+    "model_group",
+    "custom_llm_provider",
+    "api_base",
+    "user",
+    "metadata",
+    "cache_hit",
+    "cache_key",
+    "request_tags",
+    "team_id",
+    "organization_id",
+    "end_user",
+    "requester_ip_address",
+    "messages",
+    "response",
+    "session_id",
+    "status",
+    "mcp_namespaced_tool_name",
+    "agent_id",
+    "proxy_server_request",
+)
 
-
-@dataclass(frozen=True)
-class Deployment:
-    """One model behind the proxy: how LiteLLM names it, what it costs, and how its traffic looks."""
-
-    model: str
-    group: str
-    provider: str  # custom_llm_provider
-    api_base: str
-    input_usd: float  # per million tokens
-    output_usd: float
-    cache_read_usd: float | None  # None: no prompt caching
-    prompt_median: float  # tokens, lognormal
-    output_median: float
-    weight: float  # share of traffic before each key's own mix
-    embeddings: bool = False
-    reasoning: bool = False
-    cache_write_usd: float | None = None  # Anthropic bills cache writes
-    ttft_ms: float = 450.0
-    tokens_per_s: float = 80.0
-
-
-_OPENAI = "https://api.openai.com"
-_AZURE = "https://aoai-prod-eastus2.openai.azure.com"
-_ANTHROPIC = "https://api.anthropic.com"
-_BEDROCK = "https://bedrock-runtime.us-east-1.amazonaws.com"
-_VERTEX = "https://us-central1-aiplatform.googleapis.com"
-_GROQ = "https://api.groq.com/openai/v1"
-
-MODELS: tuple[Deployment, ...] = (
-    Deployment("gpt-4o-2024-08-06", "gpt-4o", "openai", _OPENAI, 2.5, 10.0, 1.25, 2_500, 400, 10),
-    Deployment("gpt-4o-mini-2024-07-18", "gpt-4o-mini", "openai", _OPENAI, 0.15, 0.6, 0.075, 1_500, 250, 18,
-               tokens_per_s=110),
-    Deployment("gpt-4.1-2025-04-14", "gpt-4.1", "openai", _OPENAI, 2.0, 8.0, 0.5, 4_000, 500, 6),
-    Deployment("gpt-4.1-mini-2025-04-14", "gpt-4.1-mini", "openai", _OPENAI, 0.4, 1.6, 0.1, 2_000, 300, 8),
-    Deployment("o3-mini-2025-01-31", "o3-mini", "openai", _OPENAI, 1.1, 4.4, 0.55, 3_000, 1_800, 2,
-               reasoning=True, ttft_ms=2_500),
-    Deployment("text-embedding-3-small", "embed-small", "openai", _OPENAI, 0.02, 0.0, None, 600, 0, 12,
-               embeddings=True),
-    Deployment("text-embedding-3-large", "embed-large", "openai", _OPENAI, 0.13, 0.0, None, 800, 0, 3,
-               embeddings=True),
-    Deployment("claude-sonnet-4-20250514", "claude-sonnet", "anthropic", _ANTHROPIC, 3.0, 15.0, 0.3, 5_000, 600, 8,
-               cache_write_usd=3.75, ttft_ms=900, tokens_per_s=60),
-    Deployment("claude-3-5-haiku-20241022", "claude-haiku", "anthropic", _ANTHROPIC, 0.8, 4.0, 0.08, 2_000, 300, 4,
-               cache_write_usd=1.0, ttft_ms=500, tokens_per_s=120),
-    Deployment("claude-opus-4-1-20250805", "claude-opus", "anthropic", _ANTHROPIC, 15.0, 75.0, 1.5, 8_000, 800, 1,
-               cache_write_usd=18.75, ttft_ms=1_500, tokens_per_s=35),
-    Deployment("azure/gpt-4o-mini-prod", "gpt-4o-mini", "azure", _AZURE, 0.165, 0.66, 0.083, 1_500, 250, 8),
-    Deployment("azure/gpt-4o-prod", "gpt-4o", "azure", _AZURE, 2.75, 11.0, 1.375, 2_500, 400, 4),
-    Deployment("azure/text-embedding-3-large-prod", "embed-large", "azure", _AZURE, 0.13, 0.0, None, 800, 0, 4,
-               embeddings=True),
-    Deployment("anthropic.claude-3-5-sonnet-20241022-v2:0", "bedrock-sonnet", "bedrock", _BEDROCK, 3.0, 15.0, None,
-               4_000, 500, 3, ttft_ms=1_000, tokens_per_s=55),
-    Deployment("amazon.titan-embed-text-v2:0", "titan-embed", "bedrock", _BEDROCK, 0.02, 0.0, None, 500, 0, 2,
-               embeddings=True),
-    Deployment("meta.llama3-1-70b-instruct-v1:0", "bedrock-llama-70b", "bedrock", _BEDROCK, 0.72, 0.72, None,
-               1_500, 300, 1, tokens_per_s=50),
-    Deployment("gemini-2.5-flash", "gemini-flash", "vertex_ai", _VERTEX, 0.3, 2.5, 0.075, 3_000, 400, 6,
-               ttft_ms=350, tokens_per_s=180),
-    Deployment("gemini-2.5-pro", "gemini-pro", "vertex_ai", _VERTEX, 1.25, 10.0, 0.31, 6_000, 700, 2,
-               ttft_ms=1_800, tokens_per_s=90),
-    Deployment("text-embedding-005", "vertex-embed", "vertex_ai", _VERTEX, 0.025, 0.0, None, 400, 0, 1,
-               embeddings=True),
-    Deployment("llama-3.3-70b-versatile", "groq-llama-70b", "groq", _GROQ, 0.59, 0.79, None, 1_200, 250, 3,
-               ttft_ms=200, tokens_per_s=280),
-    Deployment("llama-3.1-8b-instant", "groq-llama-8b", "groq", _GROQ, 0.05, 0.08, None, 800, 150, 3,
-               ttft_ms=120, tokens_per_s=700),
-)  # fmt: skip
 
 _TEAMS = (
-    ("team-support-01", "Support"), ("team-research-02", "Research"), ("team-search-03", "Search"),
-    ("team-growth-04", "Growth"), ("team-platform-05", "Platform"), ("team-data-06", "Data"),
-    ("team-legal-07", "Legal"), ("team-sales-08", "Sales"), ("team-eng-09", "Engineering"),
+    ("team-support-01", "Support"),
+    ("team-research-02", "Research"),
+    ("team-search-03", "Search"),
+    ("team-growth-04", "Growth"),
+    ("team-platform-05", "Platform"),
+    ("team-data-06", "Data"),
+    ("team-legal-07", "Legal"),
+    ("team-sales-08", "Sales"),
+    ("team-eng-09", "Engineering"),
     ("team-mobile-10", "Mobile"),
-)  # fmt: skip
+)
 _FEATURES = (
-    "support-chat", "ticket-summary", "classifier", "rag-answer", "rag-index", "code-review", "sql-agent",
-    "email-draft", "translation", "moderation", "lead-scoring", "contract-review", "meeting-notes",
-    "search-rerank", "onboarding-bot",
-)  # fmt: skip
+    "support-chat",
+    "ticket-summary",
+    "classifier",
+    "rag-answer",
+    "rag-index",
+    "code-review",
+    "sql-agent",
+    "email-draft",
+    "translation",
+    "moderation",
+    "lead-scoring",
+    "contract-review",
+    "meeting-notes",
+    "search-rerank",
+    "onboarding-bot",
+)
 _ENVIRONMENTS = ("prod", "staging", "eval")
 _KEYS = 30
 _USERS = 400
@@ -256,11 +235,17 @@ def _chunk(cat: _Catalogue, hour_cdf: np.ndarray, first: int, n: int, total: int
     u = rng.random(n)
     model = np.minimum((u[:, None] > cat.model_cdf[key]).sum(axis=1), m - 1)
     # Per-deployment figures as arrays, taken to the rows by their model index.
-    table = {
-        field: np.array([getattr(d, field) for d in MODELS])
-        for field in ("embeddings", "reasoning", "prompt_median", "output_median", "input_usd", "output_usd",
-                      "ttft_ms", "tokens_per_s")
-    }  # fmt: skip
+    fields = (
+        "embeddings",
+        "reasoning",
+        "prompt_median",
+        "output_median",
+        "input_usd",
+        "output_usd",
+        "ttft_ms",
+        "tokens_per_s",
+    )
+    table = {field: np.array([getattr(d, field) for d in MODELS]) for field in fields}
     embeddings = table["embeddings"][model].astype(bool)
     cacheable = np.array([d.cache_read_usd is not None for d in MODELS])[model]
     writes_cache = np.array([d.cache_write_usd is not None for d in MODELS])[model]
@@ -323,9 +308,11 @@ def _chunk(cat: _Catalogue, hour_cdf: np.ndarray, first: int, n: int, total: int
     usage_parts = [
         _where(reads > 0, _join('"prompt_tokens_details": {"cached_tokens": ', _number(reads), "}")),
         _where(reasoning > 0, _join('"completion_tokens_details": {"reasoning_tokens": ', _number(reasoning), "}")),
-        _where(writes_cache & (reads > 0), _join('"cache_creation_input_tokens": ', _number(writes),
-                                                 ', "cache_read_input_tokens": ', _number(reads))),
-    ]  # fmt: skip
+        _where(
+            writes_cache & (reads > 0),
+            _join('"cache_creation_input_tokens": ', _number(writes), ', "cache_read_input_tokens": ', _number(reads)),
+        ),
+    ]
     # Each part ends in ", "; the last one's is trimmed (parts end in a digit or a brace, never in ", ").
     usage_list = pc.utf8_rtrim(_join(*(_join(part, ", ") for part in usage_parts), skip_nulls=True), ", ")
     additional = _join("{", usage_list, "}")
@@ -351,9 +338,11 @@ def _chunk(cat: _Catalogue, hour_cdf: np.ndarray, first: int, n: int, total: int
     request_ids = _uuids(rng, n)
     request_ids = pc.if_else(pa.array(embeddings), request_ids, _join("chatcmpl-", request_ids))
     call_types = np.array(
-        ["aembedding" if d.embeddings else "anthropic_messages" if d.provider == "anthropic" else "acompletion"
-         for d in MODELS]
-    )  # fmt: skip
+        [
+            "aembedding" if d.embeddings else "anthropic_messages" if d.provider == "anthropic" else "acompletion"
+            for d in MODELS
+        ]
+    )
     cache_keys = _where(hit, pc.utf8_slice_codeunits(_join(_uuids(rng, n), _uuids(rng, n)), 0, 64))
     empty = pa.nulls(n, pa.string())
     columns: dict[str, pa.Array] = {

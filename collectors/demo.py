@@ -57,23 +57,124 @@ class Workload:
 
 
 WORKLOADS: tuple[Workload, ...] = (
-    Workload("Support bot", "proj_support_bot", "key_support_prod", "support-chat", "openai",
-             "gpt-4o-2024-08-06", True, 30_000, 0.07, 0.75, 3_000, 350, 0.5, ttft_ms=450, tokens_per_s=85),
-    Workload("RAG search", "proj_rag_search", "key_search_prod", "rag-answer", "openai",
-             "gpt-4o-2024-08-06", False, 18_000, 0.05, 0.45, 6_000, 500, 0.3),
-    Workload("Ticket classification", "proj_ticket_triage", "key_triage_batch", "ticket-classify", "openai",
-             "gpt-4o-mini-2024-07-18", False, 200_000, 0.04, 0.55, 800, 20, 0.0, batch=True),
-    Workload("Analytics agent", "proj_analytics", "key_analytics", "analytics-agent", "openai",
-             "o3-mini-2025-01-31", False, 3_000, 0.10, 0.25, 4_000, 2_500, 0.2, reasoning_share=0.8),
-    Workload("Document embeddings", "proj_rag_search", "key_indexer", "rag-index", "openai",
-             "text-embedding-3-small", False, 400_000, 0.06, 0.9, 600, 0, 0.0, embeddings=True),
-    Workload("Code review", "code-review", "gw-engineering", "code-review", "anthropic",
-             "claude-sonnet-4-5-20250929", True, 2_200, 0.08, 0.15, 14_000, 800, 0.55,
-             cache_write_share=0.08, cache_write_1h=True, ttft_ms=900, tokens_per_s=60),
-    Workload("Ticket summaries", "support-ops", "gw-support", "ticket-summary", "anthropic",
-             "claude-haiku-4-5-20251001", True, 9_000, 0.05, 0.6, 3_000, 300, 0.25,
-             cache_write_share=0.05, ttft_ms=350, tokens_per_s=140),
-)  # fmt: skip
+    Workload(
+        name="Support bot",
+        project="proj_support_bot",
+        api_key="key_support_prod",
+        feature="support-chat",
+        provider="openai",
+        model="gpt-4o-2024-08-06",
+        via_gateway=True,
+        requests_per_day=30_000,
+        monthly_growth=0.07,
+        weekend_share=0.75,
+        input_tokens=3_000,
+        output_tokens=350,
+        cached_share=0.5,
+        ttft_ms=450,
+        tokens_per_s=85,
+    ),
+    Workload(
+        name="RAG search",
+        project="proj_rag_search",
+        api_key="key_search_prod",
+        feature="rag-answer",
+        provider="openai",
+        model="gpt-4o-2024-08-06",
+        via_gateway=False,
+        requests_per_day=18_000,
+        monthly_growth=0.05,
+        weekend_share=0.45,
+        input_tokens=6_000,
+        output_tokens=500,
+        cached_share=0.3,
+    ),
+    Workload(
+        name="Ticket classification",
+        project="proj_ticket_triage",
+        api_key="key_triage_batch",
+        feature="ticket-classify",
+        provider="openai",
+        model="gpt-4o-mini-2024-07-18",
+        via_gateway=False,
+        requests_per_day=200_000,
+        monthly_growth=0.04,
+        weekend_share=0.55,
+        input_tokens=800,
+        output_tokens=20,
+        cached_share=0.0,
+        batch=True,
+    ),
+    Workload(
+        name="Analytics agent",
+        project="proj_analytics",
+        api_key="key_analytics",
+        feature="analytics-agent",
+        provider="openai",
+        model="o3-mini-2025-01-31",
+        via_gateway=False,
+        requests_per_day=3_000,
+        monthly_growth=0.10,
+        weekend_share=0.25,
+        input_tokens=4_000,
+        output_tokens=2_500,
+        cached_share=0.2,
+        reasoning_share=0.8,
+    ),
+    Workload(
+        name="Document embeddings",
+        project="proj_rag_search",
+        api_key="key_indexer",
+        feature="rag-index",
+        provider="openai",
+        model="text-embedding-3-small",
+        via_gateway=False,
+        requests_per_day=400_000,
+        monthly_growth=0.06,
+        weekend_share=0.9,
+        input_tokens=600,
+        output_tokens=0,
+        cached_share=0.0,
+        embeddings=True,
+    ),
+    Workload(
+        name="Code review",
+        project="code-review",
+        api_key="gw-engineering",
+        feature="code-review",
+        provider="anthropic",
+        model="claude-sonnet-4-5-20250929",
+        via_gateway=True,
+        requests_per_day=2_200,
+        monthly_growth=0.08,
+        weekend_share=0.15,
+        input_tokens=14_000,
+        output_tokens=800,
+        cached_share=0.55,
+        cache_write_share=0.08,
+        cache_write_1h=True,
+        ttft_ms=900,
+        tokens_per_s=60,
+    ),
+    Workload(
+        name="Ticket summaries",
+        project="support-ops",
+        api_key="gw-support",
+        feature="ticket-summary",
+        provider="anthropic",
+        model="claude-haiku-4-5-20251001",
+        via_gateway=True,
+        requests_per_day=9_000,
+        monthly_growth=0.05,
+        weekend_share=0.6,
+        input_tokens=3_000,
+        output_tokens=300,
+        cached_share=0.25,
+        cache_write_share=0.05,
+        ttft_ms=350,
+        tokens_per_s=140,
+    ),
+)
 
 # The gateway log keeps this many latency samples per workload and day; each row stands for a share of
 # that day's requests at one observed latency, so the histogram sees a real distribution.
@@ -123,14 +224,18 @@ def _openai_pages(buckets: list[tuple[date, list[dict[str, object]]]]) -> list[d
             {
                 "object": "page",
                 "data": [
-                    {"object": "bucket", "start_time": _epoch(d), "end_time": _epoch(d + timedelta(days=1)),
-                     "results": results}
+                    {
+                        "object": "bucket",
+                        "start_time": _epoch(d),
+                        "end_time": _epoch(d + timedelta(days=1)),
+                        "results": results,
+                    }
                     for d, results in chunk
                 ],
                 "has_more": more,
                 "next_page": f"page_{start + 31:06d}" if more else None,
             }
-        )  # fmt: skip
+        )
     return pages
 
 
@@ -176,10 +281,21 @@ def _embedding_result(w: Workload, u: _Day) -> dict[str, object]:
 
 
 _GATEWAY_COLUMNS = [
-    "timestamp", "provider", "model", "project", "api_key", "feature", "requests", "input_tokens",
-    "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens",
-    "reasoning_tokens", "latency_ms",
-]  # fmt: skip
+    "timestamp",
+    "provider",
+    "model",
+    "project",
+    "api_key",
+    "feature",
+    "requests",
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "latency_ms",
+]
 
 
 def _gateway_rows(w: Workload, day: date, u: _Day, rng: np.random.Generator) -> Iterator[list[object]]:
@@ -197,11 +313,21 @@ def _gateway_rows(w: Workload, day: date, u: _Day, rng: np.random.Generator) -> 
         latency = (w.ttft_ms + generation_ms) * rng.lognormal(0.0, 0.35)
         write = int(u.cache_write * part)
         yield [
-            f"{day.isoformat()}T{hours[i]:02d}:{rng.integers(0, 60):02d}:00Z", w.provider, w.model,
-            w.project, w.api_key, w.feature, int(requests[i]), int(u.input_tokens * part),
-            int(u.cached * part), write, write if w.cache_write_1h else 0, int(u.output * part),
-            int(u.reasoning * part), round(float(latency), 1),
-        ]  # fmt: skip
+            f"{day.isoformat()}T{hours[i]:02d}:{rng.integers(0, 60):02d}:00Z",
+            w.provider,
+            w.model,
+            w.project,
+            w.api_key,
+            w.feature,
+            int(requests[i]),
+            int(u.input_tokens * part),
+            int(u.cached * part),
+            write,
+            write if w.cache_write_1h else 0,
+            int(u.output * part),
+            int(u.reasoning * part),
+            round(float(latency), 1),
+        ]
 
 
 def write_demo_files(folder: Path, end: date | None = None) -> list[Path]:

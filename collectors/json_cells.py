@@ -107,8 +107,9 @@ class JsonColumn:
                 holder = self._field(path)
                 if holder is None or not pa.types.is_struct(holder.type):
                     continue
-                names = {holder.type.field(i).name.lower(): holder.type.field(i).name
-                         for i in range(holder.type.num_fields)}  # fmt: skip
+                names = {
+                    holder.type.field(i).name.lower(): holder.type.field(i).name for i in range(holder.type.num_fields)
+                }
                 for wanted in FEATURE_KEYS:
                     if wanted in names and (text := self._as_text(pc.struct_field(holder, names[wanted]))) is not None:
                         found.append(pc.utf8_trim_whitespace(text))

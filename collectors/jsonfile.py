@@ -22,6 +22,10 @@ def load_json(source: Source) -> object:
     try:
         with source.open_text() as stream:
             return json.load(stream)
+    except IngestError:
+        # A damaged archive member already says what is wrong; IngestError is a ValueError too, so without
+        # this it would be reworded as invalid JSON below.
+        raise
     except ValueError as exc:
         raise IngestError(f"{source.name}: not valid JSON, the file may be truncated ({exc})") from exc
     except (OSError, EOFError) as exc:

@@ -24,6 +24,7 @@ from collectors.rollup import Rollup, Vocabulary, grouped
 from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.column_mappings import find_mapping
+from db.errors import NotFound
 from db.imports import Rejection, add_rejected, find_by_sha256, finish_import, get_import, start_import
 from db.usage import add_usage, delete_collector_usage, merge_usage
 
@@ -126,8 +127,8 @@ def _format_of(engine: Engine, source: Source, format_name: str | None, mapping:
     if format_name:
         try:
             return format_named(format_name)
-        except KeyError as exc:
-            raise IngestError(f"{source.name}: {exc.args[0]}") from None
+        except NotFound as exc:
+            raise IngestError(f"{source.name}: {exc}") from None
     try:
         return detect(source)
     except UnrecognisedFormat as exc:

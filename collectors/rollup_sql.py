@@ -56,6 +56,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from db.errors import InvalidInput
 from db.measures import LATENCY_EDGES_MS, PROMPT_BANDS
 
 __all__ = [
@@ -106,7 +107,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 )
 
 
-class RollupSqlError(ValueError):
+class RollupSqlError(InvalidInput):
     """A dialect, table or column mapping the query cannot be built from (the message says which)."""
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from db.errors import InvalidInput
+
 __all__ = [
     "IngestError",
     "Source",
@@ -27,7 +29,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _HASH_BLOCK = 1 << 20
 
 
-class IngestError(Exception):
+class IngestError(InvalidInput):
     """A file that cannot be imported at all. The message names the file and says what is wrong."""
 
 

@@ -17,6 +17,11 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from db.errors import InvalidInput
 
 __all__ = ["default_url", "downgrade", "open_ledger", "upgrade"]
 
@@ -34,10 +39,10 @@ def default_url() -> str:
     return f"sqlite:///{Path(user_data_dir('exitplan', appauthor=False)) / 'exitplan.db'}"
 
 
-def _tune_sqlite(dbapi_connection: object, _record: object) -> None:
+def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # WAL lets the dashboard read while an import writes; the busy timeout makes a second writer wait
     # instead of failing; SQLite only enforces foreign keys when asked, per connection.
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -45,24 +50,35 @@ def _tune_sqlite(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def _utc_session(dbapi_connection: object, _record: object) -> None:
+def _utc_session(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # The ledger's times are naive UTC in `timestamp without time zone` columns. PostgreSQL reads a
     # timezone-aware value in the session's TimeZone (the server's, by default), so an aware datetime
     # would be shifted by the server's offset; in UTC it means what it says, as on SQLite.
-    autocommit = dbapi_connection.autocommit  # type: ignore[attr-defined]
-    dbapi_connection.autocommit = True  # type: ignore[attr-defined]
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    cursor = dbapi_connection.cursor()
     cursor.execute("SET TIME ZONE 'UTC'")
     cursor.close()
-    dbapi_connection.autocommit = autocommit  # type: ignore[attr-defined]
+    dbapi_connection.autocommit = autocommit
 
 
 def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
-    """An engine on the ledger at ``url`` (default: :func:`default_url`), schema upgraded to head."""
+    """An engine on the ledger at ``url`` (default: :func:`default_url`), schema upgraded to head.
+
+    Raises :class:`~db.errors.InvalidInput` when ``url`` is not a database URL SQLAlchemy can open.
+    """
     url = url or default_url()
+    try:
+        engine = create_engine(url)
+    except ArgumentError as exc:
+        # The URL is the user's setting (--db, EXITPLAN_DB_URL). SQLAlchemy's message names the dialect at
+        # most, never the URL, so no password it may hold is echoed.
+        raise InvalidInput(
+            f"the ledger URL (--db or EXITPLAN_DB_URL) cannot be opened: {exc}; "
+            "expected e.g. sqlite:///path/to/ledger.db or postgresql+psycopg://user@host/exitplan"
+        ) from None
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     elif engine.dialect.name == "postgresql" and engine.dialect.driver in ("psycopg", "psycopg2"):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
 from db.schema import imports, rejected_rows, usage
 from db.strings import without_nul
@@ -117,8 +118,8 @@ def finish_import(
     )
 
 
-def _record(row: object) -> ImportRecord:
-    return ImportRecord(**row._mapping)  # type: ignore[attr-defined]
+def _record(row: Row[Any]) -> ImportRecord:
+    return ImportRecord(**row._mapping)
 
 
 def get_import(db: Engine | Connection, import_id: int) -> ImportRecord | None:

@@ -25,7 +25,7 @@ def replace_measurements(engine: Engine, frame: pd.DataFrame, source: str) -> in
         {str(name): None if pd.isna(value) else value for name, value in record.items()}
         | {"source": source, "created_at": now}
         for record in frame.reindex(columns=list(MEASUREMENT_COLUMNS)).to_dict("records")
-    ]  # fmt: skip
+    ]
     with engine.begin() as conn:
         conn.execute(delete(latency_measurements).where(latency_measurements.c.source == source))
         if rows:

@@ -87,9 +87,13 @@ def _python_values(column: pd.Series, sqlite: bool, whole: bool) -> list[object]
     if pd.api.types.is_datetime64_any_dtype(column):
         # SQLite keeps datetimes as text in the shape SQLAlchemy writes and compares them as text. Rollups
         # share a few hours: each distinct time is written out once.
-        codes, times = pd.factorize(column, use_na_sentinel=True)
-        text = times.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else times.astype(object)
-        return np.append(np.asarray(text, dtype=object), None)[codes].tolist()
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        times = pd.DatetimeIndex(uniques)
+        # One slot more, left None: the code -1 of a missing time picks it.
+        distinct = np.full(len(times) + 1, None, dtype=object)
+        distinct[:-1] = times.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else times.astype(object)
+        spread: list[object] = distinct[codes].tolist()
+        return spread
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
         return column.to_numpy().tolist()  # nothing missing: NumPy makes the Python values itself
     if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
@@ -97,8 +101,14 @@ def _python_values(column: pd.Series, sqlite: bool, whole: bool) -> list[object]
         missing = np.isnan(values)
         if whole:
             values = np.round(np.where(missing, 0, values)).astype("int64")
-        return values.tolist() if not missing.any() else np.where(missing, None, values).tolist()
-    return column.to_numpy(dtype=object, na_value=None).tolist()
+        if not missing.any():
+            return values.tolist()
+        boxed = values.astype(object)
+        boxed[missing] = None
+        return boxed.tolist()
+    # pandas-stubs leave None out of na_value's types; pandas takes any value, None included.
+    plain: list[object] = column.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
+    return plain
 
 
 def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
@@ -120,8 +130,11 @@ def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     ]
     rows = zip(*columns, strict=True)
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        # The driver's own connection, in the transaction SQLAlchemy opened on it.
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        # The driver's own connection, in the transaction SQLAlchemy opened on it (a connection in use always
+        # has one: only a pool entry that was closed has none).
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()
         with cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -428,6 +428,16 @@ def _tier_ratios(
     return known[(provider, model, tier)]
 
 
+# Fields a tier does not list move as vendors bill them: cache prices with input, reasoning with output, a
+# 1-hour write with the 5-minute write (listed after it, so that it follows where that one moved).
+_MOVES_WITH = {
+    "cache_read_mtok": "input_mtok",
+    "cache_write_mtok": "input_mtok",
+    "cache_write_1h_mtok": "cache_write_mtok",
+    "reasoning_mtok": "output_mtok",
+}
+
+
 def _ratios_in(row: pd.Series | None, tier: str) -> dict[str, float]:
     if row is None:
         return {}
@@ -437,10 +447,7 @@ def _ratios_in(row: pd.Series | None, tier: str) -> dict[str, float]:
         standard = row[name]
         if isinstance(standard, float) and standard > 0 and not math.isnan(standard):
             ratios[name] = value / standard
-    # Fields the tier does not list move as vendors bill them: cache prices with input, reasoning with
-    # output, a 1-hour write with the 5-minute write.
-    for name, like in (("cache_read_mtok", "input_mtok"), ("cache_write_mtok", "input_mtok"),
-                       ("cache_write_1h_mtok", "cache_write_mtok"), ("reasoning_mtok", "output_mtok")):  # fmt: skip
+    for name, like in _MOVES_WITH.items():
         if name not in ratios and like in ratios:
             ratios[name] = ratios[like]
     return ratios

@@ -11,9 +11,13 @@ request whose prompt is above it (the "cliff" of PRICING.md §5.4). Both are dic
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 
-__all__ = ["CATALOG_COLUMNS", "PRICE_FIELDS", "as_catalog", "empty_catalog"]
+__all__ = ["CATALOG_COLUMNS", "PRICE_FIELDS", "CatalogDtype", "as_catalog", "empty_catalog"]
+
+CatalogDtype = Literal["object", "float64", "Int64", "boolean"]
 
 # Per-token price fields every catalog row may carry.
 PRICE_FIELDS: tuple[str, ...] = (
@@ -26,7 +30,7 @@ PRICE_FIELDS: tuple[str, ...] = (
     "requests_kcount",
 )
 
-CATALOG_COLUMNS: dict[str, str] = {
+CATALOG_COLUMNS: dict[str, CatalogDtype] = {
     "source": "object",  # litellm, openrouter, genai-prices
     "as_of": "object",  # date the registry's figures were taken (a datetime.date)
     "key": "object",  # the registry's own id for the entry
@@ -62,5 +66,5 @@ def as_catalog(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for name, dtype in CATALOG_COLUMNS.items():
         column = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-        out[name] = column.astype(object) if dtype == "object" else column.astype(dtype)  # type: ignore[call-overload]
+        out[name] = column.astype(object) if dtype == "object" else column.astype(dtype)
     return out

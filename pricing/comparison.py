@@ -4,6 +4,8 @@ and what the Models page charts. Sources disagree often (PRICING.md §4.4); exit
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import NamedTuple
 
 import pandas as pd
 from genai_prices import data_snapshot
@@ -16,18 +18,44 @@ __all__ = ["DISAGREEMENT", "disagreements", "price_history", "prices_of", "regis
 
 # Sources whose prices differ by more than this share are listed as disagreeing.
 DISAGREEMENT = 0.05
-_COLUMNS = ["source", "provider", "model", "family", "author", "as_of", "input_mtok", "output_mtok", "cache_read_mtok"]
 
 
-def _base(value: object) -> float | None:
+class _RegistryPrice(NamedTuple):
+    """A source's standard prices of one model (USD per 1M tokens): a row of :func:`registry_prices`."""
+
+    source: str
+    provider: str
+    model: str
+    family: str
+    author: str | None
+    as_of: date | None
+    input_mtok: float | None
+    output_mtok: float | None
+    cache_read_mtok: float | None
+
+
+class _PricePoint(NamedTuple):
+    """A source's standard prices of a model as of a date (USD per 1M tokens)."""
+
+    source: str
+    as_of: date | None
+    input_mtok: float | None
+    output_mtok: float | None
+
+
+_COLUMNS = list(_RegistryPrice._fields)
+
+
+def _base(value: Decimal | TieredPrices | None) -> float | None:
+    """A genai-prices price as a float, a tiered one's base tier."""
     if value is None:
         return None
-    return float(value.base) if isinstance(value, TieredPrices) else float(value)  # type: ignore[arg-type]
+    return float(value.base if isinstance(value, TieredPrices) else value)
 
 
-def _genai_rows(day: date) -> list[dict[str, object]]:
+def _genai_rows(day: date) -> list[_RegistryPrice]:
     moment = datetime.combine(day, time(12), tzinfo=UTC)
-    rows: list[dict[str, object]] = []
+    rows: list[_RegistryPrice] = []
     for provider in data_snapshot.get_snapshot().providers:
         for info in provider.models:
             prices = info.get_prices(moment)
@@ -38,17 +66,17 @@ def _genai_rows(day: date) -> list[dict[str, object]]:
             ]
             family = family_of(info.id)
             rows.append(
-                {
-                    "source": "genai-prices",
-                    "provider": provider.id,
-                    "model": info.id,
-                    "family": family,
-                    "author": author_of(family),
-                    "as_of": max(starts) if starts else None,
-                    "input_mtok": _base(prices.input_mtok),
-                    "output_mtok": _base(prices.output_mtok),
-                    "cache_read_mtok": _base(prices.cache_read_mtok),
-                }
+                _RegistryPrice(
+                    source="genai-prices",
+                    provider=provider.id,
+                    model=info.id,
+                    family=family,
+                    author=author_of(family),
+                    as_of=max(starts) if starts else None,
+                    input_mtok=_base(prices.input_mtok),
+                    output_mtok=_base(prices.output_mtok),
+                    cache_read_mtok=_base(prices.cache_read_mtok),
+                )
             )
     return rows
 
@@ -122,7 +150,7 @@ def disagreements(prices: pd.DataFrame, threshold: float = DISAGREEMENT) -> pd.D
 
 def price_history(book: PriceBook, provider: str, model: str) -> pd.DataFrame:
     """Dated standard prices of a model: genai-prices' price changes, and each registry snapshot's figure."""
-    rows: list[dict[str, object]] = []
+    rows: list[_PricePoint] = []
     try:
         _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
     except LookupError:
@@ -141,11 +169,9 @@ def price_history(book: PriceBook, provider: str, model: str) -> pd.DataFrame:
         for as_of, catalog in catalogs:
             row = catalog_row(catalog, provider, model)
             if row is not None:
-                rows.append({"source": source, "as_of": as_of, "input_mtok": row["input_mtok"],
-                             "output_mtok": row["output_mtok"]})  # fmt: skip
-    return pd.DataFrame(rows, columns=["source", "as_of", "input_mtok", "output_mtok"])
+                rows.append(_PricePoint(source, as_of, row["input_mtok"], row["output_mtok"]))
+    return pd.DataFrame(rows, columns=list(_PricePoint._fields))
 
 
-def _history_row(source: str, as_of: date | None, prices: ModelPrice) -> dict[str, object]:
-    return {"source": source, "as_of": as_of, "input_mtok": _base(prices.input_mtok),
-            "output_mtok": _base(prices.output_mtok)}  # fmt: skip
+def _history_row(source: str, as_of: date | None, prices: ModelPrice) -> _PricePoint:
+    return _PricePoint(source, as_of, _base(prices.input_mtok), _base(prices.output_mtok))

@@ -16,14 +16,16 @@ bound, so a tier whose threshold is a band bound is priced exactly.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from db.measures import TOKEN_MEASURES
-from pricing.book import PRICE_COLUMNS, PriceBook, tier_of
+from pricing.book import PRICE_COLUMNS, Price, PriceBook, tier_of
 
 __all__ = ["COST_PARTS", "cost_of", "offline_book", "price_table"]
 
@@ -51,8 +53,34 @@ class _Column:
         column.values = np.array([value], dtype=object)
         return column
 
-    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
-        return self.values[self.codes[rows]]
+    def __getitem__(self, row: int) -> object:
+        return self.values[self.codes[row]]
+
+    def text(self, row: int) -> str | None:
+        """The value on ``row`` when it is text (a name), else None: missing."""
+        value = self[row]
+        return value if isinstance(value, str) else None
+
+    def whole(self, row: int) -> int | None:
+        """The value on ``row`` when it is a whole number, else None: missing (None, NaN or NA)."""
+        value = self[row]
+        if isinstance(value, int | np.integer) or (isinstance(value, float) and value.is_integer()):
+            return int(value)
+        return None
+
+    def flag(self, row: int) -> bool | None:
+        """The value on ``row`` as yes or no, else None: missing (None, NaN or NA)."""
+        value = self[row]
+        if value is None or value is pd.NA or (isinstance(value, float | np.floating) and math.isnan(value)):
+            return None
+        return bool(value)
+
+    def day(self, row: int) -> date:
+        """The value on ``row``, a date: a priced row's day and price period are never missing."""
+        value = self[row]
+        if not isinstance(value, date):
+            raise TypeError(f"not a date: {value!r}")
+        return value
 
 
 def _combined(*codes: np.ndarray) -> np.ndarray:
@@ -86,46 +114,50 @@ def price_table(usage: pd.DataFrame, book: PriceBook | None = None) -> pd.DataFr
     rows = len(usage)
     provider, model = _Column(usage["provider"]), _Column(usage["model"])
     times = pd.to_datetime(usage["bucket_start"]) if "bucket_start" in usage else None
-    day = _Column(usage["day"] if "day" in usage.columns else times.dt.date)  # type: ignore[union-attr]
+    day = _Column(usage["day"] if "day" in usage.columns or times is None else times.dt.date)
 
-    def priced(row: int) -> bool:
-        return isinstance(provider[row], str) and isinstance(model[row], str)
+    # Each helper below is called once per distinct key (see _per_group), never per row.
+    def names(row: int) -> tuple[str, str] | None:
+        """The row's provider and model; None when it lacks either, and is then not priced."""
+        provider_name, model_name = provider.text(row), model.text(row)
+        return None if provider_name is None or model_name is None else (provider_name, model_name)
 
-    period = _per_group(
-        _combined(provider.codes, model.codes, day.codes),
-        lambda row: book.price_period(provider[row], model[row], day[row]) if priced(row) else day[row],
-    )
+    def period_of(row: int) -> object:
+        named = names(row)
+        # An unpriced row's period is never looked up: its day, whatever it holds, keeps days apart.
+        return day[row] if named is None else book.price_period(*named, day.day(row))
+
+    period = _per_group(_combined(provider.codes, model.codes, day.codes), period_of)
     service_tier = _Column(usage["service_tier"]) if "service_tier" in usage else _Column.constant(None, rows)
     batch = _Column(usage["batch"]) if "batch" in usage else _Column.constant(None, rows)
     tier = _per_group(
-        _combined(service_tier.codes, batch.codes),
-        lambda row: tier_of(
-            service_tier[row] if isinstance(service_tier[row], str) else None,
-            None if pd.isna(batch[row]) else bool(batch[row]),
-        ),
+        _combined(service_tier.codes, batch.codes), lambda row: tier_of(service_tier.text(row), batch.flag(row))
     )
     bands = usage["prompt_band"] if "prompt_band" in usage else pd.Series(pd.NA, index=usage.index)
     # A band's lower bound is exclusive: its smallest prompt has one token more.
     prompt_min = _Column((pd.to_numeric(bands, errors="coerce") + 1).fillna(0).astype("int64").to_numpy())
+
+    def hourly_prices(row: int) -> bool:
+        named = names(row)
+        return named is not None and book.has_time_of_day_prices(*named)
+
     # Only models whose price changes with the hour are looked up per hour.
     hour = _Column.constant(None, rows)
     if times is not None:
-        hourly = _per_group(
-            _combined(provider.codes, model.codes),
-            lambda row: priced(row) and book.has_time_of_day_prices(provider[row], model[row]),
-        )
+        hourly = _per_group(_combined(provider.codes, model.codes), hourly_prices)
         if any(hourly.values):
             hour = _Column(times.dt.hour.astype(object).where(hourly.values[hourly.codes].astype(bool), None))
+
+    def price_at(row: int) -> Price | None:
+        named = names(row)
+        if named is None:
+            return None
+        tier_name, prompt_tokens = tier.text(row), prompt_min.whole(row)
+        assert tier_name is not None and prompt_tokens is not None  # both are set on every row above
+        return book.price(*named, period.day(row), tier=tier_name, prompt_min=prompt_tokens, hour=hour.whole(row))
+
     key = _combined(provider.codes, model.codes, period.codes, tier.codes, prompt_min.codes, hour.codes)
-    found = [
-        book.price(
-            provider[row], model[row], period[row], tier=tier[row], prompt_min=int(prompt_min[row]),
-            hour=None if pd.isna(hour[row]) else int(hour[row]),
-        )
-        if priced(row)
-        else None
-        for row in (int(first) for first in _first_rows(key))
-    ]  # fmt: skip
+    found = [price_at(int(first)) for first in _first_rows(key)]
     columns: dict[str, np.ndarray] = {
         column: np.array([getattr(price, column) if price else np.nan for price in found], dtype="float64")
         for column in PRICE_COLUMNS

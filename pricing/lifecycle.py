@@ -48,6 +48,27 @@ def _value(row: pd.Series, name: str) -> object:
     return value.item() if hasattr(value, "item") else value  # numpy scalars as plain Python values
 
 
+# A catalog cell as its Lifecycle field has it; anything else the registry wrote there reads as not given.
+def _text(row: pd.Series, name: str) -> str | None:
+    value = _value(row, name)
+    return value if isinstance(value, str) else None
+
+
+def _day(row: pd.Series, name: str) -> date | None:
+    value = _value(row, name)
+    return value if isinstance(value, date) else None
+
+
+def _whole(row: pd.Series, name: str) -> int | None:
+    value = _value(row, name)
+    return int(value) if isinstance(value, int | float) else None
+
+
+def _flag(row: pd.Series, name: str) -> bool | None:
+    value = _value(row, name)
+    return None if value is None else bool(value)
+
+
 def openai_shutdowns(body: bytes) -> dict[str, date]:
     """Model id → shutdown date, from OpenAI's ``/v1/models`` list (models without one are left out).
 
@@ -84,19 +105,17 @@ def lifecycle_of(book: PriceBook, provider: str, model: str) -> Lifecycle:
         row = catalog_row(catalog, target_provider, target_model) if catalog is not None else None
         if row is None:
             continue
-        window = _value(row, "context_window")
-        output = _value(row, "max_output_tokens")
         return Lifecycle(
             provider=provider,
             model=model,
             catalog_key=str(row["key"]),
             source=source,
-            deprecation_date=shutdown or _value(row, "deprecation_date"),  # type: ignore[arg-type]
-            successor=_value(row, "successor"),  # type: ignore[arg-type]
-            deprecation_source=_OPENAI_SOURCE if shutdown else _value(row, "deprecation_source"),  # type: ignore[arg-type]
-            context_window=int(window) if window is not None else None,  # type: ignore[call-overload]
-            max_output_tokens=int(output) if output is not None else None,  # type: ignore[call-overload]
-            capabilities={name: _value(row, name) for name in CAPABILITIES},  # type: ignore[misc]
+            deprecation_date=shutdown or _day(row, "deprecation_date"),
+            successor=_text(row, "successor"),
+            deprecation_source=_OPENAI_SOURCE if shutdown else _text(row, "deprecation_source"),
+            context_window=_whole(row, "context_window"),
+            max_output_tokens=_whole(row, "max_output_tokens"),
+            capabilities={name: _flag(row, name) for name in CAPABILITIES},
         )
     notice = _OPENAI_SOURCE if shutdown else None
     return Lifecycle(provider, model, None, None, shutdown, None, notice, None, None, dict.fromkeys(CAPABILITIES))

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from db.errors import InvalidInput
 from pricing.catalog import CATALOG_COLUMNS, empty_catalog
 from pricing.identity import provider_id
 
@@ -200,7 +201,7 @@ def openrouter_catalog(body: bytes | dict[str, Any], as_of: date) -> pd.DataFram
     parsed = json.loads(body) if isinstance(body, bytes | bytearray) else body
     models = parsed.get("data") if isinstance(parsed, dict) else None
     if not isinstance(models, list):
-        raise ValueError("not an OpenRouter model list: expected a JSON object with a 'data' list")
+        raise InvalidInput("not an OpenRouter model list: expected a JSON object with a 'data' list")
     rows: dict[str, dict[str, Any]] = {}
     for model in models:
         row = _row(model, as_of) if isinstance(model, dict) else None

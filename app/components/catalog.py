@@ -23,9 +23,19 @@ CAPABILITY_LABELS = {
 # Registries give windows as 32,768 or 128,000 or 1,048,576; round thresholds catch every spelling.
 _CONTEXT = {None: "Any", 32_000: "32k+", 128_000: "128k+", 200_000: "200k+", 400_000: "400k+", 1_000_000: "1M+"}
 _COLUMNS = [
-    "provider", "model", "author", "family", "context_window", "input_mtok", "output_mtok", "blended_mtok",
-    *CAPABILITIES, "open_weights", "deprecation_date", "source",
-]  # fmt: skip
+    "provider",
+    "model",
+    "author",
+    "family",
+    "context_window",
+    "input_mtok",
+    "output_mtok",
+    "blended_mtok",
+    *CAPABILITIES,
+    "open_weights",
+    "deprecation_date",
+    "source",
+]
 _MONEY = "$%.3f"
 _FILTERS = ("search", "authors", "providers", "capabilities", "min-context", "open-weights")
 
@@ -96,4 +106,4 @@ def catalog_table(frame: pd.DataFrame, key: str) -> None:
             "deprecation_date": st.column_config.DateColumn("Deprecation", format="YYYY-MM-DD"),
             "source": "Source",
         },
-    )  # fmt: skip
+    )

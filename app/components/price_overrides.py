@@ -56,14 +56,21 @@ def override_form(key: str, providers: Sequence[str]) -> PriceOverride | None:
 
 
 # Every price an override can carry; the CLI can also set a cache-write price.
-_SHORT = {"input_mtok": "input", "cache_read_mtok": "cache read", "cache_write_mtok": "cache write",
-          "output_mtok": "output"}  # fmt: skip
+_SHORT = {
+    "input_mtok": "input",
+    "cache_read_mtok": "cache read",
+    "cache_write_mtok": "cache write",
+    "output_mtok": "output",
+}
 
 
 def _describe(override: PriceOverride) -> str:
     parts = [f"{override.discount_pct:g}% off"] if override.discount_pct else []
-    parts += [f"{short} ${getattr(override, name):g}/1M" for name, short in _SHORT.items()
-              if getattr(override, name) is not None]  # fmt: skip
+    parts += [
+        f"{short} ${getattr(override, name):g}/1M"
+        for name, short in _SHORT.items()
+        if getattr(override, name) is not None
+    ]
     since = f", from {override.valid_from:%d %b %Y}" if override.valid_from else ""
     note = f" — {override.note}" if override.note else ""
     return f"**{override.provider} / {override.model or 'all models'}**: {', '.join(parts)}{since}{note}"

@@ -40,10 +40,16 @@ def self_hosting_panel(url: str) -> None:
         window = a.number_input("Context window (tokens, 0 if unknown)", min_value=0, value=131072, step=1024)
         if st.form_submit_button("Add option"):
             option = SelfHostedOption(
-                name=name.strip(), model=model.strip(), gpu_type=gpu.strip(), usd_per_gpu_hour=float(price),
-                gpus_per_replica=int(gpus), tokens_per_second=float(speed), utilisation=float(use),
-                fixed_monthly_usd=float(fixed), context_window=int(window) or None,
-            )  # fmt: skip
+                name=name.strip(),
+                model=model.strip(),
+                gpu_type=gpu.strip(),
+                usd_per_gpu_hour=float(price),
+                gpus_per_replica=int(gpus),
+                tokens_per_second=float(speed),
+                utilisation=float(use),
+                fixed_monthly_usd=float(fixed),
+                context_window=int(window) or None,
+            )
             if problems := option_problems(option):
                 st.error(" ".join(problems))
             else:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from app import cache
-from collectors.api import PROVIDERS, Provider, SyncError, SyncSummary, sync_provider
+from collectors.api import PROVIDERS, Provider, SyncSummary, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
+from db.errors import UserError
 
 __all__ = ["admin_key", "sync_now"]
 
@@ -24,9 +26,9 @@ def admin_key(variable: str) -> str | None:
         return value
     try:
         secret = st.secrets.get(variable)
-    except Exception:
-        # No secrets.toml raises StreamlitSecretNotFoundError (a FileNotFoundError); a malformed one raises
-        # other Streamlit errors. Either way there is no key there, and the button says how to add one.
+    except StreamlitSecretNotFoundError:
+        # Raised for no secrets.toml and for one that is not valid TOML alike. Either way there is no key
+        # there, and the button says how to add one.
         return None
     text = str(secret).strip() if secret is not None else ""
     return text or None
@@ -52,7 +54,7 @@ def _button(provider: Provider, key: str) -> None:
         with st.spinner(f"Pulling {provider.title} usage and costs…"):
             try:
                 summary = sync_provider(cache.engine(), provider.name, secret)
-            except SyncError as exc:
+            except UserError as exc:
                 st.session_state[outcome_key] = ("error", str(exc), "")
             else:
                 st.session_state[outcome_key] = ("success", summary.message(), _detail(summary))

@@ -50,8 +50,13 @@ def workload_form(workload: Workload, values: dict[str, list[str]], key: str) ->
         name = st.text_input("Name", workload.name, max_chars=200, key=f"{key}-name")
         left, right = st.columns(2)
         tasks = list(TASK_CATEGORIES)
-        task = left.selectbox("Task category", tasks, index=tasks.index(workload.task_category),
-                              format_func=TASK_CATEGORIES.__getitem__, key=f"{key}-task")  # fmt: skip
+        task = left.selectbox(
+            "Task category",
+            tasks,
+            index=tasks.index(workload.task_category),
+            format_func=TASK_CATEGORIES.__getitem__,
+            key=f"{key}-task",
+        )
         criticality = right.selectbox(
             "Criticality",
             CRITICALITIES,
@@ -59,11 +64,23 @@ def workload_form(workload: Workload, values: dict[str, list[str]], key: str) ->
             help="How much the business suffers when it fails.",
             key=f"{key}-criticality",
         )
-        floor = left.number_input("Quality floor (%)", min_value=0.0, max_value=100.0,
-                                  value=float(workload.quality_floor_pct), step=1.0, help=QUALITY_FLOOR_HELP,
-                                  key=f"{key}-floor")  # fmt: skip
-        slo = right.number_input("p95 latency objective (s)", min_value=0.1, value=workload.latency_slo_p95_s,
-                                 step=0.5, help=SLO_HELP, key=f"{key}-slo")  # fmt: skip
+        floor = left.number_input(
+            "Quality floor (%)",
+            min_value=0.0,
+            max_value=100.0,
+            value=float(workload.quality_floor_pct),
+            step=1.0,
+            help=QUALITY_FLOOR_HELP,
+            key=f"{key}-floor",
+        )
+        slo = right.number_input(
+            "p95 latency objective (s)",
+            min_value=0.1,
+            value=workload.latency_slo_p95_s,
+            step=0.5,
+            help=SLO_HELP,
+            key=f"{key}-slo",
+        )
         st.markdown("**Needs**")
         columns = st.columns(len(FLAG_LABELS))
         flags = {

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from analysis.evaluations import delete_evaluations, parse_evaluations, save_evaluations
 from analysis.latency_measurements import delete_measurements, parse_measurements, save_measurements
 from app import cache
+from db.errors import UserError
 
 __all__ = ["evaluations_panel", "latency_panel"]
 
@@ -23,8 +24,9 @@ def evaluations_panel(url: str) -> None:
         "optionally `n`. Where you have scored both today's model and a candidate, your scores decide its quality "
         "grade, labelled as yours."
     )
-    _upload_panel(cache.evaluations(url), "evaluation results", "evals", parse_evaluations, save_evaluations,
-                  delete_evaluations)  # fmt: skip
+    _upload_panel(
+        cache.evaluations(url), "evaluation results", "evals", parse_evaluations, save_evaluations, delete_evaluations
+    )
 
 
 def latency_panel(url: str) -> None:
@@ -35,8 +37,14 @@ def latency_panel(url: str) -> None:
         "from replaying a sample of the workload's prompts. Your figures replace the published ones for that "
         "model on that host, labelled as yours."
     )
-    _upload_panel(cache.latency_measurements(url), "latency measurements", "latency", parse_measurements,
-                  save_measurements, delete_measurements)  # fmt: skip
+    _upload_panel(
+        cache.latency_measurements(url),
+        "latency measurements",
+        "latency",
+        parse_measurements,
+        save_measurements,
+        delete_measurements,
+    )
 
 
 def _upload_panel(
@@ -53,7 +61,7 @@ def _upload_panel(
     if upload is not None and st.button(f"Use these {noun}", key=f"alternatives-{key}-save"):
         try:
             frame = parse(upload.getvalue())
-        except ValueError as exc:
+        except UserError as exc:
             st.error(f"{upload.name}: {exc}")
         else:
             saved = save(cache.engine(), frame, upload.name)

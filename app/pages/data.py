@@ -118,22 +118,23 @@ history = cache.imports(url)
 if history.empty:
     st.caption("Nothing imported yet.")
     st.stop()
+# The columns shown, in order, with their headings: one table, so no column goes unheaded.
+history_columns = {
+    "id": "Import",
+    "source_name": "File",
+    "format": "Format",
+    "rows_read": st.column_config.NumberColumn("Read", format="localized"),
+    "rows_accepted": st.column_config.NumberColumn("Accepted", format="localized"),
+    "rows_rejected": st.column_config.NumberColumn("Rejected", format="localized"),
+    "period_start": st.column_config.DatetimeColumn("From", format="YYYY-MM-DD"),
+    "period_end": st.column_config.DatetimeColumn("To", format="YYYY-MM-DD"),
+    "created_at": st.column_config.DatetimeColumn("Imported (UTC)", format="YYYY-MM-DD HH:mm"),
+}
 st.dataframe(
-    history[["id", "source_name", "format", "rows_read", "rows_accepted", "rows_rejected", "period_start",
-             "period_end", "created_at"]],
+    history[list(history_columns)],
     hide_index=True,
-    column_config={
-        "id": "Import",
-        "source_name": "File",
-        "format": "Format",
-        "rows_read": st.column_config.NumberColumn("Read", format="localized"),
-        "rows_accepted": st.column_config.NumberColumn("Accepted", format="localized"),
-        "rows_rejected": st.column_config.NumberColumn("Rejected", format="localized"),
-        "period_start": st.column_config.DatetimeColumn("From", format="YYYY-MM-DD"),
-        "period_end": st.column_config.DatetimeColumn("To", format="YYYY-MM-DD"),
-        "created_at": st.column_config.DatetimeColumn("Imported (UTC)", format="YYYY-MM-DD HH:mm"),
-    },
-)  # fmt: skip
+    column_config=history_columns,
+)
 
 labels = {int(row.id): f"{row.id} · {row.source_name}" for row in history.itertuples()}
 chosen = st.selectbox("Import", list(labels), format_func=labels.__getitem__, key="data-chosen")

@@ -77,27 +77,28 @@ if totals.unpriced:
         "Unresolved ids)."
     )
 
+# The columns shown, in order, with their headings: one table, so no column goes unheaded.
+table_columns = {
+    "name": "Workload",
+    "task": "Task",
+    "criticality": "Criticality",
+    "monthly_cost_usd": st.column_config.NumberColumn("Monthly cost", format="dollar"),
+    "share": st.column_config.ProgressColumn("Share", min_value=0.0, max_value=1.0, format="percent"),
+    "top_model": "Top model",
+    "retirement": st.column_config.TextColumn(
+        "Retirement at its host", help="When the host stops serving the top model, and its named successor."
+    ),
+    "quality_floor_pct": st.column_config.NumberColumn("Quality floor %", help=QUALITY_FLOOR_HELP),
+    "latency_slo_p95_s": st.column_config.NumberColumn("p95 objective (s)"),
+    "rules_text": st.column_config.TextColumn("Usage it claims", width="large"),
+}
 st.dataframe(
-    table[["name", "task", "criticality", "monthly_cost_usd", "share", "top_model", "retirement",
-           "quality_floor_pct", "latency_slo_p95_s", "rules_text"]],
+    table[list(table_columns)],
     hide_index=True,
     placeholder="—",
     key="workloads-table",
-    column_config={
-        "name": "Workload",
-        "task": "Task",
-        "criticality": "Criticality",
-        "monthly_cost_usd": st.column_config.NumberColumn("Monthly cost", format="dollar"),
-        "share": st.column_config.ProgressColumn("Share", min_value=0.0, max_value=1.0, format="percent"),
-        "top_model": "Top model",
-        "retirement": st.column_config.TextColumn(
-            "Retirement at its host", help="When the host stops serving the top model, and its named successor."
-        ),
-        "quality_floor_pct": st.column_config.NumberColumn("Quality floor %", help=QUALITY_FLOOR_HELP),
-        "latency_slo_p95_s": st.column_config.NumberColumn("p95 objective (s)"),
-        "rules_text": st.column_config.TextColumn("Usage it claims", width="large"),
-    },
-)  # fmt: skip
+    column_config=table_columns,
+)
 
 action = st.segmented_control("Action", ACTIONS, default=ACTIONS[0], key="workloads-action") or ACTIONS[0]
 labels = {int(w.id or 0): w.name for w in workloads}
@@ -137,8 +138,9 @@ def merge() -> None:
         "needs: the highest criticality, the lowest quality floor, the tightest latency objective."
     )
     with st.form("workloads-merge"):
-        ids = st.multiselect("Workloads to merge", list(labels), format_func=labels.__getitem__,
-                             key="workloads-merge-ids")  # fmt: skip
+        ids = st.multiselect(
+            "Workloads to merge", list(labels), format_func=labels.__getitem__, key="workloads-merge-ids"
+        )
         name = st.text_input("Name of the merged workload", key="workloads-merge-name")
         if st.form_submit_button("Merge", type="primary"):
             try:
@@ -158,8 +160,9 @@ def split() -> None:
     )
     with st.form("workloads-split"):
         chosen = st.selectbox("Workload", list(labels), format_func=labels.__getitem__, key="workloads-split-pick")
-        by = st.selectbox("Split by", list(SPLIT_DIMENSIONS), format_func=SPLIT_DIMENSIONS.__getitem__,
-                          key="workloads-split-by")  # fmt: skip
+        by = st.selectbox(
+            "Split by", list(SPLIT_DIMENSIONS), format_func=SPLIT_DIMENSIONS.__getitem__, key="workloads-split-by"
+        )
         if st.form_submit_button("Split", type="primary"):
             try:
                 parts = split_workload(cache.engine(), chosen, by)

@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from db.errors import ProviderError
+
 __all__ = [
     "ATTEMPTS",
     "MAX_WAIT_SECONDS",
@@ -46,7 +48,7 @@ _SENSITIVE_HEADERS = ("authorization", "x-api-key")
 _KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-*.]{6,}")
 
 
-class ApiError(Exception):
+class ApiError(ProviderError):
     """A request that failed for good. The message says where (endpoint, page, range) and never holds the key."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:

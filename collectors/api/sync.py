@@ -28,6 +28,7 @@ from collectors.api.http import ApiError, Sleep, range_label
 from collectors.pipeline import ingest
 from collectors.source import IngestError, source_from_bytes
 from db.collector_state import save_synced_until, synced_until
+from db.errors import ProviderError
 
 __all__ = [
     "DEFAULT_DAYS",
@@ -111,7 +112,7 @@ def default_client(provider: str, key: str) -> httpx.Client:
     return PROVIDERS[provider].client(key)
 
 
-class SyncError(Exception):
+class SyncError(ProviderError):
     """A sync that saved nothing. The message says why and where it stopped, and never holds the key."""
 
 

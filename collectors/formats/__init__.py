@@ -28,6 +28,7 @@ from collectors.formats import (
     openai_usage_csv,
     otel,
 )
+from db.errors import NotFound
 
 __all__ = ["FORMATS", "format_named"]
 
@@ -59,8 +60,8 @@ FORMATS: tuple[Format, ...] = (
 
 
 def format_named(name: str) -> Format:
-    """The format called ``name``; raises ``KeyError`` listing the known names."""
+    """The format called ``name``; raises :class:`~db.errors.NotFound` listing the known names."""
     for fmt in FORMATS:
         if fmt.name == name:
             return fmt
-    raise KeyError(f"unknown format {name!r}; known formats: {', '.join(f.name for f in FORMATS)}")
+    raise NotFound(f"unknown format {name!r}; known formats: {', '.join(f.name for f in FORMATS)}")

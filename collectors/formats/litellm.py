@@ -81,10 +81,28 @@ _PROVIDERS = {
 _USAGE = "additional_usage_values"
 # The columns read (lower-cased); the logged messages and responses are left unread.
 _READ = (
-    "request_id", "call_type", "starttime", "endtime", "completionstarttime", "request_duration_ms", "model",
-    "model_group", "custom_llm_provider", "api_base", "user", "end_user", "team_id", "api_key", "metadata",
-    "request_tags", "prompt_tokens", "completion_tokens", "spend", "cache_hit", "status",
-)  # fmt: skip
+    "request_id",
+    "call_type",
+    "starttime",
+    "endtime",
+    "completionstarttime",
+    "request_duration_ms",
+    "model",
+    "model_group",
+    "custom_llm_provider",
+    "api_base",
+    "user",
+    "end_user",
+    "team_id",
+    "api_key",
+    "metadata",
+    "request_tags",
+    "prompt_tokens",
+    "completion_tokens",
+    "spend",
+    "cache_hit",
+    "status",
+)
 _JSON_KEYS = tuple(re.compile(rf'"{key}"\s*:', re.IGNORECASE) for key in ("call_type", "spend", "starttime"))
 
 

@@ -25,15 +25,30 @@ __all__ = ["FIELDS", "INPUT_INCLUDES_CACHE", "REQUIRED", "guess_mapping", "mappe
 # Canonical columns, each with header names that usually mean it (compared after normalising case and
 # punctuation), most specific first.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "timestamp": ("timestamp", "date", "datetime", "time", "created_at", "start_time", "starttime", "usage_date",
-                  "request_time", "day"),
+    "timestamp": (
+        "timestamp",
+        "date",
+        "datetime",
+        "time",
+        "created_at",
+        "start_time",
+        "starttime",
+        "usage_date",
+        "request_time",
+        "day",
+    ),
     "provider": ("provider", "vendor", "custom_llm_provider", "llm_provider", "api_provider"),
     "model": ("model", "model_name", "model_id", "engine", "deployment", "llm_model"),
     "input_tokens": ("input_tokens", "prompt_tokens", "tokens_in", "input", "tokens_input", "prompt"),
     "output_tokens": ("output_tokens", "completion_tokens", "tokens_out", "output", "tokens_output", "completion"),
     "requests": ("requests", "request_count", "num_requests", "n_requests", "calls", "count"),
-    "cached_input_tokens": ("cached_input_tokens", "cache_read_tokens", "cached_tokens", "cache_read_input_tokens",
-                            "prompt_cache_hit_tokens"),
+    "cached_input_tokens": (
+        "cached_input_tokens",
+        "cache_read_tokens",
+        "cached_tokens",
+        "cache_read_input_tokens",
+        "prompt_cache_hit_tokens",
+    ),
     "cache_write_tokens": ("cache_write_tokens", "cache_creation_input_tokens", "cache_creation_tokens"),
     "cache_write_1h_tokens": ("cache_write_1h_tokens",),
     "reasoning_tokens": ("reasoning_tokens", "thinking_tokens", "thoughts_tokens"),
@@ -45,7 +60,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "batch": ("batch", "is_batch"),
     "latency_ms": ("latency_ms", "latency", "duration_ms", "response_time_ms"),
     "cost_usd": ("cost_usd", "cost", "spend", "amount_usd", "price_usd", "total_cost"),
-}  # fmt: skip
+}
 REQUIRED: tuple[str, ...] = ("timestamp", "provider", "model", "input_tokens", "output_tokens")
 INPUT_INCLUDES_CACHE = "input_includes_cache"
 

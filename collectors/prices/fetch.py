@@ -14,11 +14,12 @@ from typing import Any
 import httpx
 
 from collectors.api.http import ApiError, KeyRejected, Params, Sleep, get_response
+from db.errors import ProviderError
 
 __all__ = ["PriceFetchError", "get_registry", "parse_json"]
 
 
-class PriceFetchError(Exception):
+class PriceFetchError(ProviderError):
     """A registry fetch that failed or returned something not to be trusted; nothing was stored for it."""
 
 

@@ -17,24 +17,52 @@ from analysis.selfhost import SelfHostedOption, break_even_tokens, usd_per_mtok
 from analysis.workloads import Rule, Workload, ensure_workloads, save_workload
 from collectors import ingest, source_from_bytes
 from collectors.demo import load_demo
+from db.errors import InvalidInput
 from pricing.cost import offline_book
 
 DAY = date(2025, 9, 1)
 
 
 def _mix(**measures: float) -> pd.DataFrame:
-    row = {"service_tier": None, "batch": None, "prompt_band": 0, "requests": 1, "input_tokens": 0,
-           "cache_read_tokens": 0, "cache_write_tokens": 0, "cache_write_1h_tokens": 0, "output_tokens": 0,
-           "reasoning_tokens": 0}  # fmt: skip
+    row = {
+        "service_tier": None,
+        "batch": None,
+        "prompt_band": 0,
+        "requests": 1,
+        "input_tokens": 0,
+        "cache_read_tokens": 0,
+        "cache_write_tokens": 0,
+        "cache_write_1h_tokens": 0,
+        "output_tokens": 0,
+        "reasoning_tokens": 0,
+    }
     row.update(measures)
     return pd.DataFrame([row])
 
 
-def _plan(provider: str, model: str, ratio: float = 1.0, *, keep_cache: bool = True, batch: bool = False,
-          verbosity: float = 1.0) -> pd.DataFrame:  # fmt: skip
-    return pd.DataFrame([{"plan": "p", "provider": provider, "model": model, "token_ratio": ratio,
-                          "verbosity": verbosity, "keep_cache": keep_cache, "use_batch": batch,
-                          "keep_tier": False}])  # fmt: skip
+def _plan(
+    provider: str,
+    model: str,
+    ratio: float = 1.0,
+    *,
+    keep_cache: bool = True,
+    batch: bool = False,
+    verbosity: float = 1.0,
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "plan": "p",
+                "provider": provider,
+                "model": model,
+                "token_ratio": ratio,
+                "verbosity": verbosity,
+                "keep_cache": keep_cache,
+                "use_batch": batch,
+                "keep_tier": False,
+            }
+        ]
+    )
 
 
 def _monthly(mix: pd.DataFrame, plan: pd.DataFrame) -> float:
@@ -87,8 +115,9 @@ def _ledger_with(ledger: Engine, rows: str) -> None:
 
 def test_a_batch_tolerant_workload_is_priced_on_the_batch_api(ledger: Engine) -> None:
     _ledger_with(ledger, "2025-09-01T10:00:00Z,openai,gpt-4o-mini,triage,1000,1000000,20000,0,800\n")
-    workload = save_workload(ledger, Workload(None, "Triage", (Rule(project="triage"),), task_category="classification",
-                                              batch_tolerant=True))  # fmt: skip
+    workload = save_workload(
+        ledger, Workload(None, "Triage", (Rule(project="triage"),), task_category="classification", batch_tolerant=True)
+    )
     result = alternatives(
         ledger, workload, [workload], today=DAY, filters=CandidateFilter(hosts=frozenset({"anthropic"}))
     )
@@ -100,8 +129,9 @@ def test_unknown_models_have_no_reference_not_a_guess(ledger: Engine) -> None:
     _ledger_with(ledger, "2025-09-01T10:00:00Z,openai,gpt-4o,chat,100,100000,20000,0,900\n")
     workload = save_workload(ledger, Workload(None, "Chat", (Rule(project="chat"),)))
     option = SelfHostedOption("in-house", "acme-llm-7b", "L4", 0.8, 1, 300.0, 0.5, 500.0, 32_000)
-    result = alternatives(ledger, workload, [workload], today=DAY, filters=CandidateFilter(hosts=frozenset({"x"})),
-                          self_hosted=[option])  # fmt: skip
+    result = alternatives(
+        ledger, workload, [workload], today=DAY, filters=CandidateFilter(hosts=frozenset({"x"})), self_hosted=[option]
+    )
     [own] = result.candidates
     assert own.self_hosted and own.quality.grade == "unrated" and own.quality.evidence is None
     assert own.monthly_cost_usd.base == pytest.approx(option.fixed_monthly_usd + 0.8 * 730, rel=0.01)
@@ -145,5 +175,5 @@ def test_a_verbosity_factor_lengthens_the_answers_only(ledger: Engine) -> None:
     # gpt-4o-mini ($0.15 in, $0.60 out; the same tokenizer): 1M input = $0.15 and 100k output = $0.06 a day;
     # answers a fifth longer make the output $0.072, whatever the month's scale.
     assert mini(1.2) / mini(1.0) == pytest.approx((0.15 + 0.072) / (0.15 + 0.06))
-    with pytest.raises(ValueError, match="verbosity factor must be a number above 0"):
+    with pytest.raises(InvalidInput, match="verbosity factor must be a number above 0"):
         alternatives(ledger, workload, [workload], today=DAY, filters=only_openai, verbosity=0)

@@ -20,6 +20,7 @@ from analysis.latency_measurements import (
 )
 from analysis.workloads import ensure_workloads, save_workload
 from collectors.demo import load_demo
+from db.errors import InvalidInput
 
 CSV = b"""Host,Model,TTFT_ms,ttft_p95_ms,Tokens_per_s,n,date,notes
 DeepInfra,openai/gpt-oss-120b,400,900,120,200,2026-11-20,replayed 200 support prompts
@@ -30,11 +31,25 @@ groq,llama-3.3-70b-versatile,150,,300,,,
 def test_a_measurements_file_is_read_in_seconds_with_hosts_as_provider_ids() -> None:
     frame = parse_measurements(CSV)
     assert frame.to_dict("records") == [
-        {"host": "deepinfra", "model": "openai/gpt-oss-120b", "ttft_s": 0.4, "ttft_p95_s": 0.9, "tokens_per_s": 120.0,
-         "n": 200, "measured_on": date(2026, 11, 20)},
-        {"host": "groq", "model": "llama-3.3-70b-versatile", "ttft_s": 0.15, "ttft_p95_s": None,
-         "tokens_per_s": 300.0, "n": None, "measured_on": None},
-    ]  # fmt: skip
+        {
+            "host": "deepinfra",
+            "model": "openai/gpt-oss-120b",
+            "ttft_s": 0.4,
+            "ttft_p95_s": 0.9,
+            "tokens_per_s": 120.0,
+            "n": 200,
+            "measured_on": date(2026, 11, 20),
+        },
+        {
+            "host": "groq",
+            "model": "llama-3.3-70b-versatile",
+            "ttft_s": 0.15,
+            "ttft_p95_s": None,
+            "tokens_per_s": 300.0,
+            "n": None,
+            "measured_on": None,
+        },
+    ]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +69,7 @@ def test_a_measurements_file_is_read_in_seconds_with_hosts_as_provider_ids() -> 
     ],
 )
 def test_a_bad_file_says_what_is_wrong(content: bytes, message: str) -> None:
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_measurements(content)
 
 

@@ -36,9 +36,17 @@ def _catalog() -> pd.DataFrame:
             ("azure", "gpt-4o", "gpt-4o", "openai", 128_000, True, True, False),
             ("azure", "gpt-4o", "gpt-4o", "openai", 128_000, True, True, False),
         ],
-        columns=["provider", "model", "family", "author", "context_window", "supports_tools", "supports_vision",
-                 "open_weights"],
-    )  # fmt: skip
+        columns=[
+            "provider",
+            "model",
+            "family",
+            "author",
+            "context_window",
+            "supports_tools",
+            "supports_vision",
+            "open_weights",
+        ],
+    )
     frame["context_window"] = frame["context_window"].astype("Int64")
     for name in ("supports_tools", "supports_vision", "open_weights"):
         frame[name] = frame[name].astype("boolean")
@@ -57,14 +65,16 @@ def test_filters_combine() -> None:
     assert list(filter_catalog(catalog, authors=["anthropic"], capabilities=["supports_vision"])["provider"]) == [
         "anthropic"
     ]
-    assert list(filter_catalog(catalog, capabilities=["supports_tools", "supports_vision"])["model"]) == [
-        "claude-sonnet-4-5", "gpt-4o", "gpt-4o", "gpt-4o",
-    ]  # fmt: skip
+    with_both = filter_catalog(catalog, capabilities=["supports_tools", "supports_vision"])
+    assert list(with_both["model"]) == ["claude-sonnet-4-5", "gpt-4o", "gpt-4o", "gpt-4o"]
     assert list(filter_catalog(catalog, providers=["groq", "together"])["author"]) == ["meta", "meta"]
     # An unknown context window is not assumed large.
-    assert list(filter_catalog(catalog, min_context=130_000)["model"]) == [
-        "claude-sonnet-4-5", "anthropic.claude-sonnet-4-5", "meta-llama/Llama-3.3-70B",
-    ]  # fmt: skip
+    long_context = filter_catalog(catalog, min_context=130_000)
+    assert list(long_context["model"]) == [
+        "claude-sonnet-4-5",
+        "anthropic.claude-sonnet-4-5",
+        "meta-llama/Llama-3.3-70B",
+    ]
     assert list(filter_catalog(catalog, open_weights_only=True)["provider"]) == ["together", "groq"]
     assert list(filter_catalog(catalog, search="  LLAMA-3.3 ")["provider"]) == ["together"]
     assert len(filter_catalog(catalog, search="anthropic")) == 2  # the author matches too
@@ -148,8 +158,9 @@ def test_price_steps_reach_today_and_place_undated_prices() -> None:
 
 
 def test_price_steps_on_the_day_of_the_only_price() -> None:
-    history = pd.DataFrame([("litellm", date(2026, 11, 29), 1.0, 2.0)], columns=["source", "as_of", "input_mtok",
-                                                                                  "output_mtok"])  # fmt: skip
+    history = pd.DataFrame(
+        [("litellm", date(2026, 11, 29), 1.0, 2.0)], columns=["source", "as_of", "input_mtok", "output_mtok"]
+    )
     assert len(price_steps(history, date(2026, 11, 29))) == 2  # input and output, nothing carried
 
 

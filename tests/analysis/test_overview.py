@@ -13,10 +13,19 @@ from analysis.spend import price_usage
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     base = {
-        "service_tier": None, "batch": None, "prompt_band": None, "project": None, "requests": 1,
-        "input_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0, "cache_write_1h_tokens": 0,
-        "output_tokens": 0, "reasoning_tokens": 0, "reported_cost_nano_usd": None,
-    }  # fmt: skip
+        "service_tier": None,
+        "batch": None,
+        "prompt_band": None,
+        "project": None,
+        "requests": 1,
+        "input_tokens": 0,
+        "cache_read_tokens": 0,
+        "cache_write_tokens": 0,
+        "cache_write_1h_tokens": 0,
+        "output_tokens": 0,
+        "reasoning_tokens": 0,
+        "reported_cost_nano_usd": None,
+    }
     frame = pd.DataFrame([{**base, **row} for row in rows])
     for name in ("requests", "reported_cost_nano_usd"):
         frame[name] = frame[name].astype("Int64")
@@ -32,12 +41,16 @@ def test_kpis_over_the_last_30_days() -> None:
         [
             {"day": END, "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000, "requests": 10},
             {"day": END - timedelta(days=29), "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000},
-            {"day": END - timedelta(days=30), "provider": "anthropic", "model": "claude-sonnet-4-5",
-             "input_tokens": 1_000_000},  # outside the window
+            {
+                "day": END - timedelta(days=30),
+                "provider": "anthropic",
+                "model": "claude-sonnet-4-5",
+                "input_tokens": 1_000_000,
+            },  # outside the window
             {"day": END, "provider": "anthropic", "model": "claude-sonnet-4-5", "input_tokens": 1_000_000},
             {"day": END, "provider": "openai", "model": "mystery-model", "input_tokens": 5},
         ]
-    )  # fmt: skip
+    )
     k = kpis(priced)
     assert k is not None
     assert (k.window_start, k.window_end) == (END - timedelta(days=29), END)
@@ -52,9 +65,16 @@ def test_kpis_over_the_last_30_days() -> None:
 
 def test_reported_cost_stands_where_there_is_nothing_to_price() -> None:
     priced = _frame(
-        [{"day": END, "provider": "openai", "model": "web search tool calls", "requests": None,
-          "reported_cost_nano_usd": 1_500_000_000}]
-    )  # fmt: skip
+        [
+            {
+                "day": END,
+                "provider": "openai",
+                "model": "web search tool calls",
+                "requests": None,
+                "reported_cost_nano_usd": 1_500_000_000,
+            }
+        ]
+    )
     assert priced["spend_usd"].iloc[0] == pytest.approx(1.5)
 
 
@@ -87,12 +107,22 @@ def test_a_cost_report_beside_usage_of_the_same_day_is_not_counted_twice() -> No
     priced = _frame(
         [
             {"day": END, "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000_000},
-            {"day": END, "provider": "openai", "model": "gpt-4o", "requests": None,
-             "reported_cost_nano_usd": 2_600_000_000},
-            {"day": END - timedelta(days=1), "provider": "openai", "model": "gpt-4o", "requests": None,
-             "reported_cost_nano_usd": 1_000_000_000},
+            {
+                "day": END,
+                "provider": "openai",
+                "model": "gpt-4o",
+                "requests": None,
+                "reported_cost_nano_usd": 2_600_000_000,
+            },
+            {
+                "day": END - timedelta(days=1),
+                "provider": "openai",
+                "model": "gpt-4o",
+                "requests": None,
+                "reported_cost_nano_usd": 1_000_000_000,
+            },
         ]
-    )  # fmt: skip
+    )
     # The day with usage spends the priced tokens ($2.50); the day with only a cost report spends its $1.
     assert priced["spend_usd"].tolist() == pytest.approx([2.5, 0.0, 1.0])
     assert priced["reported_cost_usd"].sum() == pytest.approx(3.6)

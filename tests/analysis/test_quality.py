@@ -18,6 +18,7 @@ from analysis.quality import (
     save_evaluations,
     win_rate,
 )
+from db.errors import InvalidInput
 
 GPT4O = ("openai", "gpt-4o-2024-08-06")
 SONNET = ("anthropic", "claude-3-5-sonnet-20241022")
@@ -197,7 +198,7 @@ def test_parse_evaluations() -> None:
     ],
 )
 def test_parse_evaluations_errors_name_the_row(content: bytes, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidInput, match=message):
         parse_evaluations(content)
 
 

@@ -30,8 +30,8 @@ def test_gaps_per_model(ledger: Engine) -> None:
 
 
 def test_no_reported_cost_nothing_to_reconcile(ledger: Engine) -> None:
-    result = ingest(ledger, source_from_bytes("plain.csv", b"date,provider,model,input_tokens,output_tokens\n"
-                                                           b"2025-09-01,openai,gpt-4o,10,1\n"))  # fmt: skip
+    content = b"date,provider,model,input_tokens,output_tokens\n2025-09-01,openai,gpt-4o,10,1\n"
+    result = ingest(ledger, source_from_bytes("plain.csv", content))
     assert reconcile(ledger, result.import_id).empty
 
 

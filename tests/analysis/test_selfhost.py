@@ -19,6 +19,7 @@ from analysis.selfhost import (
     save_option,
     usd_per_mtok,
 )
+from db.errors import InvalidInput
 
 # 8× H100 at Lambda's $2.99/GPU-hour, 2,500 tokens/s sustained, 60% utilised, $3,000 a month of ops.
 H100 = SelfHostedOption(
@@ -74,9 +75,15 @@ def test_never_cheaper() -> None:
 def test_validation() -> None:
     assert option_problems(H100) == []
     bad = replace(
-        H100, name=" ", usd_per_gpu_hour=0, gpus_per_replica=0, tokens_per_second=-1, utilisation=60,
-        fixed_monthly_usd=-5, context_window=0,
-    )  # fmt: skip
+        H100,
+        name=" ",
+        usd_per_gpu_hour=0,
+        gpus_per_replica=0,
+        tokens_per_second=-1,
+        utilisation=60,
+        fixed_monthly_usd=-5,
+        context_window=0,
+    )
     assert option_problems(bad) == [
         "name is empty",
         "GPU price per hour must be more than $0",
@@ -99,7 +106,7 @@ def test_save_list_update_delete(ledger: Engine) -> None:
     ]
     assert save_option(ledger, replace(H100, id=first, usd_per_gpu_hour=2.49)) == first
     assert list_options(ledger)[0].usd_per_gpu_hour == 2.49
-    with pytest.raises(ValueError, match="utilisation"):
+    with pytest.raises(InvalidInput, match="utilisation"):
         save_option(ledger, replace(H100, utilisation=0))
     assert delete_option(ledger, first) is True
     assert delete_option(ledger, first) is False

@@ -46,12 +46,25 @@ def test_the_table_joins_definitions_to_costs_with_blanks_for_unassigned(usage: 
     chat, review = (
         save_workload(usage, w)
         for w in (
-            Workload(None, "Chat", (Rule(feature="chat"),), criticality="high", quality_floor_pct=3,
-                     latency_slo_p95_s=2.5, position=0),
-            Workload(None, "Review", (Rule(project="code-review", model="claude-sonnet-4-5"),), task_category="code",
-                     position=1, needs_tools=True),
+            Workload(
+                None,
+                "Chat",
+                (Rule(feature="chat"),),
+                criticality="high",
+                quality_floor_pct=3,
+                latency_slo_p95_s=2.5,
+                position=0,
+            ),
+            Workload(
+                None,
+                "Review",
+                (Rule(project="code-review", model="claude-sonnet-4-5"),),
+                task_category="code",
+                position=1,
+                needs_tools=True,
+            ),
         )
-    )  # fmt: skip
+    )
     table = workload_table(workload_costs(usage, [review, chat]), [review, chat])
     assert table["name"].tolist() == ["Chat", "Review", "Unassigned"]
     assert table["id"].tolist()[:2] == [chat.id, review.id] and pd.isna(table["id"].iloc[2])
@@ -61,8 +74,10 @@ def test_the_table_joins_definitions_to_costs_with_blanks_for_unassigned(usage: 
     assert table["latency_slo_p95_s"].iloc[0] == 2.5 and table["latency_slo_p95_s"].iloc[1:].isna().all()
     assert table["rules"].iloc[1] == [{"project": "code-review", "model": "claude-sonnet-4-5"}]
     assert table["rules_text"].tolist() == [
-        "feature chat", "project code-review, model claude-sonnet-4-5", UNASSIGNED_USAGE,
-    ]  # fmt: skip
+        "feature chat",
+        "project code-review, model claude-sonnet-4-5",
+        UNASSIGNED_USAGE,
+    ]
     assert table["top_model"].tolist() == ["gpt-4o", "claude-sonnet-4-5", "gpt-4o-mini"]
     assert table["needs_tools"].tolist()[:2] == [False, True]
     assert table["saved"].tolist() == [True, True, False]

@@ -66,29 +66,32 @@ def _frame(rows: list[tuple[str | None, str | None, str | None, str, str | None]
 
 
 def test_first_match_by_position_wins_and_the_rest_is_unassigned() -> None:
-    frame = _frame([
-        ("support", "chat", "key_a", "gpt-4o-2024-08-06", "gpt-4o"),
-        ("support", "triage", "key_a", "gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
-        ("search", None, "key_d", "text-embedding-3-small", "text-embedding-3-small"),
-        (None, None, None, "chat-prod", None),
-    ])  # fmt: skip
+    frame = _frame(
+        [
+            ("support", "chat", "key_a", "gpt-4o-2024-08-06", "gpt-4o"),
+            ("support", "triage", "key_a", "gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
+            ("search", None, "key_d", "text-embedding-3-small", "text-embedding-3-small"),
+            (None, None, None, "chat-prod", None),
+        ]
+    )
     broad = Workload(1, "All support", (Rule(project="support"),), position=1)
     narrow = Workload(2, "Triage", (Rule(feature="triage"),), position=0)
     # Listed broad first, but position decides: the narrow one claims triage before the broad one.
     assert assign_workloads(frame, [broad, narrow]).tolist() == [1, 2, None, None]
     # Swapping positions lets the broad one take everything of its project.
-    assert assign_workloads(frame, [replace(broad, position=0), replace(narrow, position=1)]).tolist() == [
-        1, 1, None, None,
-    ]  # fmt: skip
+    swapped = [replace(broad, position=0), replace(narrow, position=1)]
+    assert assign_workloads(frame, swapped).tolist() == [1, 1, None, None]
 
 
 def test_a_rule_needs_every_field_it_names_and_model_matches_id_or_family() -> None:
-    frame = _frame([
-        ("support", "chat", "key_a", "gpt-4o-2024-08-06", "gpt-4o"),
-        ("support", "chat", "key_b", "gpt-4o-2024-08-06", "gpt-4o"),
-        ("other", "chat", "key_a", "gpt-4o-2024-08-06", "gpt-4o"),
-        ("support", "chat", "key_a", "chat-prod", "gpt-4o"),  # an Azure deployment the user mapped to gpt-4o
-    ])  # fmt: skip
+    frame = _frame(
+        [
+            ("support", "chat", "key_a", "gpt-4o-2024-08-06", "gpt-4o"),
+            ("support", "chat", "key_b", "gpt-4o-2024-08-06", "gpt-4o"),
+            ("other", "chat", "key_a", "gpt-4o-2024-08-06", "gpt-4o"),
+            ("support", "chat", "key_a", "chat-prod", "gpt-4o"),  # an Azure deployment the user mapped to gpt-4o
+        ]
+    )
     by_key = Workload(1, "Key a", (Rule(project="support", api_key="key_a"),))
     assert assign_workloads(frame, [by_key]).tolist() == [1, None, None, 1]
     family = Workload(1, "gpt-4o", (Rule(model="gpt-4o"),))
@@ -157,12 +160,28 @@ def test_delete_keeps_the_history_and_is_not_undone_by_ensure(ledger: Engine) ->
 def test_merge_takes_all_rules_and_the_strictest_needs(ledger: Engine) -> None:
     a, b, c = _save(
         ledger,
-        Workload(None, "Chat", (Rule(feature="chat"),), criticality="low", quality_floor_pct=10, position=0,
-                 latency_slo_p95_s=5.0, batch_tolerant=True),
-        Workload(None, "Triage", (Rule(feature="triage"),), criticality="high", quality_floor_pct=3, position=1,
-                 needs_json_schema=True, batch_tolerant=True),
+        Workload(
+            None,
+            "Chat",
+            (Rule(feature="chat"),),
+            criticality="low",
+            quality_floor_pct=10,
+            position=0,
+            latency_slo_p95_s=5.0,
+            batch_tolerant=True,
+        ),
+        Workload(
+            None,
+            "Triage",
+            (Rule(feature="triage"),),
+            criticality="high",
+            quality_floor_pct=3,
+            position=1,
+            needs_json_schema=True,
+            batch_tolerant=True,
+        ),
         Workload(None, "Review", (Rule(feature="review"),), position=2, latency_slo_p95_s=2.0),
-    )  # fmt: skip
+    )
     merged = merge_workloads(ledger, [int(b.id or 0), int(a.id or 0)], "Support")
     assert merged.rules == (Rule(feature="chat"), Rule(feature="triage"))
     assert (merged.criticality, merged.quality_floor_pct, merged.latency_slo_p95_s) == ("high", 3, 5.0)
@@ -193,8 +212,11 @@ def test_split_by_feature_keeps_untagged_usage_in_an_other_part(ledger: Engine) 
     by_key = split_workload(ledger, int(parts[0].id or 0), "api_key")
     current = list_workloads(ledger)
     assert [(w.name, w.position) for w in current] == [
-        ("Support · chat · key_a", 0), ("Support · chat · key_b", 1), ("Support · triage", 2), ("Support · other", 3),
-    ]  # fmt: skip
+        ("Support · chat · key_a", 0),
+        ("Support · chat · key_b", 1),
+        ("Support · triage", 2),
+        ("Support · other", 3),
+    ]
     costs = workload_costs(ledger, current).set_index("name")
     assert costs.loc["Support · chat · key_b", "requests"] == 100
     assert costs.loc["Support · other", "requests"] == 10
@@ -239,12 +261,18 @@ def test_proposals_fold_a_projects_small_slices(ledger: Engine) -> None:
     # With a high threshold the project's two small slices fold into one workload for the rest of it.
     folded = {w.name: w for w in propose_workloads(ledger, min_share=0.30)}
     assert set(folded) == {
-        "Chat · gpt-4o", "Support · other", "Review · claude-sonnet-4-5", "Search · text-embedding-3-small",
-    }  # fmt: skip
+        "Chat · gpt-4o",
+        "Support · other",
+        "Review · claude-sonnet-4-5",
+        "Search · text-embedding-3-small",
+    }
     assert folded["Support · other"].rules == (Rule(project="support"),)
     assert [w.name for w in sorted(folded.values(), key=lambda w: w.position)] == [
-        "Chat · gpt-4o", "Review · claude-sonnet-4-5", "Support · other", "Search · text-embedding-3-small",
-    ]  # fmt: skip
+        "Chat · gpt-4o",
+        "Review · claude-sonnet-4-5",
+        "Support · other",
+        "Search · text-embedding-3-small",
+    ]
 
 
 def test_proposals_leave_nothing_unassigned(ledger: Engine) -> None:

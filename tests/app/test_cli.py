@@ -26,15 +26,27 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 OPENAI_SAMPLES: dict[str, dict[str, float]] = {
-    "openai_usage_completions.json": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
-                                      "output_tokens": 6_811_732, "requests": 14_516},
-    "openai_dashboard_completions_usage.csv": {"input_tokens": 43_108_511, "cache_read_tokens": 11_723_648,
-                                               "output_tokens": 6_811_732, "requests": 14_516},
-    "openai_legacy_v1_usage.json": {"input_tokens": 104_149, "cache_read_tokens": 24_448, "output_tokens": 7_356,
-                                    "requests": 164},
+    "openai_usage_completions.json": {
+        "input_tokens": 43_108_511,
+        "cache_read_tokens": 11_723_648,
+        "output_tokens": 6_811_732,
+        "requests": 14_516,
+    },
+    "openai_dashboard_completions_usage.csv": {
+        "input_tokens": 43_108_511,
+        "cache_read_tokens": 11_723_648,
+        "output_tokens": 6_811_732,
+        "requests": 14_516,
+    },
+    "openai_legacy_v1_usage.json": {
+        "input_tokens": 104_149,
+        "cache_read_tokens": 24_448,
+        "output_tokens": 7_356,
+        "requests": 164,
+    },
     "openai_costs.json": {"input_tokens": 0, "reported_cost_usd": 62.182729},
     "openai_dashboard_costs.csv": {"input_tokens": 0, "reported_cost_usd": 522.972061},
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", sorted(OPENAI_SAMPLES))
@@ -120,8 +132,8 @@ def test_imports_list_show_delete(ledger_url: str, tmp_path: Path) -> None:
 
 def test_summary_date_range(ledger_url: str) -> None:
     runner.invoke(app, ["ingest", str(FIXTURES / "openai_usage_completions.json"), "--db", ledger_url])
-    day = json.loads(runner.invoke(app, ["summary", "--since", "2025-09-01", "--until", "2025-09-01", "--json",
-                                         "--db", ledger_url]).stdout)  # fmt: skip
+    one_day = ["--since", "2025-09-01", "--until", "2025-09-01"]
+    day = json.loads(runner.invoke(app, ["summary", *one_day, "--json", "--db", ledger_url]).stdout)
     everything = json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)
     assert 0 < day["input_tokens"] < everything["input_tokens"]
     bad = runner.invoke(app, ["summary", "--since", "yesterday", "--db", ledger_url])
@@ -188,3 +200,27 @@ def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
 
 def test_the_readme_shows_no_command_that_is_gone() -> None:
     assert _readme_commands() <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", [["summary"], ["imports", "list"], ["workloads", "list"], ["prices", "show", "x"]])
+def test_a_user_error_under_any_command_ends_it_with_one_line_and_status_2(command: list[str]) -> None:
+    # open_ledger raises InvalidInput for a URL SQLAlchemy cannot open; no command catches it itself.
+    result = runner.invoke(app, [*command, "--db", "nosuchdb://user:hunter2@host/ledger"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "the ledger URL" in result.stderr and "nosuchdb" in result.stderr
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_user_error_from_the_installed_command_has_no_traceback() -> None:
+    result = run("summary", "--db", "nosuchdb://host/ledger")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "the ledger URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_any_other_error_is_a_bug_and_escapes(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("app.cli.ledger_summary", broken)
+    result = runner.invoke(app, ["summary", "--db", ledger_url])
+    assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)

@@ -14,15 +14,20 @@ runner = CliRunner()
 
 
 def cost(ledger_url: str, *args: str) -> dict[str, object]:
-    result = runner.invoke(app, ["cost", *args, "--json", "--db", ledger_url])
+    """``exitplan cost`` with ``args`` as typed on a command line (each may hold several words) and --json."""
+    words = " ".join(args).split()
+    result = runner.invoke(app, ["cost", *words, "--json", "--db", ledger_url])
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def test_cost_parts_of_a_cached_openai_usage(ledger_url: str) -> None:
     # gpt-4o on 2025-09-01: $2.50 input, $1.25 cached input, $10 output per million tokens.
-    out = cost(ledger_url, "--provider", "openai", "--model", "gpt-4o-2024-08-06", "--date", "2025-09-01",
-               "--input-tokens", "1000000", "--cache-read-tokens", "400000", "--output-tokens", "100000")  # fmt: skip
+    out = cost(
+        ledger_url,
+        "--provider openai --model gpt-4o-2024-08-06 --date 2025-09-01",
+        "--input-tokens 1000000 --cache-read-tokens 400000 --output-tokens 100000",
+    )
     assert out["input_usd"] == pytest.approx(1.5)
     assert out["cache_read_usd"] == pytest.approx(0.5)
     assert out["cache_write_usd"] == 0 and out["requests_usd"] == 0
@@ -41,18 +46,21 @@ def test_requests_decide_the_long_context_tier(ledger_url: str) -> None:
 def test_batch_tier_and_anthropic_cache_writes(ledger_url: str) -> None:
     # claude-sonnet-4-5: 5-minute writes $3.75, 1-hour writes $6, reads $0.30; batch halves input/output.
     # Ten requests of 100k tokens stay below the 200k long-context cliff.
-    out = cost(ledger_url, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--date", "2025-09-01",
-               "--input-tokens", "1000000", "--cache-read-tokens", "200000", "--cache-write-tokens", "100000",
-               "--cache-write-1h-tokens", "40000", "--requests", "10")  # fmt: skip
+    sonnet = "--provider anthropic --model claude-sonnet-4-5 --date 2025-09-01"
+    out = cost(
+        ledger_url,
+        sonnet,
+        "--input-tokens 1000000 --cache-read-tokens 200000 --cache-write-tokens 100000",
+        "--cache-write-1h-tokens 40000 --requests 10",
+    )
     assert out["cache_write_usd"] == pytest.approx(0.06 * 3.75 + 0.04 * 6)
     assert out["total_usd"] == pytest.approx(0.7 * 3 + 0.2 * 0.3 + 0.06 * 3.75 + 0.04 * 6)
-    batch = cost(ledger_url, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--date", "2025-09-01",
-                 "--input-tokens", "1000000", "--output-tokens", "1000000", "--service-tier", "batch",
-                 "--requests", "10")  # fmt: skip
+    batch = cost(
+        ledger_url, sonnet, "--input-tokens 1000000 --output-tokens 1000000 --service-tier batch --requests 10"
+    )
     assert batch["total_usd"] == pytest.approx(1.5 + 7.5)
     # One request with a 1M-token prompt crosses the cliff: every token at $6/$22.50, halved in batch.
-    cliff = cost(ledger_url, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--date", "2025-09-01",
-                 "--input-tokens", "1000000", "--output-tokens", "1000000", "--service-tier", "batch")  # fmt: skip
+    cliff = cost(ledger_url, sonnet, "--input-tokens 1000000 --output-tokens 1000000 --service-tier batch")
     assert cliff["total_usd"] == pytest.approx(3.0 + 11.25)
 
 
@@ -60,12 +68,14 @@ def test_batch_tier_and_anthropic_cache_writes(ledger_url: str) -> None:
     ("args", "message"),
     [
         (["--provider", "azure", "--model", "chat-prod", "--input-tokens", "10"], "unpriced"),
-        (["--provider", "openai", "--model", "gpt-4o", "--input-tokens", "10", "--cache-read-tokens", "20"],
-         "must include the cache reads"),
+        (
+            ["--provider", "openai", "--model", "gpt-4o", "--input-tokens", "10", "--cache-read-tokens", "20"],
+            "must include the cache reads",
+        ),
         (["--provider", "openai", "--model", "gpt-4o", "--service-tier", "cheap"], "--service-tier must be one of"),
         (["--provider", "openai", "--model", "gpt-4o", "--date", "tomorrow"], "expected a date"),
     ],
-)  # fmt: skip
+)
 def test_cost_user_errors_are_one_line(ledger_url: str, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["cost", *args, "--db", ledger_url])
     assert result.exit_code == 2
@@ -104,10 +114,10 @@ def test_an_override_changes_what_cost_says(ledger_url: str) -> None:
 
 
 def test_prices_refresh_stores_dated_snapshots(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    registry = {f"model-{i}": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-6,
-                               "output_cost_per_token": 2e-6} for i in range(3000)}  # fmt: skip
-    models = {"data": [{"id": f"acme/m-{i}", "pricing": {"prompt": "0.000001", "completion": "0.000002"}}
-                       for i in range(60)]}  # fmt: skip
+    entry = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}
+    registry = {f"model-{i}": entry for i in range(3000)}
+    prices = {"prompt": "0.000001", "completion": "0.000002"}
+    models = {"data": [{"id": f"acme/m-{i}", "pricing": prices} for i in range(60)]}
 
     def handler(request: httpx.Request) -> httpx.Response:
         body = registry if "litellm" in str(request.url) else models

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.testing.v1 import AppTest
 
+from app.components.sync import admin_key
 from db import list_imports, open_ledger
 from tests.collectors.admin_api_fakes import KEY, FakeAdminApi
 
@@ -57,3 +60,24 @@ def test_a_failed_sync_shows_the_error_without_the_key(ledger_url: str, monkeypa
     message = at.error[0].value
     assert "the admin key was rejected" in message and KEY not in message
     assert list_imports(open_ledger(ledger_url)).empty
+
+
+class _Secrets:
+    """st.secrets whose reading raises ``error``."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def get(self, name: str) -> object:
+        raise self.error
+
+
+def test_a_missing_or_broken_secrets_file_is_no_key_and_anything_else_is_a_bug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Streamlit raises StreamlitSecretNotFoundError both when secrets.toml is missing and when it is not TOML.
+    monkeypatch.setattr(st, "secrets", _Secrets(StreamlitSecretNotFoundError("secrets.toml: invalid TOML")))
+    assert admin_key("OPENAI_ADMIN_KEY") is None
+    monkeypatch.setattr(st, "secrets", _Secrets(RuntimeError("a bug")))
+    with pytest.raises(RuntimeError, match="a bug"):
+        admin_key("OPENAI_ADMIN_KEY")

@@ -33,8 +33,12 @@ def test_six_months_mostly_openai_across_the_workloads(ledger, tmp_path: Path) -
     assert (min(days), max(days)) == (date(2026, 5, 2), END)
     share = priced.groupby("provider")["spend_usd"].sum() / priced["spend_usd"].sum()
     assert 0.80 <= share["openai"] <= 0.90
-    assert set(priced["model"]) >= {"gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "o3-mini-2025-01-31",
-                                    "text-embedding-3-small"}  # fmt: skip
+    assert set(priced["model"]) >= {
+        "gpt-4o-2024-08-06",
+        "gpt-4o-mini-2024-07-18",
+        "o3-mini-2025-01-31",
+        "text-embedding-3-small",
+    }
     assert 6 <= len(WORKLOADS) <= 8
     # Growth: the last month costs more than the first.
     months = priced.assign(month=[d.replace(day=1) for d in days]).groupby("month")["spend_usd"].sum()

@@ -33,9 +33,8 @@ def test_paths_and_uploads_each_get_an_outcome(ledger: Engine, tmp_path: Path) -
     first, absent, csv, again = outcomes
     assert first.result is not None and first.result.rows_accepted and not first.result.duplicate
     assert absent.result is None and absent.error == f"{missing}: no such file"
-    assert csv.result is not None and (csv.result.rows_read, csv.result.rows_accepted, csv.result.rows_rejected) == (
-        2, 1, 1,
-    )  # fmt: skip
+    assert csv.result is not None
+    assert (csv.result.rows_read, csv.result.rows_accepted, csv.result.rows_rejected) == (2, 1, 1)
     assert again.result is not None and again.result.duplicate and again.result.import_id == first.result.import_id
     assert len(list_imports(ledger)) == 2
 
@@ -55,8 +54,13 @@ def test_an_unknown_csv_keeps_its_header_for_a_mapping(ledger: Engine) -> None:
     assert outcome.result is None and outcome.error is not None and "map its columns" in outcome.error
     assert outcome.header == ("when", "vendor", "engine", "prompt", "completion")
     assert outcome.source is not None and outcome.source.open().read() == UNKNOWN
-    mapping = {"timestamp": "when", "provider": "vendor", "model": "engine", "input_tokens": "prompt",
-               "output_tokens": "completion"}  # fmt: skip
+    mapping = {
+        "timestamp": "when",
+        "provider": "vendor",
+        "model": "engine",
+        "input_tokens": "prompt",
+        "output_tokens": "completion",
+    }
     (mapped,) = ingest_files(ledger, [("custom.csv", UNKNOWN)], mapping=mapping)
     assert mapped.result is not None and mapped.result.format == "mapped_csv" and mapped.result.rows_accepted == 1
     # Once a mapping is saved for its header, the same layout imports without asking.

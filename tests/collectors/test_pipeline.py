@@ -11,8 +11,9 @@ from sqlalchemy import Engine, func, select
 
 from analysis.spend import summary
 from collectors import IngestError, ingest, source_from_bytes, source_from_path
-from collectors.formats import canonical_csv
+from collectors.formats import canonical_csv, format_named
 from db import delete_import, list_imports, open_ledger
+from db.errors import NotFound
 from db.schema import imports, rejected_rows, usage
 from tests.conftest import FIXTURES
 
@@ -140,6 +141,8 @@ def test_rejected_rows_are_stored_and_delete_undoes_everything(ledger: Engine) -
 def test_forced_unknown_format_is_a_clear_error(ledger: Engine) -> None:
     with pytest.raises(IngestError, match="unknown format 'nope'"):
         ingest(ledger, source_from_bytes("a.csv", b"x"), format_name="nope")
+    with pytest.raises(NotFound, match=r"unknown format 'nope'; known formats: .*openai_usage_api"):
+        format_named("nope")
 
 
 def test_imports_inside_a_callers_transaction_commit_or_roll_back_together(ledger: Engine) -> None:

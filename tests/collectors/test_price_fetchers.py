@@ -268,8 +268,11 @@ def test_openai_model_list_is_fetched_with_the_key_and_never_leaks_it(ledger) ->
         return _httpx.Response(200, json={"object": "list", "data": [{"id": "o3-mini", "shutdown_date": "2026-10-23"}]})
 
     def factory(k: str) -> _httpx.Client:
-        return _httpx.Client(base_url="https://api.openai.com", headers={"Authorization": f"Bearer {k}"},
-                             transport=_httpx.MockTransport(handler))  # fmt: skip
+        return _httpx.Client(
+            base_url="https://api.openai.com",
+            headers={"Authorization": f"Bearer {k}"},
+            transport=_httpx.MockTransport(handler),
+        )
 
     [result] = _refresh(ledger, sources=(), openai_key=key, openai_client_factory=factory)
     assert result.ok and result.entries == 1 and seen == [f"Bearer {key}"]

@@ -26,8 +26,8 @@ def _records(n: int, **columns: object) -> pd.DataFrame:
 
 def test_prompt_bands_follow_the_cliff_thresholds() -> None:
     sizes = pd.Series([1, 32_000, 128_000, 128_001, 199_999, 200_000, 200_001, 272_000, 272_001, 900_000])
-    assert prompt_bands(sizes).tolist() == [0, 0, 100_000, 128_000, 128_000, 199_999, 200_000, 256_000, 272_000,
-                                            524_288]  # fmt: skip
+    bands = [0, 0, 100_000, 128_000, 128_000, 199_999, 200_000, 256_000, 272_000, 524_288]
+    assert prompt_bands(sizes).tolist() == bands
 
 
 def test_rows_merge_per_hour_and_dimensions_and_band_uses_tokens_per_request() -> None:

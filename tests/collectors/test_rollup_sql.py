@@ -112,9 +112,17 @@ def synthetic_requests() -> pd.DataFrame:
     # ulp below the edge for about one in five of them, which would move the group to the bin below.
     for k, edge in enumerate(edges):
         for _ in range(3 + k % 9):
-            rows.append({**rows[-1], "request_time": pd.Timestamp("2025-09-02T07:30:00Z"), "input_tokens": 5_000,
-                         "cache_read_tokens": 0, "cache_write_tokens": 0, "cache_write_1h_tokens": 0,
-                         "latency_ms": edge})  # fmt: skip
+            rows.append(
+                {
+                    **rows[-1],
+                    "request_time": pd.Timestamp("2025-09-02T07:30:00Z"),
+                    "input_tokens": 5_000,
+                    "cache_read_tokens": 0,
+                    "cache_write_tokens": 0,
+                    "cache_write_1h_tokens": 0,
+                    "latency_ms": edge,
+                }
+            )
     return pd.DataFrame(rows)
 
 

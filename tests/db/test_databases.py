@@ -101,17 +101,31 @@ def test_rollups_come_back_exactly_as_written_whatever_their_text(ledger: Engine
     # meanings of their own: every value must come back as it was, and a missing one as missing.
     awkward = ["tab\there", "line\nbreak", "back\\slash", "\\N", "\\.", 'quote "x"', "é 日本 🙂", "comma, semi;"]
     rows = [
-        {"bucket_start": datetime(2025, 1, 1, h), "project": text, "user": None, "batch": h % 2 == 0,
-         "prompt_band": 1024 if h % 2 else None, "input_tokens": 10**12 + h, "reported_cost_nano_usd": None,
-         "latency_sum_ms": 0.1 + h}
+        {
+            "bucket_start": datetime(2025, 1, 1, h),
+            "project": text,
+            "user": None,
+            "batch": h % 2 == 0,
+            "prompt_band": 1024 if h % 2 else None,
+            "input_tokens": 10**12 + h,
+            "reported_cost_nano_usd": None,
+            "latency_sum_ms": 0.1 + h,
+        }
         for h, text in enumerate(awkward)
-    ]  # fmt: skip
+    ]
     with ledger.begin() as conn:
         add_usage(conn, start_import(conn, source_name="f", format="x", sha256="a" * 64), rollup(rows))
         stored = conn.execute(
-            select(usage.c.project, usage.c.user, usage.c.batch, usage.c.prompt_band, usage.c.input_tokens,
-                   usage.c.reported_cost_nano_usd, usage.c.latency_sum_ms).order_by(usage.c.bucket_start)
-        ).all()  # fmt: skip
+            select(
+                usage.c.project,
+                usage.c.user,
+                usage.c.batch,
+                usage.c.prompt_band,
+                usage.c.input_tokens,
+                usage.c.reported_cost_nano_usd,
+                usage.c.latency_sum_ms,
+            ).order_by(usage.c.bucket_start)
+        ).all()
     assert [tuple(row) for row in stored] == [
         (text, None, h % 2 == 0, 1024 if h % 2 else None, 10**12 + h, None, 0.1 + h) for h, text in enumerate(awkward)
     ]

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, inspect, text
 
 from db import default_url, open_ledger
 from db.engine import MIGRATIONS
+from db.errors import InvalidInput
 from db.schema import metadata
 
 
@@ -56,3 +57,17 @@ def test_opening_twice_is_harmless_and_creates_the_folder(tmp_path: Path) -> Non
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("not a url", "Could not parse"),
+        ("nosuchdb://user:hunter2@host/db", "nosuchdb"),
+        ("postgresql+nosuchdriver://user:hunter2@host/db", "nosuchdriver"),
+    ],
+)
+def test_a_url_that_cannot_be_opened_is_invalid_input_without_its_password(url: str, says: str) -> None:
+    with pytest.raises(InvalidInput, match="the ledger URL") as caught:
+        open_ledger(url)
+    assert says in str(caught.value) and "hunter2" not in str(caught.value)

@@ -70,14 +70,14 @@ def test_unknown_model_has_no_price(book: PriceBook) -> None:
 
 
 def test_service_tier_names() -> None:
-    assert [tier_of(t, None) for t in ("default", "auto", "flex", "priority", "scale", "batch")] == [
-        "standard", "standard", "flex", "priority", "priority", "batch",
-    ]  # fmt: skip
+    tiers = [tier_of(t, None) for t in ("default", "auto", "flex", "priority", "scale", "batch")]
+    assert tiers == ["standard", "standard", "flex", "priority", "priority", "batch"]
 
 
 def test_overrides_take_precedence_and_discounts_apply_to_any_price(ledger: Engine) -> None:
-    add_override(ledger, PriceOverride(provider="openai", model="gpt-4o", input_mtok=2.0, output_mtok=8.0,
-                                       note="contract"))  # fmt: skip
+    add_override(
+        ledger, PriceOverride(provider="openai", model="gpt-4o", input_mtok=2.0, output_mtok=8.0, note="contract")
+    )
     add_override(ledger, PriceOverride(provider="anthropic", discount_pct=10))
     add_override(ledger, PriceOverride(provider="self-hosted", model="llama-3.3-70b", input_mtok=0.3, output_mtok=0.3))
     book = load_book(ledger)
@@ -93,8 +93,14 @@ def test_overrides_take_precedence_and_discounts_apply_to_any_price(ledger: Engi
 
 def test_a_refreshed_snapshot_prices_the_days_from_when_it_was_taken(ledger: Engine) -> None:
     # A refreshed LiteLLM registry with a made-up model, cheaper than in the vendored copy.
-    registry = {"acme-chat-1": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-06,
-                                "output_cost_per_token": 2e-06}}  # fmt: skip
+    registry = {
+        "acme-chat-1": {
+            "litellm_provider": "openai",
+            "mode": "chat",
+            "input_cost_per_token": 1e-06,
+            "output_cost_per_token": 2e-06,
+        }
+    }
     add_snapshot(ledger, "litellm", json.dumps(registry).encode(), fetched_at=datetime(2027, 1, 1))
     book = load_book(ledger)
     assert book.price("openai", "acme-chat-1", date(2027, 2, 1)).input_mtok == 1.0

@@ -62,8 +62,9 @@ def test_anthropic_cache_writes_by_ttl() -> None:
 
 def test_long_context_band_takes_the_higher_price_for_every_token() -> None:
     # gemini-2.5-pro: $1.25/$10 up to 200k prompt tokens, $2.50/$15 above.
-    short = _usage(provider="google", model="gemini-2.5-pro", input_tokens=1_000_000, output_tokens=100_000,
-                   prompt_band=128_000)  # fmt: skip
+    short = _usage(
+        provider="google", model="gemini-2.5-pro", input_tokens=1_000_000, output_tokens=100_000, prompt_band=128_000
+    )
     long = short.assign(prompt_band=200_000)
     assert cost_of(short).iloc[0]["cost_usd"] == pytest.approx(1.25 + 1.0)
     assert cost_of(long).iloc[0]["cost_usd"] == pytest.approx(2.5 + 1.5)

@@ -36,6 +36,8 @@ NAME_SUFFIX_V = "a generation in the model's own name (-v1, -v2, -v3) is strippe
 DISPLAY_ORDER = "Anthropic's newer display order ('Claude Haiku 3.5') is not turned back into claude-3-5-haiku"
 MISTRAL_OPEN = "Mistral's API names for Apache-2.0 models start with 'open-', which the patterns do not expect"
 DEPLOYMENT = "an Azure deployment name that starts like a model family is taken for a model"
+COHERE_SNAPSHOT = "Cohere's MM-YYYY snapshot is split in two: family 'command-r-plus-08', version '2024'"
+AZURE_DATA_ZONE = "an Azure data-zone id (eu/…, us/…) says where it runs; only Bedrock's prefix is read"
 
 
 def test_public_surface() -> None:
@@ -99,7 +101,7 @@ PROVIDER_NAMES = [
     wrong("Mistral AI", "mistral", reason="'Mistral AI' becomes 'mistral-ai': only 'mistral_ai' is an alias"),
     wrong("Together AI", "together", reason="'Together AI' becomes 'together-ai': only 'together_ai' is an alias"),
     wrong("Fireworks AI", "fireworks", reason="'Fireworks AI' becomes 'fireworks-ai' after the alias lookup"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("name", "expected"), PROVIDER_NAMES)
@@ -156,8 +158,11 @@ FAMILIES = [
     ("aws", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", "claude-3-7-sonnet"),
     ("aws", "global.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5"),
     ("aws", "bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0", "claude-3-5-sonnet"),
-    ("aws", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0",
-     "claude-3-5-sonnet"),
+    (
+        "aws",
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+        "claude-3-5-sonnet",
+    ),
     ("aws", "amazon.nova-pro-v1:0", "nova-pro"),
     ("aws", "us.amazon.nova-lite-v1:0", "nova-lite"),
     ("aws", "amazon.titan-text-express-v1", "titan-text-express"),
@@ -166,8 +171,12 @@ FAMILIES = [
     wrong("aws", "meta.llama3-1-70b-instruct-v1:0", "llama-3.1-70b-instruct", reason=LLAMA_SPELLING),
     wrong("aws", "us.meta.llama3-3-70b-instruct-v1:0", "llama-3.3-70b-instruct", reason=LLAMA_SPELLING),
     wrong("aws", "deepseek.r1-v1:0", "deepseek-r1", reason="Bedrock's DeepSeek-R1 id loses its maker: family 'r1'"),
-    wrong("aws", "openai.gpt-oss-120b-1:0", "gpt-oss-120b",
-          reason="Bedrock's gpt-oss version suffix has no 'v' ('-1:0') and stays in the family"),
+    wrong(
+        "aws",
+        "openai.gpt-oss-120b-1:0",
+        "gpt-oss-120b",
+        reason="Bedrock's gpt-oss version suffix has no 'v' ('-1:0') and stays in the family",
+    ),
     # Vertex: '@' pins a snapshot; Google's own API ids; resource paths.
     ("google", "claude-sonnet-4-5@20250929", "claude-sonnet-4-5"),
     ("google", "claude-3-5-sonnet-v2@20241022", "claude-3-5-sonnet"),
@@ -189,23 +198,39 @@ FAMILIES = [
     ("openrouter", "deepseek/deepseek-chat", "deepseek-chat"),
     wrong("openrouter", "anthropic/claude-3.5-sonnet", "claude-3-5-sonnet", reason=DOTTED_VERSION),
     wrong("openrouter", "anthropic/claude-sonnet-4.5", "claude-sonnet-4-5", reason=DOTTED_VERSION),
-    wrong("openrouter", "qwen/qwen-2.5-72b-instruct", "qwen2.5-72b-instruct",
-          reason="OpenRouter's 'qwen-2.5' is not Qwen's own 'qwen2.5'"),
+    wrong(
+        "openrouter",
+        "qwen/qwen-2.5-72b-instruct",
+        "qwen2.5-72b-instruct",
+        reason="OpenRouter's 'qwen-2.5' is not Qwen's own 'qwen2.5'",
+    ),
     ("together", "deepseek-ai/DeepSeek-V3", "deepseek-v3"),
     ("together", "deepseek-ai/DeepSeek-R1", "deepseek-r1"),
     ("fireworks", "accounts/fireworks/models/deepseek-v3", "deepseek-v3"),
     ("fireworks", "accounts/fireworks/models/mixtral-8x7b-instruct", "mixtral-8x7b-instruct"),
-    wrong("fireworks", "accounts/fireworks/models/llama-v3p1-70b-instruct", "llama-3.1-70b-instruct",
-          reason=LLAMA_SPELLING),
-    wrong("fireworks", "accounts/fireworks/models/qwen2p5-72b-instruct", "qwen2.5-72b-instruct",
-          reason="Fireworks' 'p' for a version's dot (qwen2p5) is kept"),
+    wrong(
+        "fireworks",
+        "accounts/fireworks/models/llama-v3p1-70b-instruct",
+        "llama-3.1-70b-instruct",
+        reason=LLAMA_SPELLING,
+    ),
+    wrong(
+        "fireworks",
+        "accounts/fireworks/models/qwen2p5-72b-instruct",
+        "qwen2.5-72b-instruct",
+        reason="Fireworks' 'p' for a version's dot (qwen2p5) is kept",
+    ),
     # Groq: its own names for the models it hosts.
     ("groq", "deepseek-r1-distill-llama-70b", "deepseek-r1-distill-llama-70b"),
     ("groq", "meta-llama/llama-4-scout-17b-16e-instruct", "llama-4-scout-17b-16e-instruct"),
     wrong("groq", "llama-3.3-70b-versatile", "llama-3.3-70b-instruct", reason=LLAMA_SPELLING),
     wrong("groq", "llama-3.1-8b-instant", "llama-3.1-8b-instruct", reason=LLAMA_SPELLING),
-    wrong("groq", "llama3-70b-8192", "llama-3-70b-instruct",
-          reason="Groq's context length (-8192) is read as a version, and 'llama3' kept"),
+    wrong(
+        "groq",
+        "llama3-70b-8192",
+        "llama-3-70b-instruct",
+        reason="Groq's context length (-8192) is read as a version, and 'llama3' kept",
+    ),
     wrong("groq", "gemma2-9b-it", "gemma-2-9b-it", reason="Groq's 'gemma2' is not Google's 'gemma-2'"),
     wrong("groq", "whisper-large-v3", "whisper-large-v3", reason=NAME_SUFFIX_V),
     # Anthropic: API ids, aliases, console display names.
@@ -227,12 +252,11 @@ FAMILIES = [
     ("mistral", "codestral-2405", "codestral"),
     ("mistral", "ministral-8b-2410", "ministral-8b"),
     ("x-ai", "grok-4-0709", "grok-4"),
-    wrong("cohere", "command-r-plus-08-2024", "command-r-plus",
-          reason="Cohere's MM-YYYY snapshot is split in two: family 'command-r-plus-08', version '2024'"),
+    wrong("cohere", "command-r-plus-08-2024", "command-r-plus", reason=COHERE_SNAPSHOT),
     # Known to a price registry only: no name pattern says who made it.
     ("perplexity", "sonar-pro", "sonar-pro"),
     ("voyageai", "voyage-3", "voyage-3"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("provider", "model", "family"), FAMILIES)
@@ -266,9 +290,8 @@ VERSIONS = [
     wrong("google", "gemini-1.5-pro-002", "002", reason=GEMINI_STABLE),
     wrong("google", "text-bison@001", "001", reason="Vertex's '@001' pins a version; only '@YYYYMMDD' is read"),
     wrong("groq", "llama3-70b-8192", None, reason="Groq's context length (-8192) is read as a version"),
-    wrong("cohere", "command-r-plus-08-2024", "08-2024",
-          reason="Cohere's MM-YYYY snapshot is split in two: family 'command-r-plus-08', version '2024'"),
-]  # fmt: skip
+    wrong("cohere", "command-r-plus-08-2024", "08-2024", reason=COHERE_SNAPSHOT),
+]
 
 
 @pytest.mark.parametrize(("provider", "model", "version"), VERSIONS)
@@ -309,7 +332,7 @@ AUTHORS = [
     ("sonar-pro", None),
     wrong("text-embedding-004", "google", reason="Google's text-embedding-004 is attributed to OpenAI"),
     wrong("open-mixtral-8x22b", "mistral", reason=MISTRAL_OPEN),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("family", "author"), AUTHORS)
@@ -363,7 +386,7 @@ OPEN_WEIGHTS = [
     wrong("mistral", "open-mistral-nemo", True, reason=MISTRAL_OPEN),
     wrong("mistral", "open-mixtral-8x22b", True, reason=MISTRAL_OPEN),
     wrong("aws", "deepseek.r1-v1:0", True, reason="Bedrock's DeepSeek-R1 id loses its maker: family 'r1'"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("provider", "model", "open_weights"), OPEN_WEIGHTS)
@@ -386,11 +409,9 @@ GEOGRAPHIES = [
     ("aws", "anthropic.claude-3-5-sonnet-20240620-v1:0", None),
     ("openai", "gpt-4o", None),
     ("google", "claude-sonnet-4-5@20250929", None),
-    wrong("azure", "eu/gpt-4o", "eu", reason="an Azure data-zone id (eu/…, us/…) says where it runs; only Bedrock's "
-          "prefix is read"),
-    wrong("azure", "azure/us/gpt-4o-2024-08-06", "us", reason="an Azure data-zone id (eu/…, us/…) says where it "
-          "runs; only Bedrock's prefix is read"),
-]  # fmt: skip
+    wrong("azure", "eu/gpt-4o", "eu", reason=AZURE_DATA_ZONE),
+    wrong("azure", "azure/us/gpt-4o-2024-08-06", "us", reason=AZURE_DATA_ZONE),
+]
 
 
 @pytest.mark.parametrize(("provider", "model", "geography"), GEOGRAPHIES)
@@ -401,45 +422,99 @@ def test_geography(provider: str, model: str, geography: str | None) -> None:
 # The same model under different names, and different models under similar ones -----------------------------
 
 SAME_MODEL = [
-    pytest.param([("openai", "gpt-4o-2024-08-06"), ("openai", "GPT-4o"), ("azure", "azure/gpt-4o"),
-                  ("azure", "eu/gpt-4o"), ("openrouter", "openai/gpt-4o")], id="gpt-4o"),
-    pytest.param([("anthropic", "claude-3-5-sonnet-20241022"), ("anthropic", "Claude 3.5 Sonnet"),
-                  ("aws", "us.anthropic.claude-3-5-sonnet-20241022-v2:0"),
-                  ("google", "claude-3-5-sonnet-v2@20241022")], id="claude-3-5-sonnet"),
-    pytest.param([("anthropic", "claude-sonnet-4-5-20250929"), ("anthropic", "Claude Sonnet 4.5"),
-                  ("aws", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"),
-                  ("google", "claude-sonnet-4-5@20250929")], id="claude-sonnet-4-5"),
-    pytest.param([("together", "deepseek-ai/DeepSeek-V3"), ("fireworks", "accounts/fireworks/models/deepseek-v3")],
-                 id="deepseek-v3"),
-    pytest.param([("openrouter", "meta-llama/llama-3.3-70b-instruct"), ("azure", "azure_ai/Llama-3.3-70B-Instruct")],
-                 id="llama-3.3-70b-instruct"),
-    wrong([("anthropic", "claude-3-5-sonnet-20241022"), ("openrouter", "anthropic/claude-3.5-sonnet")],
-          reason=DOTTED_VERSION, id="claude-3-5-sonnet-on-openrouter"),
-    wrong([("openrouter", "meta-llama/llama-3.1-70b-instruct"), ("aws", "meta.llama3-1-70b-instruct-v1:0"),
-           ("fireworks", "accounts/fireworks/models/llama-v3p1-70b-instruct")],
-          reason=LLAMA_SPELLING, id="llama-3.1-70b-instruct"),
-    wrong([("openrouter", "meta-llama/llama-3.3-70b-instruct"), ("groq", "llama-3.3-70b-versatile")],
-          reason=LLAMA_SPELLING, id="llama-3.3-70b-instruct-on-groq"),
-    wrong([("aws", "mistral.mixtral-8x7b-instruct-v0:1"),
-           ("fireworks", "accounts/fireworks/models/mixtral-8x7b-instruct"),
-           ("together", "mistralai/Mixtral-8x7B-Instruct-v0.1"), ("groq", "mixtral-8x7b-32768")],
-          reason="Together's '-v0.1' and Groq's context length (-32768) stay in the family",
-          id="mixtral-8x7b-instruct"),
-    wrong([("openai", "gpt-3.5-turbo-0125"), ("azure", "gpt-35-turbo")],
-          reason="Azure's spelling of GPT-3.5 Turbo (gpt-35-turbo) is kept", id="gpt-3.5-turbo"),
-    wrong([("google", "gemini-1.5-pro"), ("google", "gemini-1.5-pro-002")], reason=GEMINI_STABLE,
-          id="gemini-1.5-pro"),
-    wrong([("google", "gemma-2-9b-it"), ("groq", "gemma2-9b-it")], reason="Groq's 'gemma2' is not Google's 'gemma-2'",
-          id="gemma-2-9b-it"),
-    wrong([("cohere", "embed-english-v3.0"), ("aws", "cohere.embed-english-v3")], reason=NAME_SUFFIX_V,
-          id="embed-english-v3"),
+    pytest.param(
+        [
+            ("openai", "gpt-4o-2024-08-06"),
+            ("openai", "GPT-4o"),
+            ("azure", "azure/gpt-4o"),
+            ("azure", "eu/gpt-4o"),
+            ("openrouter", "openai/gpt-4o"),
+        ],
+        id="gpt-4o",
+    ),
+    pytest.param(
+        [
+            ("anthropic", "claude-3-5-sonnet-20241022"),
+            ("anthropic", "Claude 3.5 Sonnet"),
+            ("aws", "us.anthropic.claude-3-5-sonnet-20241022-v2:0"),
+            ("google", "claude-3-5-sonnet-v2@20241022"),
+        ],
+        id="claude-3-5-sonnet",
+    ),
+    pytest.param(
+        [
+            ("anthropic", "claude-sonnet-4-5-20250929"),
+            ("anthropic", "Claude Sonnet 4.5"),
+            ("aws", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            ("google", "claude-sonnet-4-5@20250929"),
+        ],
+        id="claude-sonnet-4-5",
+    ),
+    pytest.param(
+        [("together", "deepseek-ai/DeepSeek-V3"), ("fireworks", "accounts/fireworks/models/deepseek-v3")],
+        id="deepseek-v3",
+    ),
+    pytest.param(
+        [("openrouter", "meta-llama/llama-3.3-70b-instruct"), ("azure", "azure_ai/Llama-3.3-70B-Instruct")],
+        id="llama-3.3-70b-instruct",
+    ),
+    wrong(
+        [("anthropic", "claude-3-5-sonnet-20241022"), ("openrouter", "anthropic/claude-3.5-sonnet")],
+        reason=DOTTED_VERSION,
+        id="claude-3-5-sonnet-on-openrouter",
+    ),
+    wrong(
+        [
+            ("openrouter", "meta-llama/llama-3.1-70b-instruct"),
+            ("aws", "meta.llama3-1-70b-instruct-v1:0"),
+            ("fireworks", "accounts/fireworks/models/llama-v3p1-70b-instruct"),
+        ],
+        reason=LLAMA_SPELLING,
+        id="llama-3.1-70b-instruct",
+    ),
+    wrong(
+        [("openrouter", "meta-llama/llama-3.3-70b-instruct"), ("groq", "llama-3.3-70b-versatile")],
+        reason=LLAMA_SPELLING,
+        id="llama-3.3-70b-instruct-on-groq",
+    ),
+    wrong(
+        [
+            ("aws", "mistral.mixtral-8x7b-instruct-v0:1"),
+            ("fireworks", "accounts/fireworks/models/mixtral-8x7b-instruct"),
+            ("together", "mistralai/Mixtral-8x7B-Instruct-v0.1"),
+            ("groq", "mixtral-8x7b-32768"),
+        ],
+        reason="Together's '-v0.1' and Groq's context length (-32768) stay in the family",
+        id="mixtral-8x7b-instruct",
+    ),
+    wrong(
+        [("openai", "gpt-3.5-turbo-0125"), ("azure", "gpt-35-turbo")],
+        reason="Azure's spelling of GPT-3.5 Turbo (gpt-35-turbo) is kept",
+        id="gpt-3.5-turbo",
+    ),
+    wrong([("google", "gemini-1.5-pro"), ("google", "gemini-1.5-pro-002")], reason=GEMINI_STABLE, id="gemini-1.5-pro"),
+    wrong(
+        [("google", "gemma-2-9b-it"), ("groq", "gemma2-9b-it")],
+        reason="Groq's 'gemma2' is not Google's 'gemma-2'",
+        id="gemma-2-9b-it",
+    ),
+    wrong(
+        [("cohere", "embed-english-v3.0"), ("aws", "cohere.embed-english-v3")],
+        reason=NAME_SUFFIX_V,
+        id="embed-english-v3",
+    ),
     # OpenAI documents gpt-4-turbo-preview as pointing to gpt-4-0125-preview.
-    wrong([("openai", "gpt-4-turbo-preview"), ("openai", "gpt-4-0125-preview")],
-          reason="a dated preview (gpt-4-0125-preview) keeps its date in the family: 'gpt-4-0125'",
-          id="gpt-4-turbo-preview"),
-    wrong([("openai", "gpt-4o-realtime-preview"), ("openai", "gpt-4o-realtime-preview-2024-12-17")],
-          reason=PREVIEW_ALIAS, id="gpt-4o-realtime-preview"),
-]  # fmt: skip
+    wrong(
+        [("openai", "gpt-4-turbo-preview"), ("openai", "gpt-4-0125-preview")],
+        reason="a dated preview (gpt-4-0125-preview) keeps its date in the family: 'gpt-4-0125'",
+        id="gpt-4-turbo-preview",
+    ),
+    wrong(
+        [("openai", "gpt-4o-realtime-preview"), ("openai", "gpt-4o-realtime-preview-2024-12-17")],
+        reason=PREVIEW_ALIAS,
+        id="gpt-4o-realtime-preview",
+    ),
+]
 
 
 @pytest.mark.parametrize("names", SAME_MODEL)
@@ -466,11 +541,17 @@ DIFFERENT_MODELS = [
     # Titan Embeddings G1 ($0.10/M) and Titan Text Embeddings V2 ($0.02/M).
     wrong(("aws", "amazon.titan-embed-text-v1"), ("aws", "amazon.titan-embed-text-v2:0"), reason=NAME_SUFFIX_V),
     # Bedrock's Claude 2.0 and Claude 2.1 (200k context).
-    wrong(("aws", "anthropic.claude-v2"), ("aws", "anthropic.claude-v2:1"),
-          reason="Bedrock's ':1' of claude-v2 is Claude 2.1, not a revision of Claude 2.0"),
-    wrong(("google", "gemini-exp-1121"), ("google", "gemini-exp-1206"),
-          reason="two experimental Gemini models both become the family 'gemini'"),
-]  # fmt: skip
+    wrong(
+        ("aws", "anthropic.claude-v2"),
+        ("aws", "anthropic.claude-v2:1"),
+        reason="Bedrock's ':1' of claude-v2 is Claude 2.1, not a revision of Claude 2.0",
+    ),
+    wrong(
+        ("google", "gemini-exp-1121"),
+        ("google", "gemini-exp-1206"),
+        reason="two experimental Gemini models both become the family 'gemini'",
+    ),
+]
 
 
 def _host_and_id(value: object) -> str | None:
@@ -497,7 +578,7 @@ UNRESOLVED = [
     ("openai", ""),
     wrong("azure", "embed-prod", reason=DEPLOYMENT + " ('embed-' → a Cohere model)"),
     wrong("azure", "gpt-4o-prod", reason=DEPLOYMENT + " (the family 'gpt-4o-prod', which no price book has)"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("provider", "model"), UNRESOLVED)

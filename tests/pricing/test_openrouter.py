@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from db.errors import InvalidInput
 from pricing.catalog import CATALOG_COLUMNS, PRICE_FIELDS
 from pricing.openrouter import openrouter_catalog
 from tests.conftest import FIXTURES
@@ -171,5 +172,5 @@ def test_empty_list_gives_an_empty_catalog() -> None:
 
 @pytest.mark.parametrize("body", [b"[]", b'{"models": []}', {"data": "x"}])
 def test_not_a_model_list_is_refused(body: bytes | dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="'data' list"):
+    with pytest.raises(InvalidInput, match="'data' list"):
         openrouter_catalog(body, AS_OF)

@@ -55,9 +55,11 @@ def usages(draw: st.DrawFn) -> dict[str, int]:
 def test_engine_agrees_with_calc_price(model: tuple[str, str], usage: dict[str, int], day: date, hour: int) -> None:
     provider, name = model
     expected = calc_price(
-        Usage(**usage), name, provider_id=provider, genai_request_timestamp=datetime(
-            day.year, day.month, day.day, hour, tzinfo=UTC)
-    ).total_price  # fmt: skip
+        Usage(**usage),
+        name,
+        provider_id=provider,
+        genai_request_timestamp=datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
+    ).total_price
     ours = quote(provider, name, day=day, hour=hour, **usage)
     assert ours is not None
     assert ours.total_usd == pytest.approx(float(expected), rel=1e-9, abs=1e-12)
