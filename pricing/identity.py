@@ -32,6 +32,9 @@ _PROVIDER_ALIASES = {
     "azure_ai": "azure",
     "azure.ai.openai": "azure",
     "azure.ai.inference": "azure",
+    # OpenTelemetry's older gen_ai.system values.
+    "az.ai.openai": "azure",
+    "az.ai.inference": "azure",
     "microsoft": "azure",
     "anthropic": "anthropic",
     "claude": "anthropic",
@@ -54,10 +57,13 @@ _PROVIDER_ALIASES = {
     "xai": "x-ai",
     "mistral_ai": "mistral",
     "mistralai": "mistral",
+    "mistral ai": "mistral",
     "together_ai": "together",
     "togetherai": "together",
+    "together ai": "together",
     "fireworks_ai": "fireworks",
     "fireworks-ai": "fireworks",
+    "fireworks ai": "fireworks",
 }
 
 

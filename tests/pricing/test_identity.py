@@ -93,12 +93,12 @@ PROVIDER_NAMES = [
     ("gcp.gen_ai", "google"),
     ("mistral_ai", "mistral"),
     ("xai", "x-ai"),
-    wrong("az.ai.openai", "azure", reason="OpenTelemetry's older gen_ai.system value for Azure OpenAI is not known"),
-    wrong("az.ai.inference", "azure", reason="OpenTelemetry's older gen_ai.system value for Azure AI is not known"),
+    ("az.ai.openai", "azure"),
+    ("az.ai.inference", "azure"),
     # Company names with "AI" in them, as their own sites and genai-prices' display names write them.
-    wrong("Mistral AI", "mistral", reason="'Mistral AI' becomes 'mistral-ai': only 'mistral_ai' is an alias"),
-    wrong("Together AI", "together", reason="'Together AI' becomes 'together-ai': only 'together_ai' is an alias"),
-    wrong("Fireworks AI", "fireworks", reason="'Fireworks AI' becomes 'fireworks-ai' after the alias lookup"),
+    ("Mistral AI", "mistral"),
+    ("Together AI", "together"),
+    ("Fireworks AI", "fireworks"),
 ]  # fmt: skip
 
 
