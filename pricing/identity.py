@@ -104,6 +104,15 @@ _BEDROCK = re.compile(
     r"^(?:(?P<geo>us|eu|apac|global|us-gov|jp|au|ca|apne\d?)\.)?"
     r"(?P<author>anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs)\.(?P<model>.+)$"
 )
+# Makers whose Bedrock ids leave their own name out of the model's: "deepseek.r1-v1:0" is DeepSeek-R1.
+_BEDROCK_UNNAMED = frozenset({"deepseek"})
+# How hosts spell a model its maker spells otherwise, each rewritten to the maker's spelling (in this order).
+_SPELLINGS = (
+    # Bedrock writes Cohere's "embed-english-v3.0" as "embed-english-v3" and "embed-v4.0" as "embed-v4".
+    (re.compile(r"^(embed-(?:(?:english|multilingual)(?:-light)?-)?v\d+)$"), r"\1.0"),
+    # OpenAI's usage exports name ada-002 "text-embedding-ada-002-v2".
+    (re.compile(r"^text-embedding-ada-002-v2$"), "text-embedding-ada-002"),
+)
 _VERSION = re.compile(r"-(?P<v>\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest|preview(?:-\d{2}-\d{2})?|exp(?:-\d{4})?)$")
 
 
@@ -140,22 +149,41 @@ def _strip(raw: str) -> tuple[str, str | None, str | None]:
     if match := _BEDROCK.match(text):
         geography = match["geo"]
         text = match["model"]
-    # Bedrock's model version suffix ("-v1:0"), wherever the id came from — unless it is the model's own
-    # generation ("claude-v2:1" is Claude 2).
-    unversioned = re.sub(r"-v\d+(:\d+)?$", "", text)
-    text = unversioned if re.search(r"[\d-]", unversioned) else re.sub(r":\d+$", "", text)
+        if match["author"] in _BEDROCK_UNNAMED and not text.startswith(match["author"]):
+            text = f"{match['author']}-{text}"
+    text = _without_revision(text)
     version = None
     if "@" in text:
         # Vertex: "claude-3-5-sonnet-v2@20241022" pins a snapshot; "@default" pins nothing.
         text, _, pinned = text.partition("@")
         text = re.sub(r"-v\d+$", "", text)
         version = pinned if re.fullmatch(r"\d{8}", pinned) else None
+    for pattern, spelling in _SPELLINGS:
+        text = pattern.sub(spelling, text)
     if match := _VERSION.search(text):
         version = version or match["v"]
         text = text[: match.start()]
     # Anthropic's own API alias "claude-sonnet-4-0" is claude-sonnet-4.
     text = re.sub(r"^(claude-(?:opus|sonnet|haiku)-\d+)-0$", r"\1", text)
     return text, version, geography
+
+
+def _without_revision(text: str) -> str:
+    """``text`` without Bedrock's revision of its id ("-v1:0", gpt-oss' "-1:0", "-v1"), wherever the id came from.
+
+    A generation that is part of the model's own name stays: "whisper-large-v3", "cohere.embed-english-v3",
+    "amazon.titan-embed-text-v2:0" (Titan Text Embeddings V2, not a revision of Titan Embeddings G1).
+    """
+    # Bedrock names Claude 1 and 2 "claude-v1" and "claude-v2", and Claude 2.1 "claude-v2:1".
+    if match := re.fullmatch(r"claude-v(\d)(?::([1-9]))?", text):
+        return "-".join(["claude", *filter(None, match.groups())])
+    text = re.sub(r"(?:-\d+)?:\d+$", "", text)
+    # A dated id's "-v2" (claude-3-5-sonnet-20241022-v2:0): the date already says which snapshot it is.
+    text = re.sub(r"(?<=\d{8})-v\d+$", "", text)
+    # Bedrock's first revision ("amazon.nova-pro-v1:0", "mistral.mixtral-8x7b-instruct-v0:1"), unless nothing
+    # else names the model ("firefunction-v1").
+    unrevised = re.sub(r"-v[01]$", "", text)
+    return unrevised if re.search(r"[\d-]", unrevised) else text
 
 
 def family_of(raw: str) -> str:

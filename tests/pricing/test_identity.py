@@ -32,7 +32,6 @@ DOTTED_VERSION = "a dotted version (OpenRouter's claude-3.5-sonnet) is not spell
 LLAMA_SPELLING = "a host's own spelling of a Llama (llama3-1, llama-v3p1, Meta-Llama-3.1, -versatile) is kept"
 GEMINI_STABLE = "Gemini's stable version suffix (-001, -002) stays in the family instead of being the version"
 PREVIEW_ALIAS = "'-preview' is read as a version, so an OpenAI preview alias loses the word its snapshots keep"
-NAME_SUFFIX_V = "a generation in the model's own name (-v1, -v2, -v3) is stripped as if it were Bedrock's '-v1:0'"
 DISPLAY_ORDER = "Anthropic's newer display order ('Claude Haiku 3.5') is not turned back into claude-3-5-haiku"
 MISTRAL_OPEN = "Mistral's API names for Apache-2.0 models start with 'open-', which the patterns do not expect"
 DEPLOYMENT = "an Azure deployment name that starts like a model family is taken for a model"
@@ -165,9 +164,8 @@ FAMILIES = [
     ("aws", "cohere.command-r-plus-v1:0", "command-r-plus"),
     wrong("aws", "meta.llama3-1-70b-instruct-v1:0", "llama-3.1-70b-instruct", reason=LLAMA_SPELLING),
     wrong("aws", "us.meta.llama3-3-70b-instruct-v1:0", "llama-3.3-70b-instruct", reason=LLAMA_SPELLING),
-    wrong("aws", "deepseek.r1-v1:0", "deepseek-r1", reason="Bedrock's DeepSeek-R1 id loses its maker: family 'r1'"),
-    wrong("aws", "openai.gpt-oss-120b-1:0", "gpt-oss-120b",
-          reason="Bedrock's gpt-oss version suffix has no 'v' ('-1:0') and stays in the family"),
+    ("aws", "deepseek.r1-v1:0", "deepseek-r1"),
+    ("aws", "openai.gpt-oss-120b-1:0", "gpt-oss-120b"),
     # Vertex: '@' pins a snapshot; Google's own API ids; resource paths.
     ("google", "claude-sonnet-4-5@20250929", "claude-sonnet-4-5"),
     ("google", "claude-3-5-sonnet-v2@20241022", "claude-3-5-sonnet"),
@@ -207,7 +205,7 @@ FAMILIES = [
     wrong("groq", "llama3-70b-8192", "llama-3-70b-instruct",
           reason="Groq's context length (-8192) is read as a version, and 'llama3' kept"),
     wrong("groq", "gemma2-9b-it", "gemma-2-9b-it", reason="Groq's 'gemma2' is not Google's 'gemma-2'"),
-    wrong("groq", "whisper-large-v3", "whisper-large-v3", reason=NAME_SUFFIX_V),
+    ("groq", "whisper-large-v3", "whisper-large-v3"),
     # Anthropic: API ids, aliases, console display names.
     ("anthropic", "claude-3-5-sonnet-20241022", "claude-3-5-sonnet"),
     ("anthropic", "claude-3-5-sonnet-latest", "claude-3-5-sonnet"),
@@ -329,7 +327,7 @@ def test_author_of(family: str, author: str | None) -> None:
         ("groq", "llama-3.3-70b-versatile", "meta"),
         ("azure", "Phi-3.5-mini-instruct", "microsoft"),
         ("perplexity", "sonar-pro", None),
-        wrong("aws", "deepseek.r1-v1:0", "deepseek", reason="Bedrock's DeepSeek-R1 id loses its maker: family 'r1'"),
+        ("aws", "deepseek.r1-v1:0", "deepseek"),
     ],
 )
 def test_author_of_a_raw_id(provider: str, model: str, author: str | None) -> None:
@@ -362,7 +360,7 @@ OPEN_WEIGHTS = [
     ("azure", "chat-prod", False),
     wrong("mistral", "open-mistral-nemo", True, reason=MISTRAL_OPEN),
     wrong("mistral", "open-mixtral-8x22b", True, reason=MISTRAL_OPEN),
-    wrong("aws", "deepseek.r1-v1:0", True, reason="Bedrock's DeepSeek-R1 id loses its maker: family 'r1'"),
+    ("aws", "deepseek.r1-v1:0", True),
 ]  # fmt: skip
 
 
@@ -431,8 +429,7 @@ SAME_MODEL = [
           id="gemini-1.5-pro"),
     wrong([("google", "gemma-2-9b-it"), ("groq", "gemma2-9b-it")], reason="Groq's 'gemma2' is not Google's 'gemma-2'",
           id="gemma-2-9b-it"),
-    wrong([("cohere", "embed-english-v3.0"), ("aws", "cohere.embed-english-v3")], reason=NAME_SUFFIX_V,
-          id="embed-english-v3"),
+    pytest.param([("cohere", "embed-english-v3.0"), ("aws", "cohere.embed-english-v3")], id="embed-english-v3"),
     # OpenAI documents gpt-4-turbo-preview as pointing to gpt-4-0125-preview.
     wrong([("openai", "gpt-4-turbo-preview"), ("openai", "gpt-4-0125-preview")],
           reason="a dated preview (gpt-4-0125-preview) keeps its date in the family: 'gpt-4-0125'",
@@ -464,10 +461,9 @@ DIFFERENT_MODELS = [
     (("groq", "whisper-large-v3"), ("groq", "whisper-large-v3-turbo")),
     wrong(("openai", "o1"), ("openai", "o1-preview"), reason=PREVIEW_ALIAS + " ('o1-preview' becomes o1)"),
     # Titan Embeddings G1 ($0.10/M) and Titan Text Embeddings V2 ($0.02/M).
-    wrong(("aws", "amazon.titan-embed-text-v1"), ("aws", "amazon.titan-embed-text-v2:0"), reason=NAME_SUFFIX_V),
+    (("aws", "amazon.titan-embed-text-v1"), ("aws", "amazon.titan-embed-text-v2:0")),
     # Bedrock's Claude 2.0 and Claude 2.1 (200k context).
-    wrong(("aws", "anthropic.claude-v2"), ("aws", "anthropic.claude-v2:1"),
-          reason="Bedrock's ':1' of claude-v2 is Claude 2.1, not a revision of Claude 2.0"),
+    (("aws", "anthropic.claude-v2"), ("aws", "anthropic.claude-v2:1")),
     wrong(("google", "gemini-exp-1121"), ("google", "gemini-exp-1206"),
           reason="two experimental Gemini models both become the family 'gemini'"),
 ]  # fmt: skip
