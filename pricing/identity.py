@@ -136,12 +136,8 @@ class ModelIdentity:
 def _strip(raw: str) -> tuple[str, str | None, str | None]:
     """(cleaned id, version, geography) of a raw id, before it is checked against any catalog."""
     text = raw.strip()
-    if " " in text:
-        # A console display name ("Claude Sonnet 4.5", "GPT-4o mini"): Anthropic's ids use dashes for dots.
-        text = text.lower().replace(" ", "-")
-        if text.startswith("claude"):
-            text = text.replace(".", "-")
-    text = text.lower()
+    # A console display name ("Claude Sonnet 4.5", "GPT-4o mini").
+    text = text.lower().replace(" ", "-")
     if "/" in text:
         # Registry and router prefixes (openai/…, azure/…, together_ai/meta-llama/…): the last part is the model.
         text = text.rsplit("/", 1)[-1]
@@ -163,9 +159,21 @@ def _strip(raw: str) -> tuple[str, str | None, str | None]:
     if match := _VERSION.search(text):
         version = version or match["v"]
         text = text[: match.start()]
-    # Anthropic's own API alias "claude-sonnet-4-0" is claude-sonnet-4.
-    text = re.sub(r"^(claude-(?:opus|sonnet|haiku)-\d+)-0$", r"\1", text)
+    if text.startswith("claude"):
+        text = _claude(text)
     return text, version, geography
+
+
+def _claude(text: str) -> str:
+    """A Claude model as Anthropic's API ids spell it: "claude-3-5-sonnet", "claude-sonnet-4-5"."""
+    # Dashes for dots: OpenRouter's "claude-3.5-sonnet", "claude-sonnet-4.5", a console's "Claude Sonnet 4.5".
+    text = text.replace(".", "-")
+    # Vertex's "claude-3-5-sonnet-v2" (Claude 3.5 Sonnet v2) is a snapshot of claude-3-5-sonnet.
+    text = re.sub(r"^(claude-.+)-v\d+$", r"\1", text)
+    # Claude 3 and earlier put the tier after the version; the newer display order ("Claude Haiku 3.5") does not.
+    text = re.sub(r"^claude-(opus|sonnet|haiku)-([1-3](?:-\d)?)(?=-|$)", r"claude-\2-\1", text)
+    # Anthropic's alias "claude-sonnet-4-0" is claude-sonnet-4, and "claude-2.0" is Claude 2.
+    return re.sub(r"^(claude-(?:(?:opus|sonnet|haiku)-)?\d+)-0$", r"\1", text)
 
 
 def _without_revision(text: str) -> str:
