@@ -108,6 +108,26 @@ _BEDROCK = re.compile(
 _BEDROCK_UNNAMED = frozenset({"deepseek"})
 # How hosts spell a model its maker spells otherwise, each rewritten to the maker's spelling (in this order).
 _SPELLINGS = (
+    # Fireworks writes a version's dot as "p": llama-v3p1-70b-instruct, qwen2p5-72b-instruct.
+    (re.compile(r"(?<=\d)p(?=\d)"), "."),
+    # Groq names some models by their context length: llama3-70b-8192 is Llama 3 70B Instruct,
+    # mixtral-8x7b-32768 Mixtral 8x7B Instruct, llama2-70b-4096 Llama 2 70B Chat.
+    (re.compile(r"^(llama-?2-.*)-4096$"), r"\1-chat"),
+    (re.compile(r"-(?:8192|32768)$"), "-instruct"),
+    # Llama as Meta writes it (llama-3.1-70b-instruct): Azure's and Together's "Meta-Llama-3.1-…", Bedrock's
+    # "llama3-1-…", Fireworks' "llama-v3p1-…", Cerebras' "llama3.1-…", Groq's "llama3-…".
+    (re.compile(r"^meta-(?=llama)"), ""),
+    (re.compile(r"^llama-?v?(\d)[-._](\d)(?=-)"), r"llama-\1.\2"),
+    (re.compile(r"^llama-?v?(\d)(?=-)"), r"llama-\1"),
+    # Groq's names of Llama's instruct models: llama-3.3-70b-versatile, llama-3.1-8b-instant.
+    (re.compile(r"^(llama-.+)-(?:versatile|instant)$"), r"\1-instruct"),
+    # Groq's and Fireworks' "gemma2-9b-it" is Google's gemma-2-9b-it.
+    (re.compile(r"^gemma(?=\d)"), "gemma-"),
+    # OpenRouter's and Cerebras' "qwen-2.5-72b-instruct" (Fireworks' "qwen-v2p5-…") is Qwen's qwen2.5-72b-instruct;
+    # a size after the dash is Qwen 1's own spelling (qwen-14b-chat).
+    (re.compile(r"^qwen-v?(?=\d+(?:\.\d+)?-)"), "qwen"),
+    # Azure's "gpt-35-turbo" is gpt-3.5-turbo.
+    (re.compile(r"^gpt-35(?=-)"), "gpt-3.5"),
     # Bedrock writes Cohere's "embed-english-v3.0" as "embed-english-v3" and "embed-v4.0" as "embed-v4".
     (re.compile(r"^(embed-(?:(?:english|multilingual)(?:-light)?-)?v\d+)$"), r"\1.0"),
     # OpenAI's usage exports name ada-002 "text-embedding-ada-002-v2".
