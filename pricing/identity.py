@@ -155,45 +155,28 @@ class ModelIdentity:
 
 def _strip(raw: str) -> tuple[str, str | None, str | None]:
     """(cleaned id, version, geography) of a raw id, before it is checked against any catalog."""
-    text = raw.strip()
-    # A console display name ("Claude Sonnet 4.5", "GPT-4o mini").
-    text = text.lower().replace(" ", "-")
+    # A console display name ("Claude Sonnet 4.5", "GPT-4o mini") as an id.
+    text = raw.strip().lower().replace(" ", "-")
+    text, geography = _located(text)
+    text, pinned = _pinned(_without_revision(text))
+    text, version = _versioned(_respelled(text))
+    if text.startswith("claude"):
+        text = _claude(text)
+    return text, pinned or version, geography
+
+
+def _located(text: str) -> tuple[str, str | None]:
+    """(the model's part of ``text``, the geography its prefix names)."""
     if "/" in text:
         # Registry and router prefixes (openai/…, azure/…, together_ai/meta-llama/…): the last part is the model.
         text = text.rsplit("/", 1)[-1]
-    geography = None
-    if match := _BEDROCK.match(text):
-        geography = match["geo"]
-        text = match["model"]
-        if match["author"] in _BEDROCK_UNNAMED and not text.startswith(match["author"]):
-            text = f"{match['author']}-{text}"
-    text = _without_revision(text)
-    version = None
-    if "@" in text:
-        # Vertex: "claude-3-5-sonnet-v2@20241022" pins a snapshot; "@default" pins nothing.
-        text, _, pinned = text.partition("@")
-        text = re.sub(r"-v\d+$", "", text)
-        version = pinned if re.fullmatch(r"\d{8}", pinned) else None
-    for pattern, spelling in _SPELLINGS:
-        text = pattern.sub(spelling, text)
-    if match := _VERSION.search(text):
-        version = version or match["v"]
-        text = text[: match.start()]
-    if text.startswith("claude"):
-        text = _claude(text)
-    return text, version, geography
-
-
-def _claude(text: str) -> str:
-    """A Claude model as Anthropic's API ids spell it: "claude-3-5-sonnet", "claude-sonnet-4-5"."""
-    # Dashes for dots: OpenRouter's "claude-3.5-sonnet", "claude-sonnet-4.5", a console's "Claude Sonnet 4.5".
-    text = text.replace(".", "-")
-    # Vertex's "claude-3-5-sonnet-v2" (Claude 3.5 Sonnet v2) is a snapshot of claude-3-5-sonnet.
-    text = re.sub(r"^(claude-.+)-v\d+$", r"\1", text)
-    # Claude 3 and earlier put the tier after the version; the newer display order ("Claude Haiku 3.5") does not.
-    text = re.sub(r"^claude-(opus|sonnet|haiku)-([1-3](?:-\d)?)(?=-|$)", r"claude-\2-\1", text)
-    # Anthropic's alias "claude-sonnet-4-0" is claude-sonnet-4, and "claude-2.0" is Claude 2.
-    return re.sub(r"^(claude-(?:(?:opus|sonnet|haiku)-)?\d+)-0$", r"\1", text)
+    match = _BEDROCK.match(text)
+    if match is None:
+        return text, None
+    model = match["model"]
+    if match["author"] in _BEDROCK_UNNAMED and not model.startswith(match["author"]):
+        model = f"{match['author']}-{model}"
+    return model, match["geo"]
 
 
 def _without_revision(text: str) -> str:
@@ -212,6 +195,42 @@ def _without_revision(text: str) -> str:
     # else names the model ("firefunction-v1").
     unrevised = re.sub(r"-v[01]$", "", text)
     return unrevised if re.search(r"[\d-]", unrevised) else text
+
+
+def _pinned(text: str) -> tuple[str, str | None]:
+    """(``text`` without Vertex's "@…", the snapshot it pins): "claude-3-5-sonnet-v2@20241022" pins 20241022,
+    "@default" nothing."""
+    if "@" not in text:
+        return text, None
+    text, _, pin = text.partition("@")
+    return re.sub(r"-v\d+$", "", text), pin if re.fullmatch(r"\d{8}", pin) else None
+
+
+def _respelled(text: str) -> str:
+    """``text`` as its maker spells the model (see :data:`_SPELLINGS`)."""
+    for pattern, spelling in _SPELLINGS:
+        text = pattern.sub(spelling, text)
+    return text
+
+
+def _versioned(text: str) -> tuple[str, str | None]:
+    """(``text`` without its snapshot suffix, the snapshot)."""
+    match = _VERSION.search(text)
+    if match is None:
+        return text, None
+    return text[: match.start()], match["v"]
+
+
+def _claude(text: str) -> str:
+    """A Claude model as Anthropic's API ids spell it: "claude-3-5-sonnet", "claude-sonnet-4-5"."""
+    # Dashes for dots: OpenRouter's "claude-3.5-sonnet", "claude-sonnet-4.5", a console's "Claude Sonnet 4.5".
+    text = text.replace(".", "-")
+    # Vertex's "claude-3-5-sonnet-v2" (Claude 3.5 Sonnet v2) is a snapshot of claude-3-5-sonnet.
+    text = re.sub(r"^(claude-.+)-v\d+$", r"\1", text)
+    # Claude 3 and earlier put the tier after the version; the newer display order ("Claude Haiku 3.5") does not.
+    text = re.sub(r"^claude-(opus|sonnet|haiku)-([1-3](?:-\d)?)(?=-|$)", r"claude-\2-\1", text)
+    # Anthropic's alias "claude-sonnet-4-0" is claude-sonnet-4, and "claude-2.0" is Claude 2.
+    return re.sub(r"^(claude-(?:(?:opus|sonnet|haiku)-)?\d+)-0$", r"\1", text)
 
 
 def family_of(raw: str) -> str:
