@@ -133,7 +133,15 @@ _SPELLINGS = (
     # OpenAI's usage exports name ada-002 "text-embedding-ada-002-v2".
     (re.compile(r"^text-embedding-ada-002-v2$"), "text-embedding-ada-002"),
 )
-_VERSION = re.compile(r"-(?P<v>\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest|preview(?:-\d{2}-\d{2})?|exp(?:-\d{4})?)$")
+# A snapshot, last in an id: a date (2024-08-06, 20241022), MMDD or YYMM (0613, 2411), Cohere's MM-YYYY (08-2024),
+# an alias (latest), a maturity and its date (preview, preview-05-20, Google's preview-09-2025, exp), Mistral's
+# weight revision (v0.1). An experimental model named by its date stays whole (gemini-exp-1121, gemini-exp-1206).
+_VERSION = re.compile(
+    r"(?<!-exp)-(?P<v>\d{4}-\d{2}-\d{2}|\d{8}|(?:0[1-9]|1[0-2])-20\d{2}|\d{4}|latest"
+    r"|preview(?:-\d{2}-(?:\d{2}|20\d{2}))?|exp|v0\.\d+)$"
+)
+# Google's stable versions of a Gemini or PaLM model: gemini-1.5-pro-002 is gemini-1.5-pro, version 002.
+_GOOGLE_STABLE = re.compile(r"^(?:gemini|(?:text|chat|code|codechat)-bison)(?:-.+)?-(?P<v>\d{3})$")
 
 
 @dataclass(frozen=True)
@@ -162,7 +170,9 @@ def _strip(raw: str) -> tuple[str, str | None, str | None]:
     text, version = _versioned(_respelled(text))
     if text.startswith("claude"):
         text = _claude(text)
-    return text, pinned or version, geography
+    # A date pinned after "@" is the snapshot; Vertex's "@001" only where the name has none of its own
+    # (mistral-small-2503@001 is the 2503 snapshot).
+    return text, pinned if pinned and len(pinned) == 8 else version or pinned, geography
 
 
 def _located(text: str) -> tuple[str, str | None]:
@@ -198,12 +208,12 @@ def _without_revision(text: str) -> str:
 
 
 def _pinned(text: str) -> tuple[str, str | None]:
-    """(``text`` without Vertex's "@…", the snapshot it pins): "claude-3-5-sonnet-v2@20241022" pins 20241022,
-    "@default" nothing."""
+    """(``text`` without Vertex's "@…", what it pins): a snapshot's date ("claude-3-5-sonnet-v2@20241022") or a
+    revision ("text-bison@001"); "@default" pins nothing."""
     if "@" not in text:
         return text, None
     text, _, pin = text.partition("@")
-    return re.sub(r"-v\d+$", "", text), pin if re.fullmatch(r"\d{8}", pin) else None
+    return re.sub(r"-v\d+$", "", text), pin if re.fullmatch(r"\d{8}|\d{3}", pin) else None
 
 
 def _respelled(text: str) -> str:
@@ -215,10 +225,10 @@ def _respelled(text: str) -> str:
 
 def _versioned(text: str) -> tuple[str, str | None]:
     """(``text`` without its snapshot suffix, the snapshot)."""
-    match = _VERSION.search(text)
+    match = _VERSION.search(text) or _GOOGLE_STABLE.match(text)
     if match is None:
         return text, None
-    return text[: match.start()], match["v"]
+    return text[: match.start("v") - 1], match["v"]
 
 
 def _claude(text: str) -> str:
