@@ -126,6 +126,9 @@ _SPELLINGS = (
     # OpenRouter's and Cerebras' "qwen-2.5-72b-instruct" (Fireworks' "qwen-v2p5-…") is Qwen's qwen2.5-72b-instruct;
     # a size after the dash is Qwen 1's own spelling (qwen-14b-chat).
     (re.compile(r"^qwen-v?(?=\d+(?:\.\d+)?-)"), "qwen"),
+    # OpenAI documents gpt-4-turbo-preview as pointing to gpt-4-0125-preview: its 0125 snapshot. The earlier
+    # gpt-4-1106-preview stays apart, as analysis.reference reads published latency by family, not snapshot.
+    (re.compile(r"^gpt-4-0125-preview$"), "gpt-4-turbo-preview-0125"),
     # Azure's "gpt-35-turbo" is gpt-3.5-turbo.
     (re.compile(r"^gpt-35(?=-)"), "gpt-3.5"),
     # Bedrock writes Cohere's "embed-english-v3.0" as "embed-english-v3" and "embed-v4.0" as "embed-v4".
@@ -228,7 +231,12 @@ def _versioned(text: str) -> tuple[str, str | None]:
     match = _VERSION.search(text) or _GOOGLE_STABLE.match(text)
     if match is None:
         return text, None
-    return text[: match.start("v") - 1], match["v"]
+    family = text[: match.start("v") - 1]
+    # OpenAI's "-preview" names a model of its own (o1-preview is not o1), as its snapshots keep it
+    # (o1-preview-2024-09-12, gpt-4o-realtime-preview-2024-12-17).
+    if match["v"] == "preview" and author_of(family) == "openai":
+        return text, None
+    return family, match["v"]
 
 
 def _claude(text: str) -> str:
