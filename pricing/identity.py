@@ -77,17 +77,24 @@ def provider_id(name: str) -> str:
     return _PROVIDER_ALIASES.get(key, key.replace(" ", "-"))
 
 
-# Who made a model, from how its family is spelled (first match wins).
+# Who made a model, from how its family is spelled (first match wins). OpenAI's embeddings are
+# text-embedding-3-* and -ada-002; Google's are numbered (text-embedding-004). Mistral's API names its
+# Apache-2.0 models "open-…" (open-mixtral-8x22b). Cohere's embedding models are embed-english-…,
+# embed-multilingual-… and embed-v4.0: "embed-" alone is any deployment's name (embed-prod).
 _AUTHORS = (
-    (r"^(gpt|o\d|chatgpt|text-embedding|davinci|babbage|codex|dall-e|whisper|tts|omni-moderation)", "openai"),
+    (r"^(gpt|o\d|chatgpt|text-embedding-(3|ada)|davinci|babbage|codex|dall-e|whisper|tts|omni-moderation)", "openai"),
     (r"^claude", "anthropic"),
-    (r"^(gemini|gemma|palm-|palm2|text-bison|chat-bison|textembedding-gecko|text-multilingual-embedding)", "google"),
+    (
+        r"^(gemini|gemma|palm-|palm2|text-bison|chat-bison|textembedding-gecko|text-embedding-(\d{3}|preview|large-exp)"
+        r"|text-multilingual-embedding)",
+        "google",
+    ),
     (r"^(llama|meta-llama|muse)", "meta"),
-    (r"^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral)", "mistral"),
+    (r"^(open-)?(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)", "mistral"),
     (r"^deepseek", "deepseek"),
     (r"^(qwen|qwq)", "alibaba"),
     (r"^grok", "x-ai"),
-    (r"^(command|embed-|rerank)", "cohere"),
+    (r"^(command|embed-(english|multilingual|v)|rerank)", "cohere"),
     (r"^(nova|titan)", "amazon"),
     (r"^phi-", "microsoft"),
     (r"^(kimi|moonshot)", "moonshotai"),
@@ -95,9 +102,10 @@ _AUTHORS = (
     (r"^jamba", "ai21"),
     (r"^gpt-oss", "openai"),
 )
-# Families whose weights are published: they can be self-hosted or run by many hosts.
+# Families whose weights are published: they can be self-hosted or run by many hosts ("open-" is how
+# Mistral's API names them: open-mistral-nemo, open-mixtral-8x22b).
 _OPEN_WEIGHTS = re.compile(
-    r"^(llama|meta-llama|gemma|mistral-7b|mixtral|mistral-small|mistral-nemo|ministral|pixtral-12b|codestral-mamba|"
+    r"^(open-)?(llama|meta-llama|gemma|mistral-7b|mixtral|mistral-small|mistral-nemo|ministral|pixtral-12b|codestral-mamba|"
     r"deepseek|qwen|qwq|phi-|gpt-oss|kimi|glm|olmo|falcon|yi-)"
 )
 _BEDROCK = re.compile(
