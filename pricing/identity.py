@@ -112,6 +112,9 @@ _BEDROCK = re.compile(
     r"^(?:(?P<geo>us|eu|apac|global|us-gov|jp|au|ca|apne\d?)\.)?"
     r"(?P<author>anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs)\.(?P<model>.+)$"
 )
+# A data zone as a path names it (Azure's "eu/gpt-4o", LiteLLM's "azure/us/…", "global-standard/…"): where the
+# model runs, as Bedrock's "eu." prefix says. A cloud region ("us-east-1/…") is not a zone.
+_DATA_ZONE = re.compile(r"(?P<geo>us|eu|apac|global|us-gov|jp|au|ca)(?:-standard)?")
 # Makers whose Bedrock ids leave their own name out of the model's: "deepseek.r1-v1:0" is DeepSeek-R1.
 _BEDROCK_UNNAMED = frozenset({"deepseek"})
 # How hosts spell a model its maker spells otherwise, each rewritten to the maker's spelling (in this order).
@@ -188,16 +191,19 @@ def _strip(raw: str) -> tuple[str, str | None, str | None]:
 
 def _located(text: str) -> tuple[str, str | None]:
     """(the model's part of ``text``, the geography its prefix names)."""
+    geography = None
     if "/" in text:
         # Registry and router prefixes (openai/…, azure/…, together_ai/meta-llama/…): the last part is the model.
-        text = text.rsplit("/", 1)[-1]
+        *path, text = text.split("/")
+        zones = [zone["geo"] for part in path if (zone := _DATA_ZONE.fullmatch(part))]
+        geography = zones[-1] if zones else None
     match = _BEDROCK.match(text)
     if match is None:
-        return text, None
+        return text, geography
     model = match["model"]
     if match["author"] in _BEDROCK_UNNAMED and not model.startswith(match["author"]):
         model = f"{match['author']}-{model}"
-    return model, match["geo"]
+    return model, match["geo"] or geography
 
 
 def _without_revision(text: str) -> str:

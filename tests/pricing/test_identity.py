@@ -372,10 +372,8 @@ GEOGRAPHIES = [
     ("aws", "anthropic.claude-3-5-sonnet-20240620-v1:0", None),
     ("openai", "gpt-4o", None),
     ("google", "claude-sonnet-4-5@20250929", None),
-    wrong("azure", "eu/gpt-4o", "eu", reason="an Azure data-zone id (eu/…, us/…) says where it runs; only Bedrock's "
-          "prefix is read"),
-    wrong("azure", "azure/us/gpt-4o-2024-08-06", "us", reason="an Azure data-zone id (eu/…, us/…) says where it "
-          "runs; only Bedrock's prefix is read"),
+    ("azure", "eu/gpt-4o", "eu"),
+    ("azure", "azure/us/gpt-4o-2024-08-06", "us"),
 ]  # fmt: skip
 
 
