@@ -301,7 +301,7 @@ def identify(provider: str, model: str) -> ModelIdentity:
     """The identity of ``model`` as served by ``provider``.
 
     An id resolves when a price registry knows it or its name says who made it; an id that is neither
-    (``chat-prod``, an Azure deployment) keeps ``family`` None.
+    (``chat-prod``, an Azure deployment) keeps ``family`` None, and has no author.
 
     >>> who = identify("aws", "eu.anthropic.claude-sonnet-4-5-20250929-v1:0")
     >>> who.family, who.version, who.author, who.geography
@@ -309,20 +309,38 @@ def identify(provider: str, model: str) -> ModelIdentity:
     """
     family, version, geography = _strip(model)
     author = author_of(family)
-    known = author is not None or _in_genai_prices(provider, model) or _in_catalog(provider, family)
+    known = bool(family) and _known(provider, model, family, author)
     return ModelIdentity(
         provider=provider,
         model=model,
-        family=family if known and family else None,
+        family=family if known else None,
         version=version,
-        author=author,
+        author=author if known else None,
         geography=geography,
-        open_weights=bool(_OPEN_WEIGHTS.match(family)),
+        open_weights=known and bool(_OPEN_WEIGHTS.match(family)),
     )
 
 
-def _in_catalog(provider: str, family: str) -> bool:
-    return (provider, family) in _catalog_families()
+# Hosts whose model ids are the names users give their deployments (Azure's "gpt-4o-prod").
+_NAMED_BY_USERS = frozenset({"azure"})
+
+
+def _known(provider: str, model: str, family: str, author: str | None) -> bool:
+    """Whether ``model`` at ``provider`` is a model: a price registry knows it, or its name says who made it."""
+    if author is not None and provider not in _NAMED_BY_USERS:
+        return True
+    if _in_genai_prices(provider, model) or (provider, family) in _catalog_families():
+        return True
+    # Where users name deployments, a listed model and words of their own ("gpt-4o-prod") is a deployment.
+    return author is not None and (family in _listed_families() or not _extends_a_listed_model(family))
+
+
+def _extends_a_listed_model(family: str) -> bool:
+    """Whether ``family`` is a listed model's family and more words: "gpt-4o-prod" (gpt-4o), not
+    "phi-3.5-mini-instruct". A prefix without a digit is a maker's brand ("gpt", "phi"), not a model."""
+    parts = family.split("-")
+    prefixes = ("-".join(parts[:end]) for end in range(1, len(parts)))
+    return any(re.search(r"\d", prefix) and prefix in _listed_families() for prefix in prefixes)
 
 
 @lru_cache(maxsize=1)
@@ -332,6 +350,13 @@ def _catalog_families() -> frozenset[tuple[str, str]]:
 
     catalog = vendored_catalog()
     return frozenset(zip(catalog["provider"], catalog["model"].map(family_of), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _listed_families() -> frozenset[str]:
+    """Every family a price registry lists, at any host."""
+    genai = (info.id for provider in data_snapshot.get_snapshot().providers for info in provider.models)
+    return frozenset({family for _, family in _catalog_families()} | {family_of(model) for model in genai})
 
 
 def canonical_model(provider: str, model: str) -> str | None:
