@@ -27,9 +27,6 @@ def wrong(*values: object, reason: str, id: str | None = None) -> pytest.Paramet
     return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=reason), id=id)
 
 
-# Reasons shared by several cases, one per fault.
-
-
 def test_public_surface() -> None:
     # A new public name needs its table here.
     assert sorted(identity.__all__) == [
@@ -132,6 +129,8 @@ FAMILIES = [
     ("openai", "chatgpt-4o-latest", "chatgpt-4o"),
     ("openai", "gpt-oss-120b", "gpt-oss-120b"),
     ("openai", "text-embedding-3-small", "text-embedding-3-small"),
+    # OpenAI's usage exports name ada-002 so.
+    ("openai", "text-embedding-ada-002-v2", "text-embedding-ada-002"),
     ("openai", "o1-preview", "o1-preview"),
     # Azure: router prefixes and data-zone / global deployments (LiteLLM's ids).
     ("azure", "azure/gpt-4o", "gpt-4o"),
@@ -141,6 +140,7 @@ FAMILIES = [
     ("azure", "azure_ai/Llama-3.3-70B-Instruct", "llama-3.3-70b-instruct"),
     ("azure", "Phi-3.5-mini-instruct", "phi-3.5-mini-instruct"),
     ("azure", "gpt-35-turbo", "gpt-3.5-turbo"),
+    ("azure", "gpt-35-turbo-16k", "gpt-3.5-turbo-16k"),
     ("azure", "Meta-Llama-3.1-405B-Instruct", "llama-3.1-405b-instruct"),
     # Bedrock: on-demand ids, cross-region inference profiles, a router prefix, a profile ARN.
     ("aws", "us.anthropic.claude-3-5-sonnet-20241022-v2:0", "claude-3-5-sonnet"),
@@ -194,6 +194,7 @@ FAMILIES = [
     ("groq", "llama-3.1-8b-instant", "llama-3.1-8b-instruct"),
     ("groq", "llama3-70b-8192", "llama-3-70b-instruct"),
     ("groq", "gemma2-9b-it", "gemma-2-9b-it"),
+    ("groq", "llama2-70b-4096", "llama-2-70b-chat"),
     ("groq", "whisper-large-v3", "whisper-large-v3"),
     # Anthropic: API ids, aliases, console display names.
     ("anthropic", "claude-3-5-sonnet-20241022", "claude-3-5-sonnet"),
@@ -246,6 +247,8 @@ VERSIONS = [
     ("aws", "mistral.mistral-large-2407-v1:0", "2407"),
     ("google", "claude-3-5-sonnet-v2@20241022", "20241022"),
     ("google", "claude-sonnet-4-5@20250929", "20250929"),
+    # Vertex's "@001" is its revision; the model's own snapshot is 2503.
+    ("google", "mistral-small-2503@001", "2503"),
     ("google", "gemini-2.5-flash-preview-05-20", "preview-05-20"),
     ("mistral", "mistral-large-2411", "2411"),
     ("x-ai", "grok-2-1212", "1212"),
@@ -394,6 +397,7 @@ SAME_MODEL = [
                   ("google", "claude-sonnet-4-5@20250929")], id="claude-sonnet-4-5"),
     pytest.param([("together", "deepseek-ai/DeepSeek-V3"), ("fireworks", "accounts/fireworks/models/deepseek-v3")],
                  id="deepseek-v3"),
+    pytest.param([("anthropic", "claude-2.1"), ("aws", "anthropic.claude-v2:1")], id="claude-2.1"),
     pytest.param([("openrouter", "meta-llama/llama-3.3-70b-instruct"), ("azure", "azure_ai/Llama-3.3-70B-Instruct")],
                  id="llama-3.3-70b-instruct"),
     pytest.param([("anthropic", "claude-3-5-sonnet-20241022"), ("openrouter", "anthropic/claude-3.5-sonnet")],
@@ -470,6 +474,7 @@ UNRESOLVED = [
     ("openai", ""),
     ("azure", "embed-prod"),
     ("azure", "gpt-4o-prod"),
+    ("azure", "azure/gpt-4o-mini-prod"),
 ]  # fmt: skip
 
 
