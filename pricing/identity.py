@@ -4,8 +4,8 @@ One model has many names — ``gpt-4o-2024-08-06``, ``openai/gpt-4o``, ``azure/<
 ``us.anthropic.claude-3-5-sonnet-20241022-v2:0``, ``claude-3-5-sonnet-v2@20241022``, "Claude Sonnet 4.5"
 in a console CSV. :func:`identify` reduces a raw id to its *family* (host- and snapshot-independent,
 e.g. ``gpt-4o``, ``claude-sonnet-4-5``), its *version* (a dated snapshot), its *author* and what the id says
-about the host (a Bedrock geography). The family is what the ledger stores as ``canonical_model``, so the
-same model on two hosts, or two snapshots of it, are recognised as one.
+about the host (a geography: Bedrock's "eu." prefix, Azure's "eu/" data zone). The family is what the ledger
+stores as ``canonical_model``, so the same model on two hosts, or two snapshots of it, are recognised as one.
 
 An id exitplan cannot place (an Azure deployment named by the user, a gateway alias) is *unresolved*: it is
 listed for the user to map, never priced at $0.
@@ -175,8 +175,11 @@ class ModelIdentity:
         return self.family is not None
 
 
+@lru_cache(maxsize=16384)
 def _strip(raw: str) -> tuple[str, str | None, str | None]:
-    """(cleaned id, version, geography) of a raw id, before it is checked against any catalog."""
+    """(cleaned id, version, geography) of a raw id, before it is checked against any catalog. Cached: the
+    catalogs' few thousand ids are read through :func:`family_of` by the price book, the Models page and
+    the candidate set."""
     # A console display name ("Claude Sonnet 4.5", "GPT-4o mini") as an id.
     text = raw.strip().lower().replace(" ", "-")
     text, geography = _located(text)
