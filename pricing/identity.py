@@ -4,8 +4,8 @@ One model has many names — ``gpt-4o-2024-08-06``, ``openai/gpt-4o``, ``azure/<
 ``us.anthropic.claude-3-5-sonnet-20241022-v2:0``, ``claude-3-5-sonnet-v2@20241022``, "Claude Sonnet 4.5"
 in a console CSV. :func:`identify` reduces a raw id to its *family* (host- and snapshot-independent,
 e.g. ``gpt-4o``, ``claude-sonnet-4-5``), its *version* (a dated snapshot), its *author* and what the id says
-about the host (a Bedrock geography). The family is what the ledger stores as ``canonical_model``, so the
-same model on two hosts, or two snapshots of it, are recognised as one.
+about the host (a geography: Bedrock's "eu." prefix, Azure's "eu/" data zone). The family is what the ledger
+stores as ``canonical_model``, so the same model on two hosts, or two snapshots of it, are recognised as one.
 
 An id exitplan cannot place (an Azure deployment named by the user, a gateway alias) is *unresolved*: it is
 listed for the user to map, never priced at $0.
@@ -32,6 +32,9 @@ _PROVIDER_ALIASES = {
     "azure_ai": "azure",
     "azure.ai.openai": "azure",
     "azure.ai.inference": "azure",
+    # OpenTelemetry's older gen_ai.system values.
+    "az.ai.openai": "azure",
+    "az.ai.inference": "azure",
     "microsoft": "azure",
     "anthropic": "anthropic",
     "claude": "anthropic",
@@ -54,10 +57,13 @@ _PROVIDER_ALIASES = {
     "xai": "x-ai",
     "mistral_ai": "mistral",
     "mistralai": "mistral",
+    "mistral ai": "mistral",
     "together_ai": "together",
     "togetherai": "together",
+    "together ai": "together",
     "fireworks_ai": "fireworks",
     "fireworks-ai": "fireworks",
+    "fireworks ai": "fireworks",
 }
 
 
@@ -71,17 +77,24 @@ def provider_id(name: str) -> str:
     return _PROVIDER_ALIASES.get(key, key.replace(" ", "-"))
 
 
-# Who made a model, from how its family is spelled (first match wins).
+# Who made a model, from how its family is spelled (first match wins). OpenAI's embeddings are
+# text-embedding-3-* and -ada-002; Google's are numbered (text-embedding-004). Mistral's API names its
+# Apache-2.0 models "open-…" (open-mixtral-8x22b). Cohere's embedding models are embed-english-…,
+# embed-multilingual-… and embed-v4.0: "embed-" alone is any deployment's name (embed-prod).
 _AUTHORS = (
-    (r"^(gpt|o\d|chatgpt|text-embedding|davinci|babbage|codex|dall-e|whisper|tts|omni-moderation)", "openai"),
+    (r"^(gpt|o\d|chatgpt|text-embedding-(3|ada)|davinci|babbage|codex|dall-e|whisper|tts|omni-moderation)", "openai"),
     (r"^claude", "anthropic"),
-    (r"^(gemini|gemma|palm-|palm2|text-bison|chat-bison|textembedding-gecko|text-multilingual-embedding)", "google"),
+    (
+        r"^(gemini|gemma|palm-|palm2|text-bison|chat-bison|textembedding-gecko|text-embedding-(\d{3}|preview|large-exp)"
+        r"|text-multilingual-embedding)",
+        "google",
+    ),
     (r"^(llama|meta-llama|muse)", "meta"),
-    (r"^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral)", "mistral"),
+    (r"^(open-)?(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)", "mistral"),
     (r"^deepseek", "deepseek"),
     (r"^(qwen|qwq)", "alibaba"),
     (r"^grok", "x-ai"),
-    (r"^(command|embed-|rerank)", "cohere"),
+    (r"^(command|embed-(english|multilingual|v)|rerank)", "cohere"),
     (r"^(nova|titan)", "amazon"),
     (r"^phi-", "microsoft"),
     (r"^(kimi|moonshot)", "moonshotai"),
@@ -89,16 +102,60 @@ _AUTHORS = (
     (r"^jamba", "ai21"),
     (r"^gpt-oss", "openai"),
 )
-# Families whose weights are published: they can be self-hosted or run by many hosts.
+# Families whose weights are published: they can be self-hosted or run by many hosts ("open-" is how
+# Mistral's API names them: open-mistral-nemo, open-mixtral-8x22b).
 _OPEN_WEIGHTS = re.compile(
-    r"^(llama|meta-llama|gemma|mistral-7b|mixtral|mistral-small|mistral-nemo|ministral|pixtral-12b|codestral-mamba|"
+    r"^(open-)?(llama|meta-llama|gemma|mistral-7b|mixtral|mistral-small|mistral-nemo|ministral|pixtral-12b|codestral-mamba|"
     r"deepseek|qwen|qwq|phi-|gpt-oss|kimi|glm|olmo|falcon|yi-)"
 )
 _BEDROCK = re.compile(
     r"^(?:(?P<geo>us|eu|apac|global|us-gov|jp|au|ca|apne\d?)\.)?"
     r"(?P<author>anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs)\.(?P<model>.+)$"
 )
-_VERSION = re.compile(r"-(?P<v>\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest|preview(?:-\d{2}-\d{2})?|exp(?:-\d{4})?)$")
+# A data zone as a path names it (Azure's "eu/gpt-4o", LiteLLM's "azure/us/…", "global-standard/…"): where the
+# model runs, as Bedrock's "eu." prefix says. A cloud region ("us-east-1/…") is not a zone.
+_DATA_ZONE = re.compile(r"(?P<geo>us|eu|apac|global|us-gov|jp|au|ca)(?:-standard)?")
+# Makers whose Bedrock ids leave their own name out of the model's: "deepseek.r1-v1:0" is DeepSeek-R1.
+_BEDROCK_UNNAMED = frozenset({"deepseek"})
+# How hosts spell a model its maker spells otherwise, each rewritten to the maker's spelling (in this order).
+_SPELLINGS = (
+    # Fireworks writes a version's dot as "p": llama-v3p1-70b-instruct, qwen2p5-72b-instruct.
+    (re.compile(r"(?<=\d)p(?=\d)"), "."),
+    # Groq names some models by their context length: llama3-70b-8192 is Llama 3 70B Instruct,
+    # mixtral-8x7b-32768 Mixtral 8x7B Instruct, llama2-70b-4096 Llama 2 70B Chat.
+    (re.compile(r"^(llama-?2-.*)-4096$"), r"\1-chat"),
+    (re.compile(r"-(?:8192|32768)$"), "-instruct"),
+    # Llama as Meta writes it (llama-3.1-70b-instruct): Azure's and Together's "Meta-Llama-3.1-…", Bedrock's
+    # "llama3-1-…", Fireworks' "llama-v3p1-…", Cerebras' "llama3.1-…", Groq's "llama3-…".
+    (re.compile(r"^meta-(?=llama)"), ""),
+    (re.compile(r"^llama-?v?(\d)[-._](\d)(?=-)"), r"llama-\1.\2"),
+    (re.compile(r"^llama-?v?(\d)(?=-)"), r"llama-\1"),
+    # Groq's names of Llama's instruct models: llama-3.3-70b-versatile, llama-3.1-8b-instant.
+    (re.compile(r"^(llama-.+)-(?:versatile|instant)$"), r"\1-instruct"),
+    # Groq's and Fireworks' "gemma2-9b-it" is Google's gemma-2-9b-it.
+    (re.compile(r"^gemma(?=\d)"), "gemma-"),
+    # OpenRouter's and Cerebras' "qwen-2.5-72b-instruct" (Fireworks' "qwen-v2p5-…") is Qwen's qwen2.5-72b-instruct;
+    # a size after the dash is Qwen 1's own spelling (qwen-14b-chat).
+    (re.compile(r"^qwen-v?(?=\d+(?:\.\d+)?-)"), "qwen"),
+    # OpenAI documents gpt-4-turbo-preview as pointing to gpt-4-0125-preview: its 0125 snapshot. The earlier
+    # gpt-4-1106-preview stays apart, as analysis.reference reads published latency by family, not snapshot.
+    (re.compile(r"^gpt-4-0125-preview$"), "gpt-4-turbo-preview-0125"),
+    # Azure's "gpt-35-turbo" is gpt-3.5-turbo.
+    (re.compile(r"^gpt-35(?=-)"), "gpt-3.5"),
+    # Bedrock writes Cohere's "embed-english-v3.0" as "embed-english-v3" and "embed-v4.0" as "embed-v4".
+    (re.compile(r"^(embed-(?:(?:english|multilingual)(?:-light)?-)?v\d+)$"), r"\1.0"),
+    # OpenAI's usage exports name ada-002 "text-embedding-ada-002-v2".
+    (re.compile(r"^text-embedding-ada-002-v2$"), "text-embedding-ada-002"),
+)
+# A snapshot, last in an id: a date (2024-08-06, 20241022), MMDD or YYMM (0613, 2411), Cohere's MM-YYYY (08-2024),
+# an alias (latest), a maturity and its date (preview, preview-05-20, Google's preview-09-2025, exp), Mistral's
+# weight revision (v0.1). An experimental model named by its date stays whole (gemini-exp-1121, gemini-exp-1206).
+_VERSION = re.compile(
+    r"(?<!-exp)-(?P<v>\d{4}-\d{2}-\d{2}|\d{8}|(?:0[1-9]|1[0-2])-20\d{2}|\d{4}|latest"
+    r"|preview(?:-\d{2}-(?:\d{2}|20\d{2}))?|exp|v0\.\d+)$"
+)
+# Google's stable versions of a Gemini or PaLM model: gemini-1.5-pro-002 is gemini-1.5-pro, version 002.
+_GOOGLE_STABLE = re.compile(r"^(?:gemini|(?:text|chat|code|codechat)-bison)(?:-.+)?-(?P<v>\d{3})$")
 
 
 @dataclass(frozen=True)
@@ -118,38 +175,97 @@ class ModelIdentity:
         return self.family is not None
 
 
+@lru_cache(maxsize=16384)
 def _strip(raw: str) -> tuple[str, str | None, str | None]:
-    """(cleaned id, version, geography) of a raw id, before it is checked against any catalog."""
-    text = raw.strip()
-    if " " in text:
-        # A console display name ("Claude Sonnet 4.5", "GPT-4o mini"): Anthropic's ids use dashes for dots.
-        text = text.lower().replace(" ", "-")
-        if text.startswith("claude"):
-            text = text.replace(".", "-")
-    text = text.lower()
+    """(cleaned id, version, geography) of a raw id, before it is checked against any catalog. Cached: the
+    catalogs' few thousand ids are read through :func:`family_of` by the price book, the Models page and
+    the candidate set."""
+    # A console display name ("Claude Sonnet 4.5", "GPT-4o mini") as an id.
+    text = raw.strip().lower().replace(" ", "-")
+    text, geography = _located(text)
+    text, pinned = _pinned(_without_revision(text))
+    text, version = _versioned(_respelled(text))
+    if text.startswith("claude"):
+        text = _claude(text)
+    # A date pinned after "@" is the snapshot; Vertex's "@001" only where the name has none of its own
+    # (mistral-small-2503@001 is the 2503 snapshot).
+    return text, pinned if pinned and len(pinned) == 8 else version or pinned, geography
+
+
+def _located(text: str) -> tuple[str, str | None]:
+    """(the model's part of ``text``, the geography its prefix names)."""
+    geography = None
     if "/" in text:
         # Registry and router prefixes (openai/…, azure/…, together_ai/meta-llama/…): the last part is the model.
-        text = text.rsplit("/", 1)[-1]
-    geography = None
-    if match := _BEDROCK.match(text):
-        geography = match["geo"]
-        text = match["model"]
-    # Bedrock's model version suffix ("-v1:0"), wherever the id came from — unless it is the model's own
-    # generation ("claude-v2:1" is Claude 2).
-    unversioned = re.sub(r"-v\d+(:\d+)?$", "", text)
-    text = unversioned if re.search(r"[\d-]", unversioned) else re.sub(r":\d+$", "", text)
-    version = None
-    if "@" in text:
-        # Vertex: "claude-3-5-sonnet-v2@20241022" pins a snapshot; "@default" pins nothing.
-        text, _, pinned = text.partition("@")
-        text = re.sub(r"-v\d+$", "", text)
-        version = pinned if re.fullmatch(r"\d{8}", pinned) else None
-    if match := _VERSION.search(text):
-        version = version or match["v"]
-        text = text[: match.start()]
-    # Anthropic's own API alias "claude-sonnet-4-0" is claude-sonnet-4.
-    text = re.sub(r"^(claude-(?:opus|sonnet|haiku)-\d+)-0$", r"\1", text)
-    return text, version, geography
+        *path, text = text.split("/")
+        zones = [zone["geo"] for part in path if (zone := _DATA_ZONE.fullmatch(part))]
+        geography = zones[-1] if zones else None
+    match = _BEDROCK.match(text)
+    if match is None:
+        return text, geography
+    model = match["model"]
+    if match["author"] in _BEDROCK_UNNAMED and not model.startswith(match["author"]):
+        model = f"{match['author']}-{model}"
+    return model, match["geo"] or geography
+
+
+def _without_revision(text: str) -> str:
+    """``text`` without Bedrock's revision of its id ("-v1:0", gpt-oss' "-1:0", "-v1"), wherever the id came from.
+
+    A generation that is part of the model's own name stays: "whisper-large-v3", "cohere.embed-english-v3",
+    "amazon.titan-embed-text-v2:0" (Titan Text Embeddings V2, not a revision of Titan Embeddings G1).
+    """
+    # Bedrock names Claude 1 and 2 "claude-v1" and "claude-v2", and Claude 2.1 "claude-v2:1".
+    if match := re.fullmatch(r"claude-v(\d)(?::([1-9]))?", text):
+        return "-".join(["claude", *filter(None, match.groups())])
+    text = re.sub(r"(?:-\d+)?:\d+$", "", text)
+    # A dated id's "-v2" (claude-3-5-sonnet-20241022-v2:0): the date already says which snapshot it is.
+    text = re.sub(r"(?<=\d{8})-v\d+$", "", text)
+    # Bedrock's first revision ("amazon.nova-pro-v1:0", "mistral.mixtral-8x7b-instruct-v0:1"), unless nothing
+    # else names the model ("firefunction-v1").
+    unrevised = re.sub(r"-v[01]$", "", text)
+    return unrevised if re.search(r"[\d-]", unrevised) else text
+
+
+def _pinned(text: str) -> tuple[str, str | None]:
+    """(``text`` without Vertex's "@…", what it pins): a snapshot's date ("claude-3-5-sonnet-v2@20241022") or a
+    revision ("text-bison@001"); "@default" pins nothing."""
+    if "@" not in text:
+        return text, None
+    text, _, pin = text.partition("@")
+    return re.sub(r"-v\d+$", "", text), pin if re.fullmatch(r"\d{8}|\d{3}", pin) else None
+
+
+def _respelled(text: str) -> str:
+    """``text`` as its maker spells the model (see :data:`_SPELLINGS`)."""
+    for pattern, spelling in _SPELLINGS:
+        text = pattern.sub(spelling, text)
+    return text
+
+
+def _versioned(text: str) -> tuple[str, str | None]:
+    """(``text`` without its snapshot suffix, the snapshot)."""
+    match = _VERSION.search(text) or _GOOGLE_STABLE.match(text)
+    if match is None:
+        return text, None
+    family = text[: match.start("v") - 1]
+    # OpenAI's "-preview" names a model of its own (o1-preview is not o1), as its snapshots keep it
+    # (o1-preview-2024-09-12, gpt-4o-realtime-preview-2024-12-17).
+    if match["v"] == "preview" and author_of(family) == "openai":
+        return text, None
+    return family, match["v"]
+
+
+def _claude(text: str) -> str:
+    """A Claude model as Anthropic's API ids spell it: "claude-3-5-sonnet", "claude-sonnet-4-5"."""
+    # Dashes for dots: OpenRouter's "claude-3.5-sonnet", "claude-sonnet-4.5", a console's "Claude Sonnet 4.5".
+    text = text.replace(".", "-")
+    # Vertex's "claude-3-5-sonnet-v2" (Claude 3.5 Sonnet v2) is a snapshot of claude-3-5-sonnet.
+    text = re.sub(r"^(claude-.+)-v\d+$", r"\1", text)
+    # Claude 3 and earlier put the tier after the version; the newer display order ("Claude Haiku 3.5") does not.
+    text = re.sub(r"^claude-(opus|sonnet|haiku)-([1-3](?:-\d)?)(?=-|$)", r"claude-\2-\1", text)
+    # Anthropic's alias "claude-sonnet-4-0" is claude-sonnet-4, and "claude-2.0" is Claude 2.
+    return re.sub(r"^(claude-(?:(?:opus|sonnet|haiku)-)?\d+)-0$", r"\1", text)
 
 
 def family_of(raw: str) -> str:
@@ -188,7 +304,7 @@ def identify(provider: str, model: str) -> ModelIdentity:
     """The identity of ``model`` as served by ``provider``.
 
     An id resolves when a price registry knows it or its name says who made it; an id that is neither
-    (``chat-prod``, an Azure deployment) keeps ``family`` None.
+    (``chat-prod``, an Azure deployment) keeps ``family`` None, and has no author.
 
     >>> who = identify("aws", "eu.anthropic.claude-sonnet-4-5-20250929-v1:0")
     >>> who.family, who.version, who.author, who.geography
@@ -196,20 +312,38 @@ def identify(provider: str, model: str) -> ModelIdentity:
     """
     family, version, geography = _strip(model)
     author = author_of(family)
-    known = author is not None or _in_genai_prices(provider, model) or _in_catalog(provider, family)
+    known = bool(family) and _known(provider, model, family, author)
     return ModelIdentity(
         provider=provider,
         model=model,
-        family=family if known and family else None,
+        family=family if known else None,
         version=version,
-        author=author,
+        author=author if known else None,
         geography=geography,
-        open_weights=bool(_OPEN_WEIGHTS.match(family)),
+        open_weights=known and bool(_OPEN_WEIGHTS.match(family)),
     )
 
 
-def _in_catalog(provider: str, family: str) -> bool:
-    return (provider, family) in _catalog_families()
+# Hosts whose model ids are the names users give their deployments (Azure's "gpt-4o-prod").
+_NAMED_BY_USERS = frozenset({"azure"})
+
+
+def _known(provider: str, model: str, family: str, author: str | None) -> bool:
+    """Whether ``model`` at ``provider`` is a model: a price registry knows it, or its name says who made it."""
+    if author is not None and provider not in _NAMED_BY_USERS:
+        return True
+    if _in_genai_prices(provider, model) or (provider, family) in _catalog_families():
+        return True
+    # Where users name deployments, a listed model and words of their own ("gpt-4o-prod") is a deployment.
+    return author is not None and (family in _listed_families() or not _extends_a_listed_model(family))
+
+
+def _extends_a_listed_model(family: str) -> bool:
+    """Whether ``family`` is a listed model's family and more words: "gpt-4o-prod" (gpt-4o), not
+    "phi-3.5-mini-instruct". A prefix without a digit is a maker's brand ("gpt", "phi"), not a model."""
+    parts = family.split("-")
+    prefixes = ("-".join(parts[:end]) for end in range(1, len(parts)))
+    return any(re.search(r"\d", prefix) and prefix in _listed_families() for prefix in prefixes)
 
 
 @lru_cache(maxsize=1)
@@ -219,6 +353,13 @@ def _catalog_families() -> frozenset[tuple[str, str]]:
 
     catalog = vendored_catalog()
     return frozenset(zip(catalog["provider"], catalog["model"].map(family_of), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _listed_families() -> frozenset[str]:
+    """Every family a price registry lists, at any host."""
+    genai = (info.id for provider in data_snapshot.get_snapshot().providers for info in provider.models)
+    return frozenset({family for _, family in _catalog_families()} | {family_of(model) for model in genai})
 
 
 def canonical_model(provider: str, model: str) -> str | None:

@@ -36,7 +36,7 @@ import pandas as pd
 from analysis.money import usd
 from analysis.risk.exposure import UNASSIGNED, Exposure
 
-__all__ = ["FACTORS", "Factor", "factors", "hhi"]
+__all__ = ["FACTORS", "Factor", "factors", "hhi", "models_by_spend"]
 
 # Twice the downtime a 99.9% monthly availability allows over 90 days (0.1% of 129,600 minutes).
 INCIDENT_MINUTES_FULL = 2 * 0.001 * 90 * 24 * 60
@@ -192,7 +192,7 @@ def concentration_trend(exposure: Exposure, rows: pd.DataFrame, scope: str) -> F
     )
 
 
-def _by_model(rows: pd.DataFrame) -> list[tuple[str, str, float]]:
+def models_by_spend(rows: pd.DataFrame) -> list[tuple[str, str, float]]:
     """(provider, model, monthly spend) of each model in ``rows``, the largest first."""
     sums = rows.groupby(["provider", "model"], sort=False)["monthly_usd"].sum().reset_index()
     sums = sums.sort_values("monthly_usd", ascending=False, kind="stable")
@@ -211,7 +211,7 @@ def retirement(exposure: Exposure, rows: pd.DataFrame, scope: str) -> Factor:
     if total <= 0:
         return Factor("retirement", "Retirement exposure", None, 0.0, f"No priced spend in {scope}.")
     risk, exposed, named = 0.0, 0.0, []
-    for provider, model, spend in _by_model(rows):
+    for provider, model, spend in models_by_spend(rows):
         gone = exposure.retirements.get((provider, model))
         left = gone.days_left(exposure.today) if gone is not None else None
         urgency = _urgency(left)
@@ -309,7 +309,7 @@ def price_volatility(exposure: Exposure, rows: pd.DataFrame, scope: str) -> Fact
     if total <= 0:
         return Factor("price_volatility", "Price volatility", None, 0.0, f"No priced spend in {scope}.")
     risk, count, named = 0.0, 0, []
-    for provider, model, spend in _by_model(rows):
+    for provider, model, spend in models_by_spend(rows):
         changes = exposure.price_changes.get((provider, model))
         if changes is None or not changes.changes:
             continue

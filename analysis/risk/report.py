@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from analysis.evaluations import list_evaluations
 from analysis.latency_measurements import list_measurements
 from analysis.risk.exposure import Exposure, exposure
-from analysis.risk.factors import hhi
+from analysis.risk.factors import hhi, models_by_spend
 from analysis.risk.incidents import incident_summary
 from analysis.risk.score import RiskReport, risk_report
 from analysis.spend import priced_usage
@@ -61,10 +61,9 @@ def heat_map(report: RiskReport) -> pd.DataFrame:
 def retirement_timeline(found: Exposure) -> pd.DataFrame:
     """The models in use with a shutdown date at their host, soonest first: host, model, retires_on,
     days_left, successor and the monthly spend on it."""
-    spend = found.spend.groupby(["provider", "model"], sort=False)["monthly_usd"].sum()
     rows = []
-    for (provider, model), monthly in spend.items():
-        gone = found.retirements.get((str(provider), str(model)))
+    for provider, model, monthly in models_by_spend(found.spend):
+        gone = found.retirements.get((provider, model))
         if gone is None or gone.retires_on is None:
             continue
         rows.append(
@@ -74,7 +73,7 @@ def retirement_timeline(found: Exposure) -> pd.DataFrame:
                 "retires_on": gone.retires_on,
                 "days_left": gone.days_left(found.today),
                 "successor": gone.successor or "—",
-                "monthly_usd": float(monthly),
+                "monthly_usd": monthly,
             }
         )
     columns = ["host", "model", "retires_on", "days_left", "successor", "monthly_usd"]
