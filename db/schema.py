@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
@@ -30,12 +31,14 @@ __all__ = [
     "column_mappings",
     "evaluations",
     "imports",
+    "incidents",
     "latency_measurements",
     "metadata",
     "model_aliases",
     "price_overrides",
     "price_snapshots",
     "rejected_rows",
+    "risk_weights",
     "self_hosted_options",
     "usage",
     "workloads",
@@ -251,4 +254,37 @@ self_hosted_options = Table(
     Column("fixed_monthly_usd", Float, nullable=False),
     Column("context_window", Integer, nullable=True),
     Column("created_at", DateTime, nullable=False),
+)
+
+# A vendor's incident history, from its status page (Statuspage's incidents.json, fetched or uploaded):
+# one row per incident, kept by the page URL or file (``source``) it came from, so importing that source
+# again replaces its rows. Times are naive UTC; ``resolved_at`` is null while the incident is ongoing.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The vendor as a genai-prices provider id (openai, anthropic, …), as usage.provider.
+    Column("provider", String(80), nullable=False),
+    Column("source", String(500), nullable=False),
+    # The status page's own id of the incident.
+    Column("incident_id", String(100), nullable=False),
+    Column("name", Text, nullable=False),
+    # none, minor, major or critical, as the page rated it.
+    Column("impact", String(20), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime, nullable=True),
+    # JSON list of the affected components' names (a name may hold a comma).
+    Column("components", Text, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    UniqueConstraint("source", "incident_id", name="uq_incidents_source_incident_id"),
+)
+
+# The user's weights for the dependency-risk score's factors; a factor without a row takes its default.
+risk_weights = Table(
+    "risk_weights",
+    metadata,
+    Column("factor", String(80), primary_key=True),
+    Column("weight", Float, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
 )

@@ -23,7 +23,9 @@ from sqlalchemy import Engine, MetaData, func, insert, inspect, select
 from db import add_rejected, add_usage, delete_import, finish_import, get_import, open_ledger, read_usage, start_import
 from db.engine import MIGRATIONS, downgrade, upgrade
 from db.imports import Rejection, rejected_rows_of
+from db.incidents import list_incidents, replace_incidents
 from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
+from db.risk_weights import load_risk_weights, save_risk_weights
 from db.schema import metadata
 
 
@@ -283,3 +285,28 @@ def test_each_revision_in_turn_then_down_to_the_first_and_up_again(first_revisio
 def test_opening_a_new_ledger_creates_it_at_head(ledger: Engine) -> None:
     assert _version(ledger) == HEAD
     assert REVISIONS[0] == FIRST
+
+
+def test_0006_adds_incidents_and_risk_weights_and_takes_only_them_away(first_revision: Engine) -> None:
+    upgrade(first_revision, "0005")
+    assert not {"incidents", "risk_weights"} & set(inspect(first_revision).get_table_names())
+
+    upgrade(first_revision, "0006")
+    started = datetime(2025, 9, 1, 10)
+    row = {"provider": "openai", "incident_id": "x1", "name": "Elevated errors", "impact": "minor",
+           "status": "resolved", "started_at": started, "resolved_at": None, "components": ["API"]}  # fmt: skip
+    assert replace_incidents(first_revision, "https://status.openai.com", [row]) == 1
+    save_risk_weights(first_revision, {"incidents": 0.5})
+    stored = list_incidents(first_revision)
+    assert stored["started_at"].tolist() == [started] and stored["components"].tolist() == [["API"]]
+    assert load_risk_weights(first_revision) == {"incidents": 0.5}
+    # One incident per page id and source.
+    unique = inspect(first_revision).get_unique_constraints("incidents")
+    assert [sorted(c["column_names"]) for c in unique] == [["incident_id", "source"]]
+    _assert_first_revision_data(first_revision)
+
+    downgrade(first_revision, "0005")
+    assert not {"incidents", "risk_weights"} & set(inspect(first_revision).get_table_names())
+    _assert_first_revision_data(first_revision)
+    upgrade(first_revision)
+    assert list_incidents(first_revision).empty and load_risk_weights(first_revision) == {}
