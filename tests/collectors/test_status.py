@@ -23,6 +23,7 @@ from collectors.status import (
 )
 from db.errors import InvalidInput, ProviderError
 from db.incidents import list_incidents
+from tests.collectors.status_fakes import FakeStatusPage, no_sleep
 from tests.conftest import FIXTURES
 
 FIXTURE = FIXTURES / "statuspage_incidents.json"
@@ -200,29 +201,6 @@ def test_an_address_that_is_no_page_is_refused(url: str) -> None:
 
 
 # --- fetching ---------------------------------------------------------------------------------------------
-
-
-class FakeStatusPage:
-    """A status page for ``httpx.MockTransport``: answers each request with the next of ``answers`` (the
-    last one repeats); an exception is raised as the transport would."""
-
-    def __init__(self, *answers: httpx.Response | Exception) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        answer = self.answers[min(len(self.requests), len(self.answers)) - 1]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(transport=httpx.MockTransport(self), follow_redirects=True)
-
-
-def no_sleep(seconds: float) -> None:
-    pass
 
 
 def test_fetch_gets_the_incidents_endpoint_of_the_page() -> None:
