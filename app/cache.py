@@ -29,6 +29,7 @@ from analysis.selfhost import SelfHostedOption, list_options
 from analysis.spend import priced_usage
 from analysis.workloads import Workload
 from db import default_url, list_imports, open_ledger, usage_span
+from db.incidents import list_incidents
 from db.price_overrides import PriceOverride, list_overrides
 from pricing.book import PriceBook
 from pricing.comparison import disagreements, price_history, registry_prices
@@ -48,6 +49,7 @@ __all__ = [
     "evaluations",
     "history",
     "imports",
+    "incidents",
     "latency_measurements",
     "mix",
     "models",
@@ -185,6 +187,12 @@ def evaluations(url: str) -> pd.DataFrame:
 @_read()
 def latency_measurements(url: str) -> pd.DataFrame:
     return list_measurements(_engine(url))
+
+
+@_read()
+def incidents(url: str) -> pd.DataFrame:
+    """Every stored incident of the vendors' status pages."""
+    return list_incidents(_engine(url))
 
 
 @_read()
