@@ -17,7 +17,7 @@ from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
 from app.cli_alternatives import alternatives_command
 from app.cli_common import DbOption, JsonOption, day_option, err, fail, number, out, usd
-from app.cli_incidents import collect_status_command, incidents_app
+from app.cli_incidents import collect_status_command, demo_incident_lines, incidents_app
 from app.cli_prices import cost, prices_app
 from app.cli_rollup_sql import rollup_sql_command
 from app.cli_workloads import workloads_app
@@ -88,6 +88,7 @@ def demo(
     for result in load_demo(engine, out_dir):
         state = "already imported" if result.duplicate else f"{result.rows_accepted:,} rows"
         out.print(f"{result.file}: {result.format}, {state}")
+    demo_incident_lines(engine)
 
 
 @app.command(name="ingest")

@@ -11,15 +11,17 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
 from analysis.risk.incidents import incident_sources
 from app.cli_common import DbOption, JsonOption, fail, out
+from collectors.demo import SOURCE_PREFIX
 from collectors.status import collect_status, incidents_line, parse_status_history, save_status_history, source_label
 from db import open_ledger
 from db.errors import UserError
 from db.incidents import delete_incidents, list_incidents
 
-__all__ = ["collect_status_command", "incidents_app"]
+__all__ = ["collect_status_command", "demo_incident_lines", "incidents_app"]
 
 incidents_app = typer.Typer(
     help="Vendors' incident histories (Statuspage incidents.json): import a saved file, list, delete.",
@@ -112,12 +114,23 @@ def incidents_list(as_json: JsonOption = False, db: DbOption = None) -> None:
             started, row["provider"], row["impact"], lasted, row["status"], row["name"], ", ".join(row["components"])
         )
     out.print(table)
+    _source_lines(stored)
+
+
+def _source_lines(stored: pd.DataFrame) -> None:
+    """One line per source: what it brought."""
     for source in incident_sources(stored).to_dict("records"):
         label = source_label(source["source"])
         line = incidents_line(
             label, source["incidents"], source["first_started"], source["last_started"], source["provider"]
         )
         out.print(line, markup=False, highlight=False)
+
+
+def demo_incident_lines(engine: Engine) -> None:
+    """What `exitplan demo` brought of the vendors' incident histories, a line per status page."""
+    stored = list_incidents(engine)
+    _source_lines(stored[stored["source"].str.startswith(SOURCE_PREFIX)])
 
 
 @incidents_app.command("delete")
