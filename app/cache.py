@@ -31,6 +31,7 @@ from analysis.selfhost import SelfHostedOption, list_options
 from analysis.spend import priced_usage
 from analysis.workloads import Workload
 from db import default_url, list_imports, open_ledger, usage_span
+from db.incidents import list_incidents
 from db.price_overrides import PriceOverride, list_overrides
 from db.risk_weights import load_risk_weights
 from pricing.book import PriceBook
@@ -52,6 +53,7 @@ __all__ = [
     "evaluations",
     "history",
     "imports",
+    "incidents",
     "latency_measurements",
     "mix",
     "models",
@@ -191,6 +193,12 @@ def evaluations(url: str) -> pd.DataFrame:
 @_read()
 def latency_measurements(url: str) -> pd.DataFrame:
     return list_measurements(_engine(url))
+
+
+@_read()
+def incidents(url: str) -> pd.DataFrame:
+    """Every stored incident of the vendors' status pages."""
+    return list_incidents(_engine(url))
 
 
 @_read()

@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -17,6 +17,7 @@ from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import summary as ledger_summary
 from app.cli_alternatives import alternatives_command
 from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
+from app.cli_incidents import collect_status_command, demo_incident_lines, incidents_app
 from app.cli_prices import cost, prices_app
 from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
@@ -36,6 +37,15 @@ app = typer.Typer(
 )
 imports_app = typer.Typer(help="List, inspect and undo imports.", no_args_is_help=True)
 app.add_typer(imports_app, name="imports")
+collect_app = typer.Typer(
+    help="Pull into the ledger: usage and costs from the OpenAI or Anthropic Admin API (collect openai, collect "
+    "anthropic; the admin key comes from $OPENAI_ADMIN_KEY or $ANTHROPIC_ADMIN_KEY and is never stored; only "
+    "complete UTC days, from --since or where the last sync ended), or a vendor's incident history from its "
+    "status page (collect status URL). Each takes --db.",
+    no_args_is_help=True,
+)
+app.add_typer(collect_app, name="collect")
+app.add_typer(incidents_app, name="incidents")
 app.add_typer(prices_app, name="prices")
 app.add_typer(workloads_app, name="workloads")
 app.command()(cost)
@@ -85,6 +95,7 @@ def demo(
     for result in load_demo(engine, out_dir):
         state = "already imported" if result.duplicate else f"{result.rows_accepted:,} rows"
         out.print(f"{result.file}: {result.format}, {state}")
+    demo_incident_lines(engine)
 
 
 @app.command(name="ingest")
@@ -117,33 +128,50 @@ def ingest_command(
         raise typer.Exit(2)
 
 
-@app.command()
-def collect(
-    provider: Annotated[
-        Literal["openai", "anthropic"],
-        typer.Argument(metavar="PROVIDER", help="Whose Admin API to pull: openai or anthropic."),
-    ],
-    since: Annotated[
-        str | None,
-        typer.Option(
-            help=f"First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or {DEFAULT_DAYS} days back."
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(help="Last day (YYYY-MM-DD, UTC), inclusive. Default: yesterday, the last complete day."),
-    ] = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Pull usage and costs from the OpenAI or Anthropic Admin API into the ledger.
+SinceOption = Annotated[
+    str | None,
+    typer.Option(help=f"First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or {DEFAULT_DAYS} days back."),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(help="Last day (YYYY-MM-DD, UTC), inclusive. Default: yesterday, the last complete day."),
+]
 
-    The admin key comes from $OPENAI_ADMIN_KEY or $ANTHROPIC_ADMIN_KEY and is never stored.
+
+@collect_app.command("openai")
+def collect_openai(
+    since: SinceOption = None, until: UntilOption = None, as_json: JsonOption = False, db: DbOption = None
+) -> None:
+    """Pull usage and costs from the OpenAI Admin API into the ledger.
+
+    The admin key comes from $OPENAI_ADMIN_KEY and is never stored.
 
     Only complete UTC days are pulled; days pulled again replace what was stored for them.
 
     Exit status 2, with nothing saved, if the key is missing or rejected or the API fails.
     """
+    _collect("openai", since, until, as_json, db)
+
+
+@collect_app.command("anthropic")
+def collect_anthropic(
+    since: SinceOption = None, until: UntilOption = None, as_json: JsonOption = False, db: DbOption = None
+) -> None:
+    """Pull usage and costs from the Anthropic Admin API into the ledger.
+
+    The admin key comes from $ANTHROPIC_ADMIN_KEY and is never stored.
+
+    Only complete UTC days are pulled; days pulled again replace what was stored for them.
+
+    Exit status 2, with nothing saved, if the key is missing or rejected or the API fails.
+    """
+    _collect("anthropic", since, until, as_json, db)
+
+
+collect_app.command("status")(collect_status_command)
+
+
+def _collect(provider: str, since: str | None, until: str | None, as_json: bool, db: str | None) -> None:
     spec = PROVIDERS[provider]
     key = os.environ.get(spec.key_env, "").strip()
     if not key:

@@ -6,7 +6,9 @@ traffic outside the gateway is exported from OpenAI's Usage API (daily buckets g
 model, API key, batch and service tier); the support bot and the Anthropic workloads go through the
 company's gateway, whose log is exported as exitplan's canonical CSV with feature tags and latency.
 Volumes grow month on month, dip at weekends, and use prompt caching and the batch API as real teams
-do. Everything is drawn from a seeded generator: the same end date gives the same files.
+do. Both vendors' status pages had their share of incidents over the six months; their histories are
+written as the pages' ``/api/v2/incidents.json`` and imported as a user's would be. Everything is drawn
+from a seeded generator: the same end date gives the same files.
 """
 
 from __future__ import annotations
@@ -24,9 +26,19 @@ from sqlalchemy import Engine
 
 from collectors.pipeline import IngestResult, ingest
 from collectors.source import source_from_path
+from collectors.status import IMPACTS, parse_status_history, save_status_history
 from db.imports import list_imports
 
-__all__ = ["WORKLOADS", "Workload", "demo_loaded", "load_demo", "write_demo_files"]
+__all__ = [
+    "STATUS_PAGES",
+    "WORKLOADS",
+    "StatusPage",
+    "Workload",
+    "demo_loaded",
+    "load_demo",
+    "write_demo_files",
+    "write_demo_status_files",
+]
 
 DAYS = 183
 SEED = 20231117  # the day of the boardroom crisis that made "what if we had to move?" a real question
@@ -364,6 +376,199 @@ def write_demo_files(folder: Path, end: date | None = None) -> list[Path]:
     return written
 
 
+# --- the vendors' status pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    """A vendor's status page as the demo draws it: how often it reports an incident, on what."""
+
+    slug: str
+    name: str
+    url: str
+    page_id: str
+    incidents_per_day: float
+    components: tuple[str, ...]
+    # Incident titles; {model} and {component} are filled in.
+    titles: tuple[str, ...]
+    models: tuple[str, ...]
+
+
+STATUS_PAGES: tuple[StatusPage, ...] = (
+    StatusPage(
+        "openai",
+        "OpenAI",
+        "https://status.openai.com",
+        "01jmyfnyxqkv",
+        0.17,
+        (
+            "Chat Completions",
+            "Responses",
+            "Embeddings",
+            "Batch",
+            "Files",
+            "Fine-tuning",
+            "Realtime",
+            "ChatGPT",
+            "Login",
+        ),
+        (
+            "Elevated error rates for {model}",
+            "Increased latency for {component}",
+            "Degraded performance for {component}",
+            "{component} unavailable for some users",
+            "Elevated errors on {component}",
+            "Delays in {component} processing",
+        ),
+        ("GPT-4o", "GPT-4o mini", "o3-mini", "text-embedding-3-small"),
+    ),
+    StatusPage(
+        "anthropic",
+        "Anthropic",
+        "https://status.anthropic.com",
+        "tymt9n04zgry",
+        0.22,
+        (
+            "Claude API (api.anthropic.com)",
+            "claude.ai",
+            "platform.claude.com (formerly console.anthropic.com)",
+            "Claude Code",
+        ),
+        (
+            "Elevated errors on {model}",
+            "Elevated errors on {component}",
+            "Increased latency for {model}",
+            "Degraded performance on {component}",
+            "{component} unavailable for some users",
+        ),
+        ("Claude Sonnet 4.5", "Claude Haiku 4.5", "Claude Opus 4.1"),
+    ),
+)
+
+# How the pages rate their incidents (Statuspage's none, minor, major, critical), and the median minutes
+# one of each rating lasts.
+_IMPACT_SHARES = (0.1, 0.6, 0.25, 0.05)
+_MEDIAN_MINUTES = {"none": 30.0, "minor": 50.0, "major": 90.0, "critical": 120.0}
+_ALPHABET = np.array(list("abcdefghijklmnopqrstuvwxyz0123456789"))
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def _status_id(rng: np.random.Generator) -> str:
+    return "".join(rng.choice(_ALPHABET, 12))
+
+
+def _status_incident(
+    page: StatusPage, started: datetime, close_by: datetime, rng: np.random.Generator
+) -> dict[str, object]:
+    impact = str(rng.choice(IMPACTS, p=_IMPACT_SHARES))
+    minutes = float(_MEDIAN_MINUTES[impact] * rng.lognormal(0.0, 0.6))
+    resolved = min(started + timedelta(minutes=max(minutes, 8.0)), close_by)
+    # The page is updated a few minutes after the trouble starts, and never after it ends.
+    opened = started + min(timedelta(minutes=float(rng.uniform(2, 15))), (resolved - started) / 2)
+    monitoring = resolved - (resolved - opened) * float(rng.uniform(0.2, 0.5))
+    title = str(rng.choice(page.titles))
+    if "{model}" in title:
+        # A model's errors show on the page's API component.
+        component_names = [page.components[0]]
+    elif rng.random() < 0.1:
+        # Some incidents name no component.
+        component_names = []
+    else:
+        component_names = [str(c) for c in rng.choice(page.components, int(rng.integers(1, 3)), replace=False)]
+    named = component_names[0].split(" (")[0] if component_names else "the API"
+    title = title.format(model=rng.choice(page.models), component=named)
+    incident_id = _status_id(rng)
+    updates = [
+        ("resolved", "This incident has been resolved.", resolved),
+        ("monitoring", "A fix has been implemented and we are monitoring the results.", monitoring),
+        ("investigating", "We are currently investigating this issue.", opened),
+    ]
+    return {
+        "id": incident_id,
+        "name": title,
+        "status": "postmortem" if impact == "critical" else "resolved",
+        "created_at": _stamp(opened),
+        "updated_at": _stamp(resolved),
+        "monitoring_at": _stamp(monitoring),
+        "resolved_at": _stamp(resolved),
+        "impact": impact,
+        "shortlink": f"https://stspg.io/{incident_id[:8]}",
+        "started_at": _stamp(started),
+        "page_id": page.page_id,
+        "incident_updates": [
+            {
+                "id": _status_id(rng),
+                "status": status,
+                "body": body,
+                "incident_id": incident_id,
+                "created_at": _stamp(at),
+                "updated_at": _stamp(at),
+                "display_at": _stamp(at),
+                "affected_components": None,
+                "deliver_notifications": True,
+                "custom_tweet": None,
+                "tweet_id": None,
+            }
+            for status, body, at in updates
+        ],
+        "components": [
+            {
+                "id": f"{page.page_id[:4]}{page.components.index(name):08d}",
+                "name": name,
+                "status": "operational",
+                "created_at": "2023-01-01T00:00:00.000Z",
+                "updated_at": _stamp(resolved),
+                "position": page.components.index(name) + 1,
+                "description": None,
+                "showcase": True,
+                "start_date": None,
+                "group_id": None,
+                "page_id": page.page_id,
+                "group": False,
+                "only_show_if_degraded": False,
+            }
+            for name in component_names
+        ],
+    }
+
+
+def write_demo_status_files(folder: Path, end: date | None = None) -> list[Path]:
+    """Write each vendor's status page history over the demo's six months (as ``/api/v2/incidents.json``
+    answers: newest first) into ``folder``, one file per page."""
+    end = end or (datetime.now(UTC).date() - timedelta(days=1))
+    first = end - timedelta(days=DAYS - 1)
+    close_by = datetime(end.year, end.month, end.day, 23, 59)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, page in enumerate(STATUS_PAGES):
+        # A generator per page, apart from the usage's, so the usage files stay as they were.
+        rng = np.random.default_rng([SEED, number])
+        incidents = []
+        for offset in range(DAYS):
+            day = first + timedelta(days=offset)
+            for _ in range(int(rng.poisson(page.incidents_per_day))):
+                started = datetime(day.year, day.month, day.day) + timedelta(minutes=float(rng.uniform(0, 24 * 60)))
+                incidents.append(_status_incident(page, started.replace(microsecond=0), close_by, rng))
+        incidents.sort(key=lambda incident: str(incident["started_at"]), reverse=True)
+        body = {
+            "page": {
+                "id": page.page_id,
+                "name": page.name,
+                "url": page.url,
+                "time_zone": "Etc/UTC",
+                "updated_at": _stamp(close_by),
+            },
+            "incidents": incidents,
+        }
+        path = folder / f"statuspage_{page.slug}_incidents.json"
+        path.write_text(json.dumps(body, indent=1))
+        written.append(path)
+    return written
+
+
 # Demo imports are named under this prefix, so they can be told apart from the user's own.
 SOURCE_PREFIX = "demo/"
 
@@ -373,13 +578,18 @@ def demo_loaded(engine: Engine) -> bool:
     return bool(list_imports(engine)["source_name"].str.startswith(SOURCE_PREFIX).any())
 
 
-def _import_all(engine: Engine, paths: list[Path]) -> list[IngestResult]:
-    return [ingest(engine, source_from_path(p, name=SOURCE_PREFIX + p.name)) for p in paths]
+def _import_all(engine: Engine, folder: Path, end: date | None) -> list[IngestResult]:
+    results = [ingest(engine, source_from_path(p, name=SOURCE_PREFIX + p.name)) for p in write_demo_files(folder, end)]
+    for path in write_demo_status_files(folder, end):
+        # The pages' names say whose they are, as a user's download would.
+        save_status_history(engine, parse_status_history(path.read_bytes(), SOURCE_PREFIX + path.name))
+    return results
 
 
 def load_demo(engine: Engine, folder: Path | None = None, end: date | None = None) -> list[IngestResult]:
-    """Write the demo files (into ``folder``, or a temporary one) and import them."""
+    """Write the demo files (into ``folder``, or a temporary one) and import them: the usage files through
+    the ingest pipeline (their results are returned), the status pages' histories as incidents."""
     if folder is not None:
-        return _import_all(engine, write_demo_files(folder, end))
+        return _import_all(engine, folder, end)
     with tempfile.TemporaryDirectory(prefix="exitplan-demo-") as tmp:
-        return _import_all(engine, write_demo_files(Path(tmp), end))
+        return _import_all(engine, Path(tmp), end)

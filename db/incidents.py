@@ -54,8 +54,8 @@ def _components_text(value: object) -> str:
     if value is None:
         return "[]"
     if isinstance(value, str):
-        # Already the stored form (a row read back from list_incidents and written again).
-        return value if value.startswith("[") else json.dumps([value])
+        # One name, not a sequence of its letters.
+        return json.dumps([value])
     if not isinstance(value, Sequence):
         raise TypeError(f"components must be a sequence of names, not {type(value).__name__}")
     return json.dumps([str(name) for name in value])

@@ -20,7 +20,16 @@ from functools import lru_cache
 import pandas as pd
 from genai_prices import data_snapshot
 
-__all__ = ["ModelIdentity", "author_of", "canonical_model", "canonical_models", "family_of", "identify", "provider_id"]
+__all__ = [
+    "ModelIdentity",
+    "author_of",
+    "canonical_model",
+    "canonical_models",
+    "family_of",
+    "identify",
+    "is_known_provider",
+    "provider_id",
+]
 
 # Names users and sources give providers, mapped onto genai-prices provider ids.
 _PROVIDER_ALIASES = {
@@ -75,6 +84,20 @@ def provider_id(name: str) -> str:
     """
     key = name.strip().lower()
     return _PROVIDER_ALIASES.get(key, key.replace(" ", "-"))
+
+
+@lru_cache(maxsize=1)
+def _genai_prices_providers() -> frozenset[str]:
+    return frozenset(provider.id for provider in data_snapshot.get_snapshot().providers)
+
+
+def is_known_provider(provider: str) -> bool:
+    """Whether ``provider`` (a provider id, see :func:`provider_id`) is one genai-prices prices.
+
+    >>> is_known_provider(provider_id("Anthropic")), is_known_provider("status")
+    (True, False)
+    """
+    return provider in _genai_prices_providers()
 
 
 # Who made a model, from how its family is spelled (first match wins). OpenAI's embeddings are

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
+from analysis.risk.incidents import incident_sources, incident_summary
 from analysis.spend import priced_usage
-from collectors.demo import WORKLOADS, load_demo, write_demo_files
+from collectors.demo import WORKLOADS, load_demo, write_demo_files, write_demo_status_files
 from collectors.detect import detect
 from collectors.source import source_from_path
+from db.incidents import list_incidents
 
 END = date(2026, 10, 31)
 
@@ -45,3 +49,30 @@ def test_six_months_mostly_openai_across_the_workloads(ledger, tmp_path: Path) -
     assert months.iloc[-1] > months.iloc[1]
     # Prompt caching and the batch API are in use.
     assert priced["cache_read_tokens"].sum() > 0 and priced["batch"].fillna(False).any()
+
+
+def test_status_pages_same_end_date_same_files(tmp_path: Path) -> None:
+    first = [p.read_bytes() for p in write_demo_status_files(tmp_path / "a", END)]
+    second = [p.read_bytes() for p in write_demo_status_files(tmp_path / "b", END)]
+    assert first == second and len(first) == 2
+
+
+def test_both_vendors_had_incidents_over_the_six_months(ledger, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, END)
+    stored = list_incidents(ledger)
+    sources = incident_sources(stored)
+    assert sources[["source", "provider", "incidents"]].values.tolist() == [
+        ["demo/statuspage_anthropic_incidents.json", "anthropic", 40],
+        ["demo/statuspage_openai_incidents.json", "openai", 29],
+    ]
+    assert stored["started_at"].min() >= pd.Timestamp("2026-05-02") and stored["resolved_at"].max() < pd.Timestamp(
+        "2026-11-01"
+    )
+    assert stored["resolved_at"].notna().all() and (stored["resolved_at"] > stored["started_at"]).all()
+    assert set(stored["impact"]) == {"none", "minor", "major", "critical"}
+    # The Risk page has something to say about the last 90 days of each.
+    summary = incident_summary(stored, END).set_index("provider")
+    assert (summary["incidents"] > 5).all() and (summary["major_incidents"] > 0).all()
+    # Loading again (after the demo's imports were deleted) replaces the histories, not adds to them.
+    load_demo(ledger, tmp_path / "again", END)
+    assert len(list_incidents(ledger)) == 69

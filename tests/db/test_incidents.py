@@ -96,3 +96,15 @@ def test_a_weight_that_cannot_be_used_is_refused_and_nothing_saved(ledger: Engin
         save_risk_weights(ledger, {"exit_options": 1.0, **weights})
     assert isinstance(caught.value, UserError) and "\n" not in str(caught.value)
     assert load_risk_weights(ledger) == {"concentration": 2.0}
+
+
+def test_components_are_names_one_or_many(ledger: Engine) -> None:
+    rows = [
+        incident("a", datetime(2025, 9, 1), None, components="[API]"),
+        incident("b", datetime(2025, 9, 2), None, components=("API", "Batch")),
+        incident("c", datetime(2025, 9, 3), None, components=None),
+    ]
+    replace_incidents(ledger, PAGE, rows)
+    assert list_incidents(ledger)["components"].tolist() == [["[API]"], ["API", "Batch"], []]
+    with pytest.raises(TypeError):
+        replace_incidents(ledger, PAGE, [incident("d", datetime(2025, 9, 4), None, components=3)])

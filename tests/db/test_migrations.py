@@ -293,8 +293,16 @@ def test_0006_adds_incidents_and_risk_weights_and_takes_only_them_away(first_rev
 
     upgrade(first_revision, "0006")
     started = datetime(2025, 9, 1, 10)
-    row = {"provider": "openai", "incident_id": "x1", "name": "Elevated errors", "impact": "minor",
-           "status": "resolved", "started_at": started, "resolved_at": None, "components": ["API"]}  # fmt: skip
+    row = {
+        "provider": "openai",
+        "incident_id": "x1",
+        "name": "Elevated errors",
+        "impact": "minor",
+        "status": "resolved",
+        "started_at": started,
+        "resolved_at": None,
+        "components": ["API"],
+    }
     assert replace_incidents(first_revision, "https://status.openai.com", [row]) == 1
     save_risk_weights(first_revision, {"incidents": 0.5})
     stored = list_incidents(first_revision)

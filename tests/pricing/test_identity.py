@@ -18,6 +18,7 @@ from pricing.identity import (
     canonical_models,
     family_of,
     identify,
+    is_known_provider,
     provider_id,
 )
 
@@ -36,6 +37,7 @@ def test_public_surface() -> None:
         "canonical_models",
         "family_of",
         "identify",
+        "is_known_provider",
         "provider_id",
     ]
 
@@ -106,6 +108,19 @@ def test_every_alias_lands_on_a_genai_prices_provider() -> None:
 @pytest.mark.parametrize(("name", "expected"), [("Acme Gateway", "acme-gateway"), ("perplexity", "perplexity")])
 def test_an_unknown_provider_name_is_kept_lower_case_and_dashed(name: str, expected: str) -> None:
     assert provider_id(name) == expected
+
+
+# is_known_provider: what a status page's name or address may be taken for -------------------------------
+
+KNOWN = ("openai", "anthropic", "google", "aws", "azure", "mistral", "x-ai", "together", "fireworks", "groq")
+# Not ids: a spelling before provider_id, a company name it does not know, a word of a page's address.
+NOT_IDS = ("OpenAI", "claude", "mistral-ai", "acme-gateway", "status", "", "com")
+KNOWN_PROVIDERS = [*((name, True) for name in KNOWN), *((name, False) for name in NOT_IDS)]
+
+
+@pytest.mark.parametrize(("provider", "expected"), KNOWN_PROVIDERS)
+def test_is_known_provider(provider: str, expected: bool) -> None:
+    assert is_known_provider(provider) is expected
 
 
 # family_of and identify().family ------------------------------------------------------------------------
