@@ -50,12 +50,14 @@ UNASSIGNED = "Unassigned"
 @dataclass(frozen=True)
 class ExitOptions:
     """A workload's exit options: eligible candidates on another host that fit and whose quality evidence
-    meets its floor (and that do not miss its latency objective); ``best`` is the cheapest of them."""
+    meets its floor (and that do not miss its latency objective); ``best`` is the cheapest of them, and
+    ``per_host`` the cheapest on each host."""
 
     workload: str
     count: int
     best: Option | None
     today_host: str | None
+    per_host: tuple[Option, ...] = ()
 
     @property
     def substitutable(self) -> bool:
@@ -98,9 +100,13 @@ class Exposure:
         return float(self.spend["monthly_usd"].sum())
 
     def moved(self, workload: str, to: Option) -> Exposure:
-        """This exposure with ``workload``'s traffic on ``to`` instead: its rows become one, at the
-        candidate's monthly cost, with the target's retirement and price changes (gathered with the exit
-        options); fine-tuning does not carry over, embeddings, caching and batch do."""
+        """This exposure with ``workload``'s traffic on ``to`` instead: its rows become one on the target,
+        with the target's retirement and price changes (gathered with the exit options); fine-tuning does
+        not carry over, embeddings, caching and batch do.
+
+        The workload keeps its weight — today's spend. Shares of spend stand for how much of the business
+        runs on each provider, and a move does not change how much runs on the workload: a cheaper target
+        must not make a workload vanish from the concentration, nor a dearer one dilute it."""
         rows = self.spend[self.spend["workload"] == workload]
         if rows.empty:
             return self
@@ -111,7 +117,7 @@ class Exposure:
             "provider": to.host,
             "model": to.model,
             "family": to.family or family_of(to.model),
-            "monthly_usd": to.monthly_cost_usd.base or 0.0,
+            "monthly_usd": float(rows["monthly_usd"].sum()),
             "embedding": bool(rows["embedding"].any()),
             "fine_tuned": False,
             "cache_share": float((rows["cache_share"] * rows["monthly_usd"]).sum() / weight),
@@ -168,8 +174,10 @@ def exit_options_of(result: Alternatives) -> ExitOptions:
         and c.host != today
         and c.monthly_cost_usd.base
     ]
-    best = min(options, key=lambda c: c.monthly_cost_usd.base or 0.0) if options else None
-    return ExitOptions(result.workload.name, len(options), best, today)
+    cheapest = sorted(options, key=lambda c: c.monthly_cost_usd.base or 0.0)
+    per_host = {c.host: c for c in reversed(cheapest)}
+    best = cheapest[0] if cheapest else None
+    return ExitOptions(result.workload.name, len(options), best, today, tuple(per_host.values()))
 
 
 def price_changes_of(book: PriceBook, provider: str, model: str, today: date, input_share: float) -> PriceChanges:
@@ -238,7 +246,7 @@ def exposure(
         for w in workloads
     }
     exits = {name: exit_options_of(result) for name, result in results.items()}
-    pairs |= {(e.best.host, e.best.model) for e in exits.values() if e.best is not None}
+    pairs |= {(option.host, option.model) for e in exits.values() for option in e.per_host}
     # Every token ever sent to an embedding model: the corpus (and its queries) to embed again elsewhere.
     models = read_usage(engine, ["provider", "model"])
     embedded_tokens = float(models.loc[models["output_tokens"] == 0, "input_tokens"].sum())

@@ -20,8 +20,9 @@ How each is normalised, and why:
   (0.5), two or more (0).
 - **Price volatility** — the changes of the models' blended prices the sources date in the last two
   years; risk = the sum of their absolute sizes, capped at 1 (one 50% cut and one 50% rise: 1).
-- **Incidents** — minutes of impact per provider over 90 days from imported status-page histories; risk =
-  those minutes over 259 (twice the 129.6 minutes a 99.9% availability allows in 90 days), capped at 1.
+- **Incidents** — minutes with an incident open per provider over 90 days, from imported status-page
+  histories (:mod:`analysis.risk.incidents`); risk = those minutes over 259 (twice the 129.6 minutes a 99.9%
+  availability allows in 90 days), capped at 1.
 
 Spend-weighted factors weigh each row by its share of the spend in scope.
 """
@@ -345,16 +346,21 @@ def incidents(exposure: Exposure, rows: pd.DataFrame, scope: str) -> Factor:
             "`exitplan collect status URL`).",
         )
     shares = _shares(rows, "provider")
-    columns = zip(history["provider"], history["incidents"], history["minutes"], strict=True)
-    by_provider = {str(p): (float(n), float(m)) for p, n, m in columns}
+    columns = zip(
+        history["provider"], history["incidents"], history["major_incidents"], history["impact_minutes"], strict=True
+    )
+    by_provider = {str(p): (float(n), float(major), float(m)) for p, n, major, m in columns}
     risk, count, named = 0.0, 0.0, []
     for provider, share in shares.items():
         if provider not in by_provider:
             continue
-        found, minutes = by_provider[str(provider)]
+        found, major, minutes = by_provider[str(provider)]
         risk += float(share) * min(1.0, minutes / INCIDENT_MINUTES_FULL)
         count += found
-        named.append(f"{provider} {found:.0f} incident{'s' if found != 1 else ''}, {minutes:,.0f} minutes of impact")
+        named.append(
+            f"{provider} {found:.0f} incident{'s' if found != 1 else ''} ({major:.0f} major or critical), "
+            f"{minutes:,.0f} minutes with one open"
+        )
     missing = [str(p) for p in shares.index if p not in by_provider]
     sentence = (
         "In the last 90 days: " + "; ".join(named) + "."

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from analysis.money import usd
 from analysis.risk.exposure import UNASSIGNED, Exposure
 from analysis.risk.factors import Factor, factors
 
@@ -115,27 +116,31 @@ class Action:
 
 
 def actions(exposure: Exposure, weights: Mapping[str, float] | None = None, limit: int = 3) -> list[Action]:
-    """The ``limit`` moves that lower the company's score most: each workload to its best exit option (the
-    cheapest eligible candidate on another host whose evidence meets its floor), scored again."""
+    """The ``limit`` moves that lower the company's score most, at most one per workload: each workload to
+    the exit option (the cheapest eligible candidate on each other host whose evidence meets its floor)
+    whose move lowers the score most, each move scored again."""
     before = score(exposure, weights).score
     total = exposure.total_usd
     found = []
     for name, options in exposure.exit_options.items():
-        best = options.best
         rows = exposure.spend[exposure.spend["workload"] == name]
-        if best is None or rows.empty:
+        if rows.empty or not options.per_host:
             continue
-        after = score(exposure.moved(name, best), weights).score
+        scored = [(score(exposure.moved(name, option), weights).score, option) for option in options.per_host]
+        after, best = min(scored, key=lambda pair: (pair[0], pair[1].monthly_cost_usd.base or 0.0))
         # Less than half a point is no action worth a line: the score is read in whole points.
         if after > before - 0.5:
             continue
         spend = float(rows["monthly_usd"].sum())
-        change = (best.monthly_cost_usd.base or 0.0) - spend if best.monthly_cost_usd.base is not None else None
+        cost = best.monthly_cost_usd.base
+        change = cost - spend if cost is not None else None
         share = f"{spend / total:.0%} of spend" if total > 0 else "no priced spend"
+        money = "" if change is None else f", {usd(abs(change))} a month {'less' if change < 0 else 'more'}"
+        move = f"Move {name} ({share}) to {best.model} on {best.host}"
         found.append(
             Action(
                 workload=name,
-                description=f"Move {name} ({share}) to {best.model} on {best.host}: {after - before:+.0f} points",
+                description=f"{move}: {after - before:+.0f} points{money}",
                 score_after=after,
                 points=after - before,
                 monthly_change_usd=change,

@@ -51,6 +51,10 @@ def _option(host: str, model: str, monthly: float) -> Option:
     )
 
 
+REVIEW_EXIT = _option("google", "gemini-2.5-pro", 150.0)
+SEARCH_EXITS = (_option("deepinfra", "nomic-ai/nomic-embed-text-v1.5", 20.0), _option("voyageai", "voyage-3", 60.0))
+
+
 @pytest.fixture
 def exposure() -> Exposure:
     spend = pd.DataFrame(
@@ -78,12 +82,17 @@ def exposure() -> Exposure:
         },
         exit_options={
             "Support": ExitOptions("Support", 0, None, "openai"),
-            "Review": ExitOptions("Review", 1, _option("google", "gemini-2.5-pro", 150.0), "anthropic"),
-            "Search": ExitOptions("Search", 3, _option("deepinfra", "openai/gpt-oss-120b", 20.0), "openai"),
+            "Review": ExitOptions("Review", 1, REVIEW_EXIT, "anthropic", (REVIEW_EXIT,)),
+            "Search": ExitOptions("Search", 3, SEARCH_EXITS[0], "openai", SEARCH_EXITS),
         },
         price_changes={("openai", "gpt-4o"): PriceChanges(((TODAY - timedelta(days=100), -0.5),))},
         incidents=pd.DataFrame(
-            {"provider": ["openai", "anthropic"], "incidents": [3, 1], "major": [1, 0], "minutes": [129.6, 0.0]}
+            {
+                "provider": ["openai", "anthropic"],
+                "incidents": [3, 1],
+                "major_incidents": [1, 0],
+                "impact_minutes": [129.6, 0.0],
+            }
         ),
         embedded_tokens=2e9,
         reembedding_usd=40.0,
@@ -147,8 +156,11 @@ def test_every_action_is_scored_again(exposure: Exposure) -> None:
     assert found, "moving Review off its retiring model lowers the score"
     for action in found:
         options = exposure.exit_options[action.workload]
-        assert options.best is not None
-        assert action.score_after == pytest.approx(score(exposure.moved(action.workload, options.best)).score)
+        moves = {
+            f"to {o.model} on {o.host}:": score(exposure.moved(action.workload, o)).score for o in options.per_host
+        }
+        [claimed] = [after for target, after in moves.items() if target in action.description]
+        assert action.score_after == pytest.approx(claimed) == pytest.approx(min(moves.values()))
         assert action.points == pytest.approx(action.score_after - before) and action.points < 0
     # Support has no exit option, so no action moves it.
     assert all(a.workload != "Support" for a in found)
@@ -165,3 +177,13 @@ def test_the_report_and_its_json(exposure: Exposure) -> None:
     # A workload on one provider is fully concentrated: its top-share and HHI factors score in full.
     support = dict(report.workloads)["Support"]
     assert {s.factor.name: s.factor.risk for s in support.factors}["hhi_vendors"] == 1.0
+
+
+def test_a_moved_workload_keeps_its_weight(exposure: Exposure) -> None:
+    # Search (10% of spend) moved to a host that would charge a hundredth, or a hundred times, as much:
+    # the business runs as much on it either way, so the shares and the score are the same.
+    cheap, dear = _option("voyageai", "voyage-3", 1.0), _option("voyageai", "voyage-3", 10_000.0)
+    assert score(exposure.moved("Search", cheap)).score == pytest.approx(score(exposure.moved("Search", dear)).score)
+    moved = exposure.moved("Search", dear).spend.set_index("workload")
+    assert (moved.loc["Search", "provider"], moved.loc["Search", "monthly_usd"]) == ("voyageai", 100.0)
+    assert not moved.loc["Search", "fine_tuned"] and moved.loc["Search", "embedding"]
