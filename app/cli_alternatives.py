@@ -108,7 +108,7 @@ def alternatives_command(
             f"{usd(row.monthly_usd)} ({row.range})",
             row.vs_today,
             f"{row.p95_s:.1f} s" if row.p95_s == row.p95_s and row.p95_s is not None else "—",
-            f"{row.grade}: {row.evidence}",
+            row.evidence if row.grade == "unrated" else f"{row.grade}: {row.evidence}",
             "yes" if row.fits else "no",
         )
     out.print(table)

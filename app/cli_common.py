@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from analysis import money
 from db.errors import UserError
 
 __all__ = ["Commands", "DbOption", "JsonOption", "day_option", "err", "fail", "number", "out", "usd"]
@@ -63,5 +64,6 @@ def number(value: object) -> str:
     return "—" if value is None else f"{value:,}"
 
 
-def usd(value: object, missing: str = "unpriced") -> str:
-    return missing if value is None else f"${value:,.2f}"
+def usd(value: float | None, missing: str = "unpriced") -> str:
+    """Money as the command line prints it: to the cent, for finance to add up (:func:`analysis.money.usd`)."""
+    return money.usd(value, cents=True, missing=missing)

@@ -106,4 +106,5 @@ def catalog_table(frame: pd.DataFrame, key: str) -> None:
             "deprecation_date": st.column_config.DateColumn("Deprecation", format="YYYY-MM-DD"),
             "source": "Source",
         },
+        placeholder="—",
     )

@@ -1,4 +1,4 @@
-"""How numbers read on the dashboard."""
+"""How numbers read on the dashboard (money reads as :mod:`analysis.money` says, everywhere)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,10 @@ import math
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-__all__ = ["count", "highlight_rows", "usd"]
+__all__ = ["count", "highlight_rows"]
 
 # Streamlit's red at a low alpha: readable in the light and the dark theme.
 _HIGHLIGHT = "background-color: rgba(255, 75, 75, 0.15)"
-
-
-def usd(value: float | None) -> str:
-    """Dollars for a KPI (cents only below $1,000); a missing amount reads "unpriced", never $0.
-
-    >>> usd(1234.6), usd(12.345)
-    ('$1,235', '$12.35')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "unpriced"
-    return f"${value:,.0f}" if abs(value) >= 1000 else f"${value:,.2f}"
 
 
 def count(value: float | None) -> str:

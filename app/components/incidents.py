@@ -93,7 +93,7 @@ def incidents_panel(url: str) -> None:
     if stored.empty:
         st.info("No incident history yet.")
     else:
-        st.dataframe(_sources_table(stored), hide_index=True)
+        st.dataframe(_sources_table(stored), hide_index=True, placeholder="—")
     _bring_in()
     if not stored.empty:
         with st.expander("Remove a source"):

@@ -101,6 +101,8 @@ def workload_form(workload: Workload, values: dict[str, list[str]], key: str) ->
             num_rows="dynamic",
             hide_index=True,
             width="stretch",
+            # An empty cell matches anything: say so, rather than "None".
+            placeholder="any",
             column_config={
                 name: st.column_config.SelectboxColumn(label, options=options[name])
                 for name, label in _RULE_COLUMNS.items()

@@ -56,7 +56,7 @@ def _upload_panel(
     delete: Callable[[Engine], int],
 ) -> None:
     if not stored.empty:
-        st.dataframe(stored.drop(columns=["id"]), hide_index=True)
+        st.dataframe(stored.drop(columns=["id"]), hide_index=True, placeholder="—")
     upload = st.file_uploader(f"{noun.capitalize()} (CSV)", type=["csv"], key=f"alternatives-{key}")
     if upload is not None and st.button(f"Use these {noun}", key=f"alternatives-{key}-save"):
         try:

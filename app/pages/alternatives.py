@@ -100,7 +100,7 @@ st.dataframe(
         "vs_today_pct": st.column_config.NumberColumn("vs today", format="%+.0f%%"),
         "p95_s": st.column_config.NumberColumn("p95 (s)", format="%.1f"),
         "meets_slo": st.column_config.CheckboxColumn("Meets SLO"),
-        "grade": st.column_config.TextColumn("Quality", width="small"),
+        "grade": st.column_config.TextColumn("Quality"),
         "evidence": st.column_config.TextColumn("Evidence (candidate vs today)", width="medium"),
         "fits": st.column_config.CheckboxColumn("Fits"),
         "why_not": st.column_config.TextColumn("Why it does not fit", width="medium"),
@@ -116,6 +116,7 @@ if result.excluded:
         st.dataframe(
             [{"Why": reason, "Models": count} for reason, count in result.excluded.items()],
             hide_index=True,
+            placeholder="—",
         )
 
 st.subheader("Cost against quality")

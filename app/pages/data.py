@@ -80,6 +80,7 @@ def show_reconciliation(import_id: int, key: str) -> None:
                 "flagged": st.column_config.CheckboxColumn("Over threshold"),
                 "unpriced": st.column_config.CheckboxColumn("Unpriced"),
             },
+            placeholder="—",
         )
 
 
@@ -99,7 +100,7 @@ for outcome in st.session_state.get("data-results", []):
         st.warning(message)
         rejected = rejected_rows_of(cache.engine(), r.import_id)
         with st.expander(f"Why {r.rows_rejected:,} rows were rejected"):
-            st.dataframe(rejected.head(200), hide_index=True)
+            st.dataframe(rejected.head(200), hide_index=True, placeholder="—")
         st.download_button(
             "Download rejected rows (CSV)",
             rejected.to_csv(index=False),
@@ -134,6 +135,7 @@ st.dataframe(
     history[list(history_columns)],
     hide_index=True,
     column_config=history_columns,
+    placeholder="—",
 )
 
 labels = {int(row.id): f"{row.id} · {row.source_name}" for row in history.itertuples()}

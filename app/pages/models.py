@@ -81,6 +81,7 @@ def your_models() -> None:
                 "tokens": st.column_config.NumberColumn("Tokens", format="compact"),
                 "retiring_soon": None,
             },
+            placeholder="—",
         )
     st.subheader("Models in your ledger")
     st.dataframe(
@@ -96,6 +97,7 @@ def your_models() -> None:
             "output_tokens": st.column_config.NumberColumn("Output tokens", format="compact"),
             "tokens": None,
         },
+        placeholder="—",
     )
 
 
@@ -171,6 +173,7 @@ def history() -> None:
             "input_mtok": st.column_config.NumberColumn("Input $/1M", format=MONEY),
             "output_mtok": st.column_config.NumberColumn("Output $/1M", format=MONEY),
         },
+        placeholder="—",
     )
 
 
@@ -199,6 +202,7 @@ def disagreeing() -> None:
             "output_high": st.column_config.NumberColumn("Output high", format=MONEY),
             "spread": st.column_config.NumberColumn("Spread", format="percent", help="Highest over lowest, less 1."),
         },
+        placeholder="—",
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.assumptions import WINDOW_DAYS, window_words
+from analysis.money import usd_together
 from analysis.overview import by_project_and_model, kpis, spend_over_time
 from app import cache
 from app.components.charts import spend_chart
 from app.components.demo_data import offer_demo
-from app.components.display import count, usd
+from app.components.display import count
 from db import default_url
 
 st.title("Overview")
@@ -33,8 +34,9 @@ window = window_words()
 st.caption(f"{window[:1].upper()}{window[1:]}: {headline.window_start:%d %b %Y} – {headline.window_end:%d %b %Y} (UTC)")
 last = f"last {WINDOW_DAYS} days"
 cols = st.columns(5)
-cols[0].metric(f"Spend, {last}", usd(headline.spend_usd), border=True)
-cols[1].metric("Monthly run-rate", usd(headline.monthly_run_rate_usd), border=True)
+spend, run_rate = usd_together([headline.spend_usd, headline.monthly_run_rate_usd])
+cols[0].metric(f"Spend, {last}", spend, border=True)
+cols[1].metric("Monthly run-rate", run_rate, border=True)
 cols[2].metric(f"Requests, {last}", count(headline.requests), border=True)
 cols[3].metric(f"Tokens, {last}", count(headline.tokens), border=True)
 share = f"{headline.top_provider_share:.0%}" if headline.top_provider_share is not None else "—"
@@ -69,4 +71,5 @@ st.dataframe(
         "reasoning_tokens": st.column_config.NumberColumn("Reasoning", format="localized"),
         "tokens": None,
     },
+    placeholder="—",
 )

@@ -58,9 +58,9 @@ if report.actions:
     for action in report.actions:
         st.markdown(f"- {action.description}, to **{action.score_after:.0f}**/100")
     st.caption(
-        "Each move is scored again with the workload on its best exit option (the cheapest eligible "
-        "candidate on another host whose quality evidence meets its floor); see Alternatives for the "
-        "evidence."
+        "Each move is scored again, with the workload on the exit option that lowers the score most (of the "
+        "cheapest eligible candidate on each other host whose quality evidence meets its floor), weighed at "
+        "its spend today; see Alternatives for the evidence."
     )
 else:
     st.caption("No move to an exit option lowers the score by half a point or more.")
@@ -84,6 +84,7 @@ st.dataframe(
         ),
         "Why": st.column_config.TextColumn("Why", width="large"),
     },
+    placeholder="—",
 )
 st.caption(
     "Each factor's points are its weight's share of all weights × its risk (0–1) × 100: they add up to "
@@ -93,7 +94,7 @@ st.caption(
 
 st.subheader("Each workload")
 scores = {name: scored.score for name, scored in report.workloads}
-left, right = st.columns([1, 3])
+left, right = st.columns([2, 5])
 left.dataframe(
     [{"Workload": n, "Score": s} for n, s in scores.items()],
     hide_index=True,

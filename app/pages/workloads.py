@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.assumptions import window_words
+from analysis.money import usd
 from analysis.workload_proposals import PROPOSAL_MIN_SHARE
 from analysis.workload_table import workload_table, workload_totals
 from analysis.workloads import (
@@ -19,7 +20,6 @@ from analysis.workloads import (
 )
 from app import cache
 from app.components.demo_data import offer_demo
-from app.components.display import usd
 from app.components.workload_form import QUALITY_FLOOR_HELP, workload_form
 from db import default_url
 from db.errors import UserError
@@ -122,7 +122,7 @@ def edit() -> None:
             )
             st.rerun()
     with st.expander("Version history"):
-        st.dataframe(cache.workload_history(url, chosen), hide_index=True, key="workloads-history")
+        st.dataframe(cache.workload_history(url, chosen), hide_index=True, key="workloads-history", placeholder="—")
     with st.popover("Delete this workload"):
         st.caption("Its usage goes to the workloads below it, or to Unassigned. Its history is kept.")
         if st.button(f"Delete {workload.name}", key=f"workloads-delete-{chosen}"):

@@ -26,7 +26,7 @@ def test_read_the_risk_and_change_a_weight(page: Page, server: Server) -> None:
     before = score.inner_text()
 
     page.get_by_text("Weights", exact=True).click()
-    weight = page.get_by_label("Retirement exposure")
+    weight = page.get_by_role("spinbutton", name="Retirement exposure")
     weight.fill("60")
     page.get_by_role("button", name="Save weights").click()
     expect(page.get_by_text("Weights saved: the score is computed with them.")).to_be_visible()
