@@ -91,7 +91,9 @@ class Exposure:
     retirements: dict[tuple[str, str], Retirement] = field(default_factory=dict)
     exit_options: dict[str, ExitOptions] = field(default_factory=dict)
     price_changes: dict[tuple[str, str], PriceChanges] = field(default_factory=dict)
-    incidents: pd.DataFrame = field(default_factory=pd.DataFrame)  # per provider: incidents, major, minutes
+    # (host, model) → the successor's blended price against the model's (0.2: a fifth dearer), where both priced
+    successor_price_changes: dict[tuple[str, str], float] = field(default_factory=dict)
+    incidents: pd.DataFrame = field(default_factory=pd.DataFrame)  # per provider: analysis.risk.incidents
     embedded_tokens: float = 0.0  # every embedding token in the ledger: the corpus to embed again elsewhere
     reembedding_usd: float | None = None  # what embedding it again costs on the best exit option
 
@@ -247,6 +249,7 @@ def exposure(
     }
     exits = {name: exit_options_of(result) for name, result in results.items()}
     pairs |= {(option.host, option.model) for e in exits.values() for option in e.per_host}
+    retirements = {(p, m): retirement_of(book, p, m) for p, m in pairs}
     # Every token ever sent to an embedding model: the corpus (and its queries) to embed again elsewhere.
     models = read_usage(engine, ["provider", "model"])
     embedded_tokens = float(models.loc[models["output_tokens"] == 0, "input_tokens"].sum())
@@ -255,13 +258,33 @@ def exposure(
         window=(start, end),
         spend=spend,
         previous_shares=_window_shares(before) if not before.empty else pd.Series(dtype="float64"),
-        retirements={(p, m): retirement_of(book, p, m) for p, m in pairs},
+        retirements=retirements,
+        successor_price_changes=_successor_price_changes(book, retirements, today, input_share),
         exit_options=exits,
         price_changes={(p, m): price_changes_of(book, p, m, today, input_share) for p, m in pairs},
         incidents=incidents if incidents is not None else pd.DataFrame(),
         embedded_tokens=embedded_tokens,
         reembedding_usd=_reembedding(book, exits, results, embedded_tokens, today),
     )
+
+
+def _successor_price_changes(
+    book: PriceBook, retirements: dict[tuple[str, str], Retirement], today: date, input_share: float
+) -> dict[tuple[str, str], float]:
+    """For each retiring model with a successor, the successor's blended price at the same host against the
+    model's, both at today's prices and the company's own input share."""
+    changes = {}
+    for (host, model), gone in retirements.items():
+        if gone.retires_on is None or gone.successor is None:
+            continue
+        now, then = book.price(host, model, today), book.price(host, gone.successor, today)
+        if now is None or then is None:
+            continue
+        before = now.input_mtok * input_share + now.output_mtok * (1 - input_share)
+        after = then.input_mtok * input_share + then.output_mtok * (1 - input_share)
+        if before > 0:
+            changes[(host, model)] = after / before - 1
+    return changes
 
 
 def _reembedding(

@@ -166,12 +166,14 @@ def critical_concentration(exposure: Exposure, rows: pd.DataFrame, scope: str) -
             f"No high-criticality workload in {scope}: mark the workloads that must not stop on Workloads.",
         )
     names = sorted(set(critical["workload"]))
+    vendors, families = hhi(_shares(critical, "provider")), hhi(_shares(critical, "family"))
     return Factor(
         "critical_concentration",
         "Critical workloads on one provider",
         share,
         share,
-        f"{share:.0%} of the spend of the high-criticality workloads ({', '.join(names)}) is on {top}.",
+        f"{share:.0%} of the spend of the high-criticality workloads ({', '.join(names)}) is on {top}: HHI "
+        f"{vendors:,.0f} over providers and {families:,.0f} over model families.",
     )
 
 
@@ -212,16 +214,29 @@ def retirement(exposure: Exposure, rows: pd.DataFrame, scope: str) -> Factor:
     if total <= 0:
         return Factor("retirement", "Retirement exposure", None, 0.0, f"No priced spend in {scope}.")
     risk, exposed, named = 0.0, 0.0, []
+    buckets = dict.fromkeys(("retired", "within 90 days", "within 6 months", "within 12 months"), 0.0)
     for provider, model, spend in models_by_spend(rows):
         gone = exposure.retirements.get((provider, model))
         left = gone.days_left(exposure.today) if gone is not None else None
         urgency = _urgency(left)
         risk += spend / total * urgency
-        if urgency > 0 and gone is not None and gone.retires_on is not None:
-            exposed += spend / total
-            verb = "retired" if left is not None and left <= 0 else "retires"
-            successor = f", successor {gone.successor}" if gone.successor else ", no successor named"
-            named.append(f"{model} at {provider} {verb} {gone.retires_on:%Y-%m-%d}{successor}")
+        if urgency == 0 or gone is None or gone.retires_on is None or left is None:
+            continue
+        exposed += spend / total
+        bucket = (
+            "retired"
+            if left <= 0
+            else next(name for name, limit in zip(list(buckets)[1:], (90, 182, 365), strict=True) if left <= limit)
+        )
+        buckets[bucket] += spend / total
+        verb = "retired" if left <= 0 else "retires"
+        if gone.successor:
+            change = exposure.successor_price_changes.get((provider, model))
+            priced = f", {change:+.0%} on price" if change is not None else ", unpriced at the host"
+            successor = f" (successor {gone.successor}{priced})"
+        else:
+            successor = " (no successor named)"
+        named.append(f"{model} at {provider} {verb} {gone.retires_on:%Y-%m-%d}{successor}")
     if not named:
         return Factor(
             "retirement",
@@ -230,12 +245,13 @@ def retirement(exposure: Exposure, rows: pd.DataFrame, scope: str) -> Factor:
             0.0,
             f"No model in {scope}'s use retires within 12 months at its host.",
         )
+    split = ", ".join(f"{share:.0%} {name}" for name, share in buckets.items() if share > 0)
     return Factor(
         "retirement",
         "Retirement exposure",
         exposed,
         risk,
-        f"{exposed:.0%} of {scope}'s spend is on models that retire within 12 months or have: "
+        f"{exposed:.0%} of {scope}'s spend is on models that retire within 12 months or have ({split}): "
         + "; ".join(named)
         + ".",
     )

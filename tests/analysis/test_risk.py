@@ -7,15 +7,21 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
 from analysis.alternatives import Option
 from analysis.costing import CostRange
 from analysis.latency import LatencyEstimate
 from analysis.quality import QualityEstimate, QualityEvidence
 from analysis.retirement import Retirement
+from analysis.risk import exposure as exposures
 from analysis.risk.exposure import ExitOptions, Exposure, PriceChanges
 from analysis.risk.factors import factors, hhi
 from analysis.risk.score import DEFAULT_WEIGHTS, actions, risk_report, score
+from analysis.workload_rules import Rule, Workload
+from analysis.workloads import save_workload
+from collectors import ingest, source_from_bytes
+from pricing.cost import offline_book
 
 TODAY = date(2026, 12, 5)
 
@@ -86,6 +92,7 @@ def exposure() -> Exposure:
             "Search": ExitOptions("Search", 3, SEARCH_EXITS[0], "openai", SEARCH_EXITS),
         },
         price_changes={("openai", "gpt-4o"): PriceChanges(((TODAY - timedelta(days=100), -0.5),))},
+        successor_price_changes={("openai", "gpt-4o"): -0.96},
         incidents=pd.DataFrame(
             {
                 "provider": ["openai", "anthropic"],
@@ -117,11 +124,14 @@ def test_each_factor_by_hand(exposure: Exposure) -> None:
     assert by_name["hhi_families"].value == pytest.approx(5400)
     # The only high-criticality workload is all on OpenAI.
     assert by_name["critical_concentration"].risk == 1.0 and "Support" in by_name["critical_concentration"].explanation
+    assert "HHI 10,000 over providers and 10,000 over model families" in by_name["critical_concentration"].explanation
     # OpenAI went from 70% to 80%: +10 points, the full risk.
     assert by_name["concentration_trend"].value == pytest.approx(10.0) and by_name["concentration_trend"].risk == 1.0
     # gpt-4o retires in 40 days (urgency 1) on 70% of spend; claude-sonnet-4-5 in 200 days (0.5) on 20%.
     assert by_name["retirement"].value == pytest.approx(0.9)
     assert by_name["retirement"].risk == pytest.approx(0.7 * 1.0 + 0.2 * 0.5)
+    assert "(70% within 90 days, 20% within 12 months)" in by_name["retirement"].explanation
+    assert "(successor gpt-6-luna, -96% on price)" in by_name["retirement"].explanation
     # Embeddings 10% × 1; caching 40% of 70% × 0.5; batch 100% of 20% × 0.25.
     assert by_name["lock_in"].risk == pytest.approx(0.1 + 0.7 * 0.4 * 0.5 + 0.2 * 0.25)
     assert "$40.00 once" in by_name["lock_in"].explanation
@@ -187,3 +197,24 @@ def test_a_moved_workload_keeps_its_weight(exposure: Exposure) -> None:
     moved = exposure.moved("Search", dear).spend.set_index("workload")
     assert (moved.loc["Search", "provider"], moved.loc["Search", "monthly_usd"]) == ("voyageai", 100.0)
     assert not moved.loc["Search", "fine_tuned"] and moved.loc["Search", "embedding"]
+
+
+def test_the_reembedding_estimate_from_the_ledger(ledger: Engine) -> None:
+    # Two days of embeddings (3M and 1M tokens) and one of chat; the embeddings workload's best exit prices
+    # the 4M tokens embedded so far, once.
+    header = "timestamp,provider,model,project,requests,input_tokens,output_tokens\n"
+    rows = (
+        "2026-11-30T10:00:00Z,openai,text-embedding-3-small,search,6000,3000000,0\n"
+        "2026-12-01T10:00:00Z,openai,text-embedding-3-small,search,2000,1000000,0\n"
+        "2026-12-01T10:00:00Z,openai,gpt-4o,chat,1000,1000000,100000\n"
+    )
+    ingest(ledger, source_from_bytes("usage.csv", (header + rows).encode()))
+    search = save_workload(ledger, Workload(None, "Search", (Rule(project="search"),), task_category="embeddings"))
+    chat = save_workload(ledger, Workload(None, "Chat", (Rule(project="chat"),), position=1))
+    book = offline_book()
+    found = exposures.exposure(ledger, [search, chat], book=book, today=date(2026, 12, 5))
+    assert found is not None and found.embedded_tokens == 4_000_000
+    best = found.exit_options["Search"].best
+    assert best is not None
+    price = book.price(best.host, best.model, date(2026, 12, 5))
+    assert price is not None and found.reembedding_usd == pytest.approx(4.0 * price.input_mtok)
