@@ -21,6 +21,7 @@ from app.cli_incidents import collect_status_command, demo_incident_lines, incid
 from app.cli_prices import cost, prices_app
 from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
+from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
 from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
@@ -48,6 +49,7 @@ app.add_typer(collect_app, name="collect")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(prices_app, name="prices")
 app.add_typer(workloads_app, name="workloads")
+app.add_typer(scenario_app, name="scenario")
 app.command()(cost)
 app.command(name="alternatives")(alternatives_command)
 app.command(name="risk")(risk_command)

@@ -39,6 +39,7 @@ __all__ = [
     "price_snapshots",
     "rejected_rows",
     "risk_weights",
+    "scenarios",
     "self_hosted_options",
     "usage",
     "workloads",
@@ -286,5 +287,15 @@ risk_weights = Table(
     metadata,
     Column("factor", String(80), primary_key=True),
     Column("weight", Float, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# A migration scenario the user keeps: its JSON (analysis.scenarios.model documents it), by name.
+scenarios = Table(
+    "scenarios",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )

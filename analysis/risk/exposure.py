@@ -10,7 +10,7 @@ action is computed by scoring again, never written by hand.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -101,10 +101,10 @@ class Exposure:
     def total_usd(self) -> float:
         return float(self.spend["monthly_usd"].sum())
 
-    def moved(self, workload: str, to: Option) -> Exposure:
-        """This exposure with ``workload``'s traffic on ``to`` instead: its rows become one on the target,
-        with the target's retirement and price changes (gathered with the exit options); fine-tuning does
-        not carry over, embeddings, caching and batch do.
+    def moved(self, workload: str, to: Option, share: float = 1.0) -> Exposure:
+        """This exposure with ``share`` of ``workload``'s traffic on ``to`` instead: that share becomes one row
+        on the target, with the target's retirement and price changes (gathered with the exit options);
+        fine-tuning does not carry over, embeddings, caching and batch do; the rest stays where it is.
 
         The workload keeps its weight — today's spend. Shares of spend stand for how much of the business
         runs on each provider, and a move does not change how much runs on the workload: a cheaper target
@@ -125,8 +125,11 @@ class Exposure:
             "cache_share": float((rows["cache_share"] * rows["monthly_usd"]).sum() / weight),
             "batch_share": float((rows["batch_share"] * rows["monthly_usd"]).sum() / weight),
         }
+        moved["monthly_usd"] *= share
+        staying = rows.assign(monthly_usd=rows["monthly_usd"] * (1.0 - share))
         rest = self.spend[self.spend["workload"] != workload]
-        return replace(self, spend=pd.concat([rest, pd.DataFrame([moved])], ignore_index=True))
+        parts = [rest, staying[staying["monthly_usd"] > 0], pd.DataFrame([moved])]
+        return replace(self, spend=pd.concat(parts, ignore_index=True))
 
 
 def spend_rows(priced: pd.DataFrame, workloads: Sequence[Workload], days: int) -> pd.DataFrame:
@@ -220,9 +223,10 @@ def exposure(
     incidents: pd.DataFrame | None = None,
     evaluations: pd.DataFrame | None = None,
     latency_measurements: pd.DataFrame | None = None,
+    found: Mapping[str, Alternatives] | None = None,
 ) -> Exposure | None:
     """The company's exposure over the estimate window ending on the ledger's last day with usage, or None
-    on an empty ledger."""
+    on an empty ledger. ``found`` are the workloads' alternatives where the caller has them already."""
     window = last_days(engine, WINDOW_DAYS)
     if window is None:
         return None
@@ -236,7 +240,8 @@ def exposure(
     input_share = total_in / total_tokens if total_tokens else 0.75
     pairs = set(zip(spend["provider"], spend["model"], strict=True))
     results = {
-        w.name: alternatives(
+        w.name: (found or {}).get(w.name)
+        or alternatives(
             engine,
             w,
             workloads,
@@ -247,6 +252,7 @@ def exposure(
         )
         for w in workloads
     }
+
     exits = {name: exit_options_of(result) for name, result in results.items()}
     pairs |= {(option.host, option.model) for e in exits.values() for option in e.per_host}
     retirements = {(p, m): retirement_of(book, p, m) for p, m in pairs}

@@ -169,6 +169,7 @@ class Fit:
     method: str
     note: str | None = None
     left_out: tuple[date, ...] = ()
+    monthly_growth_error: float | None = None  # the fitted growth's standard error; None without a trend
 
     @property
     def monthly_growth(self) -> float:
@@ -219,7 +220,7 @@ def fit_spend(spend: pd.Series, last_day: date, *, days: int = FIT_DAYS) -> Fit:
     ahead = np.asarray((index - pd.Timestamp(last_day)).days, dtype="float64")
     weekday = np.asarray(index.day_of_week)
     logs = np.log(np.where(positive, values, 1.0))
-    rate, residuals = _log_trend(ahead[positive], weekday[positive], logs[positive])
+    rate, residuals, error = _log_trend(ahead[positive], weekday[positive], logs[positive])
     keep = np.ones(n, dtype=bool)
     notes = [] if n >= days else [f"Fitted on {n} days, fewer than {days}: its growth is less certain."]
     far = np.zeros(n, dtype=bool)
@@ -227,7 +228,7 @@ def fit_spend(spend: pd.Series, last_day: date, *, days: int = FIT_DAYS) -> Fit:
     limit = n // OUTLIER_SHARE
     if 0 < far.sum() <= limit:
         keep &= ~far
-        rate, _ = _log_trend(ahead[keep & positive], weekday[keep & positive], logs[keep & positive])
+        rate, _, error = _log_trend(ahead[keep & positive], weekday[keep & positive], logs[keep & positive])
         notes.append(f"Left out of the fit as far off the pattern: {_dates(index[far])}.")
     if 0 < (~positive).sum() <= limit:
         keep &= positive
@@ -254,6 +255,9 @@ def fit_spend(spend: pd.Series, last_day: date, *, days: int = FIT_DAYS) -> Fit:
         method=f"log-linear trend on the last {n} days × day-of-week factors, fitted to daily spend",
         note=" ".join(notes) or None,
         left_out=tuple(day.date() for day in index[~keep]),
+        # A month compounds DAYS_PER_MONTH days: to first order the monthly rate's error is that many times
+        # the daily one.
+        monthly_growth_error=error * DAYS_PER_MONTH,
     )
 
 
@@ -284,13 +288,17 @@ def _flat(window: pd.Series, last_day: date, note: str) -> Fit:
     return Fit(last_day, mean, 0.0, (1.0,) * 7, n, method, note)
 
 
-def _log_trend(ahead: np.ndarray, weekday: np.ndarray, logs: np.ndarray) -> tuple[float, np.ndarray]:
-    """The least-squares growth rate (log per day) of ``logs`` over ``ahead``, with a level per weekday, and
-    the residuals."""
+def _log_trend(ahead: np.ndarray, weekday: np.ndarray, logs: np.ndarray) -> tuple[float, np.ndarray, float]:
+    """The least-squares growth rate (log per day) of ``logs`` over ``ahead``, with a level per weekday, the
+    residuals, and the rate's standard error (ordinary least squares: σ² (XᵀX)⁻¹)."""
     columns = [ahead, *((weekday == day).astype("float64") for day in np.unique(weekday))]
     design = np.column_stack(columns)
     coefficients = np.linalg.lstsq(design, logs, rcond=None)[0]
-    return float(coefficients[0]), logs - design @ coefficients
+    residuals = logs - design @ coefficients
+    freedom = len(logs) - design.shape[1]
+    variance = float(residuals @ residuals) / freedom if freedom > 0 else math.inf
+    spread = float(np.linalg.pinv(design.T @ design)[0, 0])
+    return float(coefficients[0]), residuals, math.sqrt(variance * spread)
 
 
 def _far_off(residuals: np.ndarray) -> np.ndarray:
@@ -380,6 +388,7 @@ class Forecast:
     backtest: Backtest
     fitted_days: int
     note: str | None
+    monthly_growth_error: float | None = None  # the growth's standard error; None when no trend was fitted
 
     @property
     def backtest_mape(self) -> float | None:
@@ -430,6 +439,7 @@ def forecast_spend(daily: pd.DataFrame, horizon_months: int, last_day: date) -> 
             backtest=backtest(spend, last_day),
             fitted_days=fit.fitted_days,
             note=" ".join(notes) or None,
+            monthly_growth_error=fit.monthly_growth_error,
         )
     return forecasts
 

@@ -26,6 +26,7 @@ from db.imports import Rejection, rejected_rows_of
 from db.incidents import list_incidents, replace_incidents
 from db.measures import LATENCY_BIN_COLUMNS, TOKEN_MEASURES
 from db.risk_weights import load_risk_weights, save_risk_weights
+from db.scenarios import get_scenario, list_scenarios, save_scenario
 from db.schema import metadata
 
 
@@ -318,3 +319,17 @@ def test_0006_adds_incidents_and_risk_weights_and_takes_only_them_away(first_rev
     _assert_first_revision_data(first_revision)
     upgrade(first_revision)
     assert list_incidents(first_revision).empty and load_risk_weights(first_revision) == {}
+
+
+def test_0007_adds_scenarios_and_takes_only_them_away(first_revision: Engine) -> None:
+    upgrade(first_revision, "0006")
+    assert "scenarios" not in set(inspect(first_revision).get_table_names())
+    upgrade(first_revision, "0007")
+    save_scenario(first_revision, "Chat off gpt-4o", '{"name": "Chat off gpt-4o"}')
+    assert get_scenario(first_revision, "Chat off gpt-4o") == '{"name": "Chat off gpt-4o"}'
+    _assert_first_revision_data(first_revision)
+    downgrade(first_revision, "0006")
+    assert "scenarios" not in set(inspect(first_revision).get_table_names())
+    _assert_first_revision_data(first_revision)
+    upgrade(first_revision)
+    assert list_scenarios(first_revision).empty
