@@ -46,7 +46,10 @@ def _print(result: ScenarioResult, as_json: bool) -> None:
     low_high = result.monthly_savings_range
     spread = f" (P10–P90 {usd(low_high[0])} to {usd(low_high[2])})" if low_high else ""
     payback = result.payback_months
-    paid = "never pays back" if payback is None else f"pays back in month {payback}" if payback else "pays at once"
+    if not result.scenario.moves:
+        paid = "nothing moves"
+    else:
+        paid = "never pays back" if payback is None else f"pays back in month {payback}" if payback else "pays at once"
     out.print(f"{result.scenario.name}: {result.scenario.horizon_months} months from {first:%b %Y}", markup=False)
     out.print(
         f"Saves {usd(result.monthly_savings_usd)} a month once done{spread}; one-time {usd(result.one_time_cost_usd)}; "

@@ -16,7 +16,7 @@ The JSON (``exitplan scenario template`` prints one)::
         {"workload": "Support chat · gpt-4o", "host": "deepinfra", "model": "openai/gpt-oss-120b",
          "share": 1.0,                           # of the workload's traffic, 0–1
          "start_month": 2, "ramp_months": 3,     # month 1 is the month after the ledger's last day
-         "split": {"host": "openai", "model": "gpt-4.1-mini", "share": 0.3},   # optional: a router sends
+         "split": {"host": "deepinfra", "model": "openai/gpt-oss-20b", "share": 0.3},   # optional: a router sends
                                                  # this share of the moved traffic to a second, cheaper model
          "engineering_days": 10,                 # optional: else a default by task and criticality
          "evaluation_usd": 500,                  # optional
@@ -184,12 +184,18 @@ def scenario_from_dict(data: object) -> Scenario:
     """A scenario from its JSON object; :class:`InvalidInput` naming the field for anything wrong."""
     if not isinstance(data, Mapping):
         raise InvalidInput("a scenario is a JSON object with a name, a horizon, assumptions and moves")
+    if unknown := sorted(set(data) - {"name", "horizon_months", "assumptions", "moves"}):
+        raise InvalidInput(
+            f"unknown field {', '.join(map(repr, unknown))}: a scenario has name, horizon_months, assumptions and moves"
+        )
     horizon = _whole(data.get("horizon_months", 24), "horizon_months", 1)
     if horizon not in HORIZONS:
         raise InvalidInput(f"horizon_months must be one of {', '.join(map(str, HORIZONS))}, not {horizon}")
     raw = data.get("assumptions") or {}
     if not isinstance(raw, Mapping):
         raise InvalidInput("assumptions must be an object")
+    if unknown := sorted(set(raw) - set(Assumptions.__dataclass_fields__)):
+        raise InvalidInput(f"assumptions: unknown field {', '.join(map(repr, unknown))}")
     growth = raw.get("growth", "forecast")
     if growth != "forecast":
         growth = _number(growth, "assumptions.growth", low=-0.5, high=1.0)

@@ -360,3 +360,23 @@ def test_the_demo_company_total_is_within_ten_percent_over_the_held_out_month(le
         assert max(forecast.weekday_factors[5:]) < min(forecast.weekday_factors[:5])
         assert 0.0 < forecast.monthly_growth < 0.15
     assert math.isclose(total.monthly.sum(), sum(f.monthly.sum() for f in forecasts.values()))
+
+
+def test_the_growth_comes_with_its_standard_error() -> None:
+    # No noise: the trend is exact and its error nil.
+    exact = fit_spend(_synthetic(FIT_DAYS), LAST)
+    assert exact.monthly_growth_error is not None and exact.monthly_growth_error < 1e-6
+    # 10% noise on the log of each day over 90 days: ordinary least squares with a level per weekday gives
+    # σ / √Sxx, Sxx being the spread of the days around their weekday's mean (about 62,400 day²), so about
+    # 0.1 / 250 a day, or 1.2 points a month.
+    rng = np.random.default_rng(3)
+    noisy = _synthetic(FIT_DAYS) * np.exp(rng.normal(0.0, 0.1, FIT_DAYS))
+    fit = fit_spend(noisy, LAST)
+    days = np.arange(FIT_DAYS)
+    within = sum(float(((g - g.mean()) ** 2).sum()) for g in (days[days % 7 == d] for d in range(7)))
+    expected = 0.1 / math.sqrt(within) * DAYS_PER_MONTH
+    assert fit.monthly_growth_error == pytest.approx(expected, rel=0.25)
+    true_monthly = (1 + GROWTH) ** DAYS_PER_MONTH - 1
+    assert abs(fit.monthly_growth - true_monthly) < 3 * fit.monthly_growth_error
+    # A flat projection has no trend, so no error to give.
+    assert fit_spend(_synthetic(10), LAST).monthly_growth_error is None
