@@ -19,6 +19,7 @@ from app.cli_alternatives import alternatives_command
 from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
 from app.cli_incidents import collect_status_command, demo_incident_lines, incidents_app
 from app.cli_prices import cost, prices_app
+from app.cli_report import report_command
 from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
 from app.cli_scenario import scenario_app
@@ -53,6 +54,7 @@ app.add_typer(scenario_app, name="scenario")
 app.command()(cost)
 app.command(name="alternatives")(alternatives_command)
 app.command(name="risk")(risk_command)
+app.command(name="report")(report_command)
 app.command(name="rollup-sql")(rollup_sql_command)
 
 
