@@ -165,7 +165,8 @@ def _charges(row: dict[str, Any]) -> Iterator[dict[str, str]]:
     for meter, cost_column, unit in _PARTS:
         quantity = quantities[meter]
         cost = _number_or_nan(row, cost_column)
-        if quantity <= 0 and not (cost > 0):
+        # A request is a charge only where the model has a per-request fee; tokens always are.
+        if (quantity <= 0 and not cost > 0) or (unit == "Requests" and not cost > 0):
             continue
         per = 1e6 if unit == "Tokens" else 1e3
         charge = {

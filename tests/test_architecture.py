@@ -54,7 +54,7 @@ def test_public_surface_is_declared_and_importable(package: str) -> None:
 
 
 def test_every_module_declares_all() -> None:
-    for package in ["db", "collectors", "pricing", "analysis"]:
+    for package in ["db", "collectors", "pricing", "analysis", "reports"]:
         for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
             if info.ispkg or ".migrations" in info.name:
                 continue
