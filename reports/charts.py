@@ -56,7 +56,9 @@ class Chart:
 def draw(figure: Any, renderer: ChartRenderer | None, *, width: int = 900, height: int = 320) -> Chart:
     """``figure`` drawn by ``renderer``; without one, or when drawing fails, a note instead of the chart."""
     if renderer is None:
-        return Chart(None, "Chart not drawn (charts were turned off); the monthly figures are in the table.")
+        return Chart(
+            None, "Chart not drawn (charts were turned off); the monthly figures are in the Month by month table."
+        )
     try:
         return Chart(renderer(figure, width=width, height=height), None)
     # Drawing starts a browser: a missing or broken one fails in many ways (not found, crashed, timed out,
@@ -64,7 +66,9 @@ def draw(figure: Any, renderer: ChartRenderer | None, *, width: int = 900, heigh
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         return Chart(
-            None, f"Chart not drawn: no browser could draw it ({reason}). The monthly figures are in the table."
+            None,
+            f"Chart not drawn: no browser could draw it ({reason}). "
+            "The monthly figures are in the Month by month table.",
         )
 
 

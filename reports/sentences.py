@@ -118,12 +118,14 @@ def payback_words(pack: ReportPack) -> str:
 
 
 def headline(pack: ReportPack) -> str:
-    """The monthly savings once every move is done, with their range: "Saves $61,294 a month once done
-    (P10–P90 $1,937–$89,664)"."""
+    """The monthly savings once every move is done, with their range: "Saves $61,294 a month once done, by
+    Dec 2028 (P10–P90 $1,937–$89,664)"."""
     if not pack.moves:
         return "Nothing moves: this scenario is the baseline"
     verb = "Saves" if pack.monthly_savings_usd >= 0 else "Costs"
-    return f"{verb} {usd(abs(pack.monthly_savings_usd))} a month once done ({_range(pack.monthly_savings_range)})"
+    amount = usd(abs(pack.monthly_savings_usd))
+    # "Once done" is the horizon's last month: say which, as growth makes it a different month from today's.
+    return f"{verb} {amount} a month once done, by {pack.last_month:%b %Y} ({_range(pack.monthly_savings_range)})"
 
 
 def three_year_words(pack: ReportPack) -> str:
@@ -415,4 +417,8 @@ def comparison_verdict(packs: Sequence[ReportPack]) -> str:
     soonest = min(paying, key=lambda p: p.payback_months or 0, default=None)
     if soonest is not None and soonest.name != best.name and (soonest.payback_months or 0) < (best.payback_months or 0):
         words += f"; {soonest.name} {payback_words(soonest)}, soonest"
+    scored = [p for p in packs if p.risk_after is not None and p.risk_before is not None]
+    safest = min(scored, key=lambda p: p.risk_after or 0.0, default=None)
+    if safest is not None and safest.name != best.name and (safest.risk_after or 0.0) < (best.risk_after or 0.0) - 0.5:
+        words += f"; {safest.name} lowers the dependency risk most ({safest.risk_before:.0f} → {safest.risk_after:.0f})"
     return words + "."
