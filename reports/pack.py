@@ -11,7 +11,6 @@ the 3-year savings range (the result's range covers the horizon), each workload'
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,7 +24,9 @@ from analysis.scenarios.engine import (
     ScenarioResult,
     WorkloadOutcome,
     engineering_days,
+    forced_month,
     project,
+    reembedding_usd,
 )
 from analysis.scenarios.model import Move, Scenario
 from analysis.scenarios.uncertainty import ranges
@@ -181,17 +182,11 @@ def month_of(first: date, number: int) -> date:
 
 
 def _forced(case: WorkloadCase, first: date) -> tuple[int, float] | None:
-    """The month (1-based) and the share of it the baseline pays the successor — as the engine reckons it:
-    from the shutdown day, the whole of month 1 for a model retired already; None without a priced
-    successor, where the baseline keeps today's price."""
-    retires = case.retirement.retires_on if case.retirement is not None else None
-    if retires is None or case.successor is None or case.successor.monthly_cost_usd.base is None:
+    """The month (1-based) and the share of it the baseline pays the successor, as the engine reckons it;
+    None without a priced successor, where the baseline keeps today's price."""
+    if case.successor is None or case.successor.monthly_cost_usd.base is None:
         return None
-    month = (retires.year - first.year) * 12 + retires.month - first.month + 1
-    if month < 1:
-        return 1, 1.0
-    days = calendar.monthrange(retires.year, retires.month)[1]
-    return month, (days - retires.day + 1) / days
+    return forced_month(case, first)
 
 
 def _move_inputs(case: WorkloadCase, move: Move, scenario: Scenario, first: date) -> MoveInputs:
@@ -207,10 +202,7 @@ def _move_inputs(case: WorkloadCase, move: Move, scenario: Scenario, first: date
         critical = ", high criticality" if case.workload.criticality == "high" else ""
         days_source = f"exitplan's default for a {case.workload.task_category or 'chat'} workload{critical}"
     evaluation = move.evaluation_usd if move.evaluation_usd is not None else DEFAULT_EVALUATION_USD
-    reembedding = 0.0
-    # As the engine does: embedding the corpus again, at the target's cost per token.
-    if case.workload.task_category == "embeddings" and cost.base and case.monthly_tokens > 0:
-        reembedding = case.corpus_tokens * cost.base / case.monthly_tokens
+    reembedding = reembedding_usd(case, target) if case.workload.task_category == "embeddings" else 0.0
     return MoveInputs(
         target_model=target.model,
         target_host=target.host,

@@ -45,7 +45,9 @@ __all__ = [
     "ScenarioResult",
     "WorkloadOutcome",
     "engineering_days",
+    "forced_month",
     "project",
+    "reembedding_usd",
     "run",
 ]
 
@@ -327,7 +329,7 @@ def _plans(scenario: Scenario, context: ScenarioContext) -> list[_Plan]:
     return plans
 
 
-def _forced_month(case: WorkloadCase, first: date) -> tuple[int, float] | None:
+def forced_month(case: WorkloadCase, first: date) -> tuple[int, float] | None:
     """The month (1-based) the baseline starts paying the successor, and the share of that month it pays it:
     from the shutdown day on (the whole of month 1 when the model has retired already)."""
     retires = case.retirement.retires_on if case.retirement is not None else None
@@ -362,7 +364,7 @@ def project(
             continue
         growth = case.monthly_growth if assumptions.growth == "forecast" else float(assumptions.growth)
         growth += factors.growth.get(case.name, 0.0)
-        forced = _forced_month(case, first)
+        forced = forced_month(case, first)
         successor = case.successor.monthly_cost_usd.base if case.successor is not None else None
         if forced is not None and forced[0] <= months and successor is None:
             warnings.append(
@@ -407,7 +409,7 @@ def project(
             )
             upfront *= factors.one_time
             if case.workload.task_category == "embeddings" and plan.target is not None and not abandoned:
-                upfront += _reembedding(case, plan.target)
+                upfront += reembedding_usd(case, plan.target)
             one_time[move.start_month - 1] += upfront
             w_once += upfront
         totals[case.name] = (w_base, w_plan, w_once)
@@ -415,7 +417,7 @@ def project(
     return rows, totals, warnings
 
 
-def _reembedding(case: WorkloadCase, target: Option) -> float:
+def reembedding_usd(case: WorkloadCase, target: Option) -> float:
     """Embedding the workload's corpus (every token it ever sent) again on the target, at the target's cost
     per token: its monthly cost over the monthly tokens it stands for."""
     cost = target.monthly_cost_usd.base
@@ -469,7 +471,7 @@ def run(scenario: Scenario, context: ScenarioContext, *, uncertainty: bool = Tru
         base, plan, once = totals[name]
         move = moves.get(name)
         target = case.option(move.host, move.model) if move is not None else None
-        forced = _forced_words(case, _forced_month(case, first), scenario.horizon_months)
+        forced = _forced_words(case, forced_month(case, first), scenario.horizon_months)
         risk = by_workload.get(name)
         outcomes.append(
             WorkloadOutcome(
