@@ -132,6 +132,25 @@ def test_activity_csv_with_the_legacy_api_fields(ledger: Engine, tmp_path) -> No
     assert rejected == ["n_cached_context_tokens_total is more than n_context_tokens_total, which includes it"]
 
 
+def test_activity_csv_rows_without_a_time_or_a_model_are_rejected_with_the_reason(ledger: Engine, tmp_path) -> None:
+    path = tmp_path / "activity.csv"
+    path.write_text(
+        "n_requests,operation,n_context_tokens_total,n_generated_tokens_total,usage_type,model,timestamp,user\n"
+        "1,completion,100,10,text,gpt-4-0613,yesterday,u1\n"
+        "1,completion,100,10,text,,1699228800,u1\n"
+        "1,completion,100,10,text,gpt-4-0613,,u1\n"
+        "2,completion,300,20,text,gpt-4-0613,1699228800,u1\n"
+    )
+    result = ingest(ledger, source_from_path(path))
+    assert (result.rows_accepted, result.rows_rejected) == (1, 3)
+    assert rejected_rows_of(ledger, result.import_id)["reason"].tolist() == [
+        "timestamp is not a date/time: 'yesterday'",
+        "snapshot_id/model is missing",
+        "timestamp is missing",
+    ]
+    assert summary(ledger).as_dict()["input_tokens"] == 300
+
+
 def test_costs_api_lands_as_reported_cost(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "openai_costs.json"))
     assert result.rows_accepted == 127
