@@ -16,11 +16,12 @@ from app.cli_common import DbOption, JsonOption, day_option, fail, out, usd
 from collectors.prices import refresh_prices
 from db import open_ledger
 from db.price_overrides import PriceOverride, add_override, delete_override, list_overrides
-from pricing.book import TIERS
+from pricing.batch_policy import Ratio, batch_policies
 from pricing.comparison import DISAGREEMENT, disagreements, prices_of, registry_prices
 from pricing.identity import provider_id
 from pricing.quote import quote
 from pricing.sources import load_book
+from pricing.tiers import SERVICE_TIERS, billed_tier
 
 __all__ = ["cost", "prices_app"]
 
@@ -127,6 +128,43 @@ def prices_diff(
     out.print(f"{len(frame)} models where sources disagree by more than {threshold:.0%}.")
 
 
+# The ratios a batch policy lists, in the order a bill reads.
+_POLICY_PARTS = ("input_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok", "output_mtok")
+
+
+def _ratio(ratio: Ratio, name: str) -> str:
+    """A ratio as the policy table writes it: ``0.5``, or ``0.5 of input`` for another part's price."""
+    return f"{ratio.factor:g}" if ratio.of == name else f"{ratio.factor:g} of {ratio.of.removesuffix('_mtok')}"
+
+
+@prices_app.command("batch")
+def prices_batch(as_json: JsonOption = False) -> None:
+    """Each provider's published batch pricing: what a batch job costs where no source lists a batch price."""
+    policies = sorted(batch_policies().values(), key=lambda policy: policy.provider)
+    if as_json:
+        rows = [
+            {
+                "provider": p.provider,
+                "offer": p.offer,
+                "ratios": {name: {"factor": r.factor, "of": r.of} for name, r in p.ratios.items()},
+                "source": p.source,
+                "as_of": p.as_of,
+                "note": p.note,
+            }
+            for p in policies
+        ]
+        print(json.dumps(rows, default=_json_default))
+        return
+    table = Table("provider", "input", "cache read", "cache write", "1h write", "output", "as of", "source")
+    for p in policies:
+        ratios = [_ratio(p.ratios[name], name) if p.ratios else "—" for name in _POLICY_PARTS]
+        table.add_row(p.provider, *ratios, str(p.as_of), p.source)
+    out.print(table)
+    for p in policies:
+        if p.offer != "uniform":
+            out.print(f"{p.provider}: {p.note}: batch usage is priced at the standard price.")
+
+
 @prices_app.command("override")
 def prices_override(
     provider: Annotated[str, typer.Option(help="The host the price applies to.")],
@@ -199,14 +237,21 @@ def cost(
     output_tokens: Annotated[int, typer.Option(help="All output tokens, reasoning included.")] = 0,
     reasoning_tokens: Annotated[int, typer.Option(help="The part of the output spent on reasoning.")] = 0,
     requests: Annotated[int, typer.Option(help="Requests; each has a prompt of input/requests tokens.")] = 1,
-    service_tier: Annotated[str, typer.Option(help="standard, batch, flex or priority.")] = "standard",
+    service_tier: Annotated[
+        str,
+        typer.Option(
+            help="standard, batch, flex or priority, or a vendor's word for one: default, auto and scale are "
+            "billed as standard, fast and priority_on_demand as priority."
+        ),
+    ] = "standard",
     hour: Annotated[int | None, typer.Option(help="Hour of day (UTC), for time-of-day prices.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """What a usage costs: one figure per part, with the price's source and as-of date."""
-    if service_tier not in TIERS:
-        raise fail(f"--service-tier must be one of {', '.join(TIERS)}")
+    billed = billed_tier(service_tier)
+    if billed is None:
+        raise fail(f"--service-tier must be one of {', '.join(t.spelling for t in SERVICE_TIERS)}")
     if requests < 1:
         raise fail("--requests must be at least 1")
     counts = (
@@ -242,6 +287,7 @@ def cost(
     if result is None:
         raise fail(f"{provider}/{model}: unpriced (no source has a price for it; see `exitplan prices show`)")
     fields = {k: (round(v, 10) if isinstance(v, float) else v) for k, v in asdict(result).items()}
+    fields["billed_tier"] = billed
     if as_json:
         print(json.dumps(fields, default=_json_default))
         return
@@ -249,5 +295,7 @@ def cost(
         out.print(f"{name.removesuffix('_usd').replace('_', ' '):>12}  ${result.__dict__[name]:,.6f}")
     out.print(f"{'total':>12}  ${result.total_usd:,.6f}")
     out.print(f"price: {result.price_source}" + (f", as of {result.price_as_of}" if result.price_as_of else ""))
+    if billed != service_tier:
+        out.print(f"tier: {service_tier}, billed as {billed}")
     if result.price_note:
         out.print(f"note: {result.price_note}")

@@ -8,9 +8,13 @@ Sources, in precedence (ARCHITECTURE.md §4):
    long-context tiers, time-of-day prices;
 3. LiteLLM's registry — the widest host coverage and tier prices genai-prices lacks (e.g. Anthropic batch);
    the snapshot in force on the day (the vendored one, or one stored by ``exitplan prices refresh``);
-4. OpenRouter — live per-host prices of open models, from refreshed snapshots.
+4. OpenRouter — live per-host prices of open models, from refreshed snapshots;
+5. for a batch job that no source prices, the provider's published batch policy applied to the model's
+   standard price (``pricing.batch_policy``); a provider with no batch offer, or with none that one rule
+   prices, is billed the standard price, and the price says so in its note.
 
-A model no source knows has no price: callers show it as unpriced, never as $0.
+A model no source knows has no price: callers show it as unpriced, never as $0. Every price carries the day
+it is known to be current as of: the start of its dated period, else the day its source's data was taken.
 """
 
 from __future__ import annotations
@@ -28,32 +32,18 @@ from genai_prices import data_snapshot
 from genai_prices.types import ModelInfo, StartDateConstraint, TieredPrices, TimeOfDateConstraint
 
 from db.price_overrides import PriceOverride
+from pricing.batch_policy import batch_policy
 from pricing.catalog import PRICE_FIELDS
+from pricing.genai_data import genai_data_as_of
 from pricing.identity import family_of
 from pricing.litellm import VENDORED_AS_OF, vendored_catalog
+from pricing.tiers import TIERS, tier_of
 
-__all__ = ["PRICE_COLUMNS", "Price", "PriceBook", "catalog_row", "paid_rows", "tier_of"]
+__all__ = ["PRICE_COLUMNS", "TIERS", "Price", "PriceBook", "catalog_row", "paid_rows", "tier_of"]
 
 # Unit prices a rollup is priced with: USD per million tokens, and USD per thousand requests.
 PRICE_COLUMNS: tuple[str, ...] = PRICE_FIELDS
-TIERS = ("standard", "batch", "flex", "priority")
 _GENAI = f"genai-prices {version('genai-prices')}"
-
-
-def tier_of(service_tier: str | None, batch: bool | None) -> str:
-    """The price tier of usage: batch, flex, priority or standard.
-
-    >>> tier_of("default", True), tier_of("priority_on_demand", None), tier_of(None, None)
-    ('batch', 'priority', 'standard')
-    """
-    name = (service_tier or "").lower()
-    if batch or name == "batch":
-        return "batch"
-    if name.startswith("flex"):
-        return "flex"
-    if name.startswith(("priority", "fast", "scale")):
-        return "priority"
-    return "standard"
 
 
 @dataclass(frozen=True)
@@ -77,8 +67,14 @@ class Price:
     note: str | None = None
 
     def times(self, factor: float) -> Price:
-        parts = {name: getattr(self, name) * factor for name in PRICE_FIELDS}
-        return replace(self, **parts)
+        return self.with_parts({name: getattr(self, name) * factor for name in PRICE_FIELDS})
+
+    def with_parts(self, parts: Mapping[str, float]) -> Price:
+        """These prices with some parts (price fields, e.g. ``input_mtok``) replaced."""
+        unknown = set(parts) - set(PRICE_FIELDS)
+        if unknown:
+            raise ValueError(f"not price parts: {sorted(unknown)}")
+        return replace(self, **parts)  # type: ignore[arg-type]
 
 
 def _resolved(
@@ -139,15 +135,17 @@ def _genai_has_tier(info: ModelInfo, tier: str, moment: datetime) -> bool:
     return False
 
 
-def _genai_as_of(info: ModelInfo, moment: datetime) -> date | None:
-    if not isinstance(info.prices, list):
-        return None
+def _genai_as_of(info: ModelInfo, moment: datetime, context: Mapping[str, str]) -> date:
+    """The start of the dated period a genai-prices price belongs to — its price period's, or the tier
+    variant's that sets it, whichever began last — else the date of genai-prices' data."""
+    conditional = info.prices if isinstance(info.prices, list) else []
+    variants = [v for v in info.price_variants or () if context and v.when.items() <= context.items()]
     starts = [
-        c.constraint.start_date
-        for c in info.prices
-        if isinstance(c.constraint, StartDateConstraint) and c.constraint.active(moment)
+        constraint.start_date
+        for constraint in (*(c.constraint for c in conditional), *(v.constraint for v in variants))
+        if isinstance(constraint, StartDateConstraint) and constraint.active(moment)
     ]
-    return max(starts) if starts else None
+    return max(starts, default=None) or genai_data_as_of()
 
 
 def _genai_time_of_day(info: ModelInfo) -> bool:
@@ -263,17 +261,20 @@ class PriceBook:
             if ratios:
                 scaled = {name: getattr(genai, name) * ratios.get(name, 1.0) for name in PRICE_FIELDS}
                 return replace(genai, **scaled, source=f"{genai.source}, {tier} discount from litellm")
-        for catalogs in (self.litellm, self.openrouter):
-            found = _from_catalog(catalogs, provider, model, day, tier, prompt_min)
-            if found is not None and (tier == "standard" or found.note is None):
+        listed = [
+            found
+            for catalogs in (self.litellm, self.openrouter)
+            if (found := _from_catalog(catalogs, provider, model, day, tier, prompt_min)) is not None
+        ]
+        for found in listed:
+            if tier == "standard" or found.note is None:
                 return found
+        # No source has the tier's price: the model's standard price (genai-prices' first, for its history
+        # and cliffs), as the provider's published policy for the tier prices it.
         if genai is not None:
-            return replace(genai, note=f"no {tier} price known: the standard price is used")
-        for catalogs in (self.litellm, self.openrouter):
-            found = _from_catalog(catalogs, provider, model, day, tier, prompt_min)
-            if found is not None:
-                return found
-        return None
+            return _by_policy(genai, provider, tier)
+        # A registry's row without the tier is its standard price; its "no price known" note is decided anew.
+        return _by_policy(replace(listed[0], note=None), provider, tier) if listed else None
 
     def _genai(
         self, provider: str, model: str, day: date, tier: str, prompt_min: int, hour: int | None
@@ -298,7 +299,7 @@ class PriceBook:
             "requests_kcount": _genai_unit(prices.requests_kcount, 0),
         }
         note = "price varies by time of day; priced at noon UTC" if hour is None and _genai_time_of_day(info) else None
-        price = _resolved(parts, info.id, _GENAI, _genai_as_of(info, moment), note)
+        price = _resolved(parts, info.id, _GENAI, _genai_as_of(info, moment, context), note)
         return price, tier != "standard" and _genai_has_tier(info, tier, moment)
 
     def price_period(self, provider: str, model: str, day: date) -> date:
@@ -336,6 +337,24 @@ class PriceBook:
     def has_time_of_day_prices(self, provider: str, model: str) -> bool:
         info = self._genai_model(*self.resolve(provider, model))
         return info is not None and _genai_time_of_day(info)
+
+
+def _by_policy(standard: Price, provider: str, tier: str) -> Price:
+    """A tier's price where no source lists one: for batch, the provider's published batch policy applied
+    to ``standard``; otherwise, or where the provider has no rule for every model, the standard price with
+    a note that says why."""
+    policy = batch_policy(provider) if tier == "batch" else None
+
+    def noted(note: str) -> str:
+        # A note the standard price has already (its time-of-day prices) still holds.
+        return note if standard.note is None else f"{note}; {standard.note}"
+
+    if policy is None:
+        return replace(standard, note=noted(f"no {tier} price known: the standard price is used"))
+    if policy.offer != "uniform":
+        return replace(standard, note=noted(f"{policy.note}: the standard price is used"))
+    parts = policy.batch_parts({name: getattr(standard, name) for name in PRICE_FIELDS})
+    return replace(standard.with_parts(parts), source=f"{standard.source}, {policy.label}")
 
 
 @dataclass(frozen=True)

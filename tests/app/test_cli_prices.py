@@ -64,6 +64,32 @@ def test_batch_tier_and_anthropic_cache_writes(ledger_url: str) -> None:
     assert cliff["total_usd"] == pytest.approx(3.0 + 11.25)
 
 
+def test_batch_of_a_retired_claude_model_by_anthropics_policy(ledger_url: str) -> None:
+    # Claude 3 Opus: no registry lists its batch price. Anthropic halves every price in a batch, caching
+    # included: $7.50 input, $0.75 cache reads, $9.375 5-minute writes, $37.50 output per million tokens.
+    out = cost(
+        ledger_url,
+        "--provider anthropic --model claude-3-opus-20240229 --date 2024-09-01 --service-tier batch",
+        "--input-tokens 1000000 --cache-read-tokens 300000 --cache-write-tokens 100000 --output-tokens 100000",
+        "--requests 10",
+    )
+    assert out["total_usd"] == pytest.approx(0.6 * 7.5 + 0.3 * 0.75 + 0.1 * 9.375 + 0.1 * 37.5)
+    assert "anthropic's batch policy" in str(out["price_source"]) and out["price_note"] is None
+    assert out["price_as_of"] is not None
+
+
+@pytest.mark.parametrize(("spelling", "billed"), [("default", "standard"), ("auto", "standard"), ("scale", "standard")])
+def test_openai_tier_spellings_are_billed_as_openai_bills_them(ledger_url: str, spelling: str, billed: str) -> None:
+    # o3 on 2026-11-02: $2 / $8 per million tokens on the standard tier.
+    base = "--provider openai --model o3 --date 2026-11-02 --input-tokens 1000000 --output-tokens 1000000"
+    out = cost(ledger_url, base, f"--service-tier {spelling}")
+    assert (out["total_usd"], out["billed_tier"]) == (pytest.approx(10.0), billed)
+    fast = cost(ledger_url, base, "--service-tier fast")
+    assert (fast["total_usd"], fast["billed_tier"]) == (pytest.approx(17.5), "priority")
+    result = runner.invoke(app, ["cost", *base.split(), "--service-tier", spelling, "--db", ledger_url])
+    assert result.exit_code == 0 and f"tier: {spelling}, billed as standard" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -131,3 +157,12 @@ def test_prices_refresh_stores_dated_snapshots(ledger_url: str, monkeypatch: pyt
     assert "LiteLLM: 3,000 entries stored" in first.stdout and "OpenRouter: 60 entries stored" in first.stdout
     shown = json.loads(runner.invoke(app, ["prices", "show", "model-7", "--json", "--db", ledger_url]).stdout)
     assert any(row["source"] == "litellm" and row["input_mtok"] == 1.0 for row in shown["prices"])
+
+
+def test_prices_batch_lists_every_providers_policy() -> None:
+    rows = {row["provider"]: row for row in json.loads(runner.invoke(app, ["prices", "batch", "--json"]).stdout)}
+    assert rows["anthropic"]["ratios"]["cache_write_1h_mtok"] == {"factor": 0.5, "of": "cache_write_1h_mtok"}
+    assert rows["groq"]["ratios"]["cache_read_mtok"] == {"factor": 0.5, "of": "input_mtok"}
+    assert rows["together"]["offer"] == "per model" and rows["together"]["ratios"] == {}
+    text = runner.invoke(app, ["prices", "batch"]).stdout
+    assert "0.5 of input" in text and "deepseek: DeepSeek publishes no batch price" in text

@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from analysis.spend import summary
 from collectors import ingest, source_from_path
 from collectors.detect import detect
+from db.imports import rejected_rows_of
+from db.usage import read_usage
 from tests.conftest import FIXTURES
 
 # Sums over the sample files, computed directly from their fields: OpenAI counts cached tokens inside
@@ -32,6 +34,7 @@ COMPLETIONS = {
         ("openai_costs.json", "openai_costs_api"),
         ("openai_dashboard_costs.csv", "openai_costs_csv"),
         ("openai_legacy_v1_usage.json", "openai_legacy_usage"),
+        ("openai_activity_export.csv", "openai_activity_csv"),
     ],
 )
 def test_detected_from_content(name: str, format_name: str, tmp_path) -> None:
@@ -84,6 +87,68 @@ def test_legacy_usage(ledger: Engine) -> None:
     assert totals["input_tokens"] == 104_149
     assert totals["cache_read_tokens"] == 24_448
     assert totals["output_tokens"] == 7_356
+
+
+def test_activity_export_csv(ledger: Engine) -> None:
+    # The 2023-era Activity export: 7 rows, of which a DALL·E and a Whisper row are not token usage.
+    result = ingest(ledger, source_from_path(FIXTURES / "openai_activity_export.csv"))
+    assert (result.format, result.rows_read, result.rows_accepted, result.rows_rejected) == (
+        "openai_activity_csv",
+        7,
+        5,
+        2,
+    )
+    totals = summary(ledger).as_dict()
+    assert totals["requests"] == 12 + 30 + 7 + 3 + 25
+    assert totals["input_tokens"] == 18_400 + 9_150 + 5_300 + 61_200 + 40_100
+    assert totals["output_tokens"] == 2_210 + 4_020 + 0 + 1_800 + 9_800
+    assert totals["cache_read_tokens"] == 0
+    # gpt-4-0613 at $30 / $60 per million tokens: the context tokens are all input, the generated all output.
+    gpt4 = summary(ledger).by_model["gpt-4-0613"]
+    assert gpt4.cost_usd == pytest.approx(18_400 * 30e-6 + 2_210 * 60e-6)
+    by_user = dict(read_usage(ledger, ["user"])[["user", "input_tokens"]].itertuples(index=False))
+    assert by_user == {"user-4f2kq9": 18_400 + 5_300, "user-8d1xw3": 9_150 + 40_100, "user-c71mz0": 61_200}
+
+
+def test_activity_csv_with_the_legacy_api_fields(ledger: Engine, tmp_path) -> None:
+    # /v1/usage records saved as CSV: n_context and n_generated count prompts and completions, not tokens;
+    # the cached part of the context tokens is a cache read inside the input; ISO times read as well.
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "aggregation_timestamp,n_requests,operation,snapshot_id,n_context,n_context_tokens_total,n_generated,"
+        "n_generated_tokens_total,email,api_key_id,project_id,n_cached_context_tokens_total\n"
+        "1699228800,4,completion,gpt-4-0613,4,1000,12,300,ana@example.com,key_a,proj_a,200\n"
+        "2023-11-06T01:00:00Z,2,completion,gpt-4-0613,2,500,2,100,ana@example.com,key_a,proj_a,\n"
+        "1699232400,1,completion,gpt-4-0613,1,100,1,10,bo@example.com,key_b,proj_a,150\n"
+    )
+    result = ingest(ledger, source_from_path(path))
+    assert (result.format, result.rows_accepted, result.rows_rejected) == ("openai_activity_csv", 2, 1)
+    totals = summary(ledger).as_dict()
+    assert (totals["requests"], totals["input_tokens"], totals["output_tokens"]) == (6, 1_500, 400)
+    assert totals["cache_read_tokens"] == 200
+    # 1,300 uncached input at $30, 200 cached read at $30 (no cached price then), 400 output at $60.
+    assert totals["cost_usd"] == pytest.approx(1_500 * 30e-6 + 400 * 60e-6)
+    rejected = rejected_rows_of(ledger, result.import_id)["reason"].tolist()
+    assert rejected == ["n_cached_context_tokens_total is more than n_context_tokens_total, which includes it"]
+
+
+def test_activity_csv_rows_without_a_time_or_a_model_are_rejected_with_the_reason(ledger: Engine, tmp_path) -> None:
+    path = tmp_path / "activity.csv"
+    path.write_text(
+        "n_requests,operation,n_context_tokens_total,n_generated_tokens_total,usage_type,model,timestamp,user\n"
+        "1,completion,100,10,text,gpt-4-0613,yesterday,u1\n"
+        "1,completion,100,10,text,,1699228800,u1\n"
+        "1,completion,100,10,text,gpt-4-0613,,u1\n"
+        "2,completion,300,20,text,gpt-4-0613,1699228800,u1\n"
+    )
+    result = ingest(ledger, source_from_path(path))
+    assert (result.rows_accepted, result.rows_rejected) == (1, 3)
+    assert rejected_rows_of(ledger, result.import_id)["reason"].tolist() == [
+        "timestamp is not a date/time: 'yesterday'",
+        "snapshot_id/model is missing",
+        "timestamp is missing",
+    ]
+    assert summary(ledger).as_dict()["input_tokens"] == 300
 
 
 def test_costs_api_lands_as_reported_cost(ledger: Engine) -> None:

@@ -46,8 +46,10 @@ def test_a_tier_only_litellm_knows_comes_from_litellm(book: PriceBook) -> None:
 
 
 def test_no_tier_price_anywhere_falls_back_to_standard_and_says_so(book: PriceBook) -> None:
-    price = book.price("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", DAY, tier="batch")
-    assert price.note == "no batch price known: the standard price is used"
+    # gpt-4o has no flex tier on 2025-09-01 in either registry, and flex has no published rule to apply.
+    price = book.price("openai", "gpt-4o-2024-08-06", DAY, tier="flex")
+    assert price.note == "no flex price known: the standard price is used"
+    assert (price.input_mtok, price.output_mtok) == (2.5, 10.0)
 
 
 def test_long_context_cliff_from_litellm(book: PriceBook) -> None:
@@ -70,8 +72,9 @@ def test_unknown_model_has_no_price(book: PriceBook) -> None:
 
 
 def test_service_tier_names() -> None:
+    # Scale Tier is prepaid capacity priced at standard rates (pricing.tiers), not the priority tier.
     tiers = [tier_of(t, None) for t in ("default", "auto", "flex", "priority", "scale", "batch")]
-    assert tiers == ["standard", "standard", "flex", "priority", "priority", "batch"]
+    assert tiers == ["standard", "standard", "flex", "priority", "standard", "batch"]
 
 
 def test_overrides_take_precedence_and_discounts_apply_to_any_price(ledger: Engine) -> None:
