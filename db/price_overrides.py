@@ -29,10 +29,11 @@ class PriceOverride:
     valid_from: date | None = None
     note: str | None = None
     id: int | None = None
+    entered_on: date | None = None  # the day the user entered it: its as-of date where it has no valid_from
 
 
 def add_override(engine: Engine, override: PriceOverride) -> int:
-    values = {k: v for k, v in asdict(override).items() if k != "id"}
+    values = {k: v for k, v in asdict(override).items() if k not in ("id", "entered_on")}
     with engine.begin() as conn:
         result = conn.execute(
             insert(price_overrides).values(**values, created_at=datetime.now(UTC).replace(tzinfo=None))
@@ -49,6 +50,8 @@ def list_overrides(engine: Engine) -> list[PriceOverride]:
     overrides = []
     for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
         values = {k: v for k, v in row.items() if k in fields}
+        if isinstance(row.get("created_at"), (datetime, pd.Timestamp)):
+            values["entered_on"] = row["created_at"].date()
         if isinstance(values.get("valid_from"), (datetime, pd.Timestamp)):
             values["valid_from"] = values["valid_from"].date()
         overrides.append(PriceOverride(**values))

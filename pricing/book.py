@@ -214,7 +214,7 @@ class PriceBook:
             if registry is not None:
                 parts = {**{name: getattr(registry, name) for name in PRICE_FIELDS}, **parts}
             label = "your price" + (f" ({own.note})" if own.note else "")
-            price = _resolved(parts, model, label, own.valid_from, None)
+            price = _resolved(parts, model, label, own.valid_from or own.entered_on, None)
         else:
             price = registry
         discount = self._override(provider, model, day, with_prices=False)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from collectors import ingest, source_from_path
 from collectors.demo import load_demo
+from db.price_overrides import PriceOverride, add_override
 from db.usage import read_usage
 from pricing.book import PriceBook
 from pricing.cost import cost_of
@@ -130,3 +131,14 @@ def test_data_genai_prices_refreshed_itself_is_as_of_the_refresh() -> None:
         assert genai_data_as_of() == date(2026, 12, 1)
     finally:
         data_snapshot.set_custom_snapshot(None)
+
+
+def test_your_own_price_is_as_of_its_start_or_the_day_you_entered_it(ledger: Engine) -> None:
+    add_override(ledger, PriceOverride("openai", "gpt-4o", input_mtok=2.0, output_mtok=8.0))
+    add_override(ledger, PriceOverride("anthropic", "claude-sonnet-4-5", input_mtok=2.0, valid_from=date(2026, 1, 1)))
+    book = load_book(ledger)
+    entered = book.price("openai", "gpt-4o", date(2026, 11, 2))
+    assert entered is not None and entered.source.startswith("your price")
+    assert entered.as_of == datetime.now(UTC).date()
+    started = book.price("anthropic", "claude-sonnet-4-5", date(2026, 11, 2))
+    assert started is not None and started.as_of == date(2026, 1, 1)
