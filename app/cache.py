@@ -27,13 +27,19 @@ from analysis.models import (
 )
 from analysis.risk.report import CompanyRisk, company_risk, concentration_over_time
 from analysis.risk.score import weights_of
+from analysis.scenarios.context import ScenarioContext
+from analysis.scenarios.context import scenario_context as find_scenario_context
+from analysis.scenarios.engine import ScenarioResult, run
+from analysis.scenarios.model import scenario_from_json
 from analysis.selfhost import SelfHostedOption, list_options
 from analysis.spend import priced_usage
 from analysis.workloads import Workload
 from db import default_url, list_imports, open_ledger, usage_span
+from db.errors import NotFound
 from db.incidents import list_incidents
 from db.price_overrides import PriceOverride, list_overrides
 from db.risk_weights import load_risk_weights
+from db.scenarios import list_scenarios
 from pricing.book import PriceBook
 from pricing.comparison import disagreements, price_history, registry_prices
 from pricing.sources import load_book
@@ -62,6 +68,9 @@ __all__ = [
     "risk",
     "risk_weights",
     "rule_values",
+    "scenario_context",
+    "scenario_result",
+    "scenarios",
     "self_hosted",
     "span",
     "unresolved",
@@ -252,6 +261,29 @@ def concentration(url: str) -> pd.DataFrame:
 def risk_weights(url: str) -> dict[str, float]:
     """The weights the risk score uses: the defaults, with the stored ones in their place."""
     return weights_of(load_risk_weights(_engine(url)))
+
+
+@_read(show_spinner="Estimating every workload's alternatives and forecast…")
+def scenario_context(url: str) -> ScenarioContext | None:
+    """What scenarios run against: every workload's cost today, candidates, forecast and risk exposure (the
+    heaviest read of the Scenarios page, so cached; None without usage or workloads)."""
+    return find_scenario_context(_engine(url), book=book(url), today=datetime.now(UTC).date())
+
+
+@_read()
+def scenarios(url: str) -> pd.DataFrame:
+    """The kept scenarios: name, body (JSON), created_at, updated_at — the most recently saved first."""
+    return list_scenarios(_engine(url))
+
+
+@_read(show_spinner="Running the scenario and its P10–P90 range…")
+def scenario_result(url: str, body: str) -> ScenarioResult:
+    """The business case of the scenario written as ``body`` (its JSON), against the cached context: keyed by
+    the JSON, so an edit runs again and a scenario shown twice runs once."""
+    context = scenario_context(url)
+    if context is None:
+        raise NotFound("no workloads with usage: propose them on the Workloads page")
+    return run(scenario_from_json(body), context)
 
 
 def clear() -> None:

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analysis.money import usd, usd_together
 
 __all__ = [
     "concentration_chart",
     "cost_quality_chart",
+    "cumulative_chart",
     "price_history_chart",
+    "projection_chart",
     "retirement_chart",
     "risk_heat_map",
+    "savings_waterfall",
     "spend_chart",
+    "tornado_chart",
 ]
+
+_MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
 
 
 def spend_chart(series: pd.DataFrame, by: str, grain_label: str) -> go.Figure:
@@ -182,4 +192,116 @@ def concentration_chart(history: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )
+    return figure
+
+
+def projection_chart(monthly: pd.DataFrame) -> go.Figure:
+    """A scenario month by month, in two panels on one time axis: above, what the company pays if nothing moves
+    and under the scenario (lines) and the one-time costs (bars); below, the cumulative net savings, which
+    cross zero at payback. ``monthly`` is :attr:`ScenarioResult.monthly`."""
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.06)
+    for column, name in (("baseline_usd", "If nothing moves"), ("scenario_usd", "Under the scenario")):
+        figure.add_trace(
+            go.Scatter(x=monthly["month"], y=monthly[column], name=name, mode="lines", hovertemplate="%{y:$,.0f}"),
+            row=1,
+            col=1,
+        )
+    figure.add_trace(
+        go.Bar(x=monthly["month"], y=monthly["one_time_usd"], name="One-time costs", hovertemplate="%{y:$,.0f}"),
+        row=1,
+        col=1,
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=monthly["month"],
+            y=monthly["cumulative_usd"],
+            name="Net savings so far",
+            mode="lines",
+            fill="tozeroy",
+            hovertemplate="%{y:$,.0f}",
+        ),
+        row=2,
+        col=1,
+    )
+    figure.add_hline(y=0, line_width=1, line_dash="dot", row=2, col=1)
+    figure.update_yaxes(tickformat="$~s", rangemode="tozero", title_text="A month", row=1, col=1)
+    figure.update_yaxes(tickformat="$~s", title_text="So far", row=2, col=1)
+    figure.update_xaxes(tickformat="%b %Y")
+    figure.update_layout(
+        height=520, hovermode="x unified", legend={"orientation": "h", "y": -0.12}, margin=_MARGIN, bargap=0.3
+    )
+    return figure
+
+
+def savings_waterfall(workloads: pd.DataFrame) -> go.Figure:
+    """Each workload's net savings over the horizon (after its one-time costs), then their total. Workloads
+    whose costs the scenario does not change (and those without a price) add nothing and are left out.
+    ``workloads`` has workload and savings_usd, as :func:`analysis.scenarios.business_case.workloads_frame`."""
+    moving = workloads[workloads["savings_usd"].abs() >= 0.005].sort_values("savings_usd", ascending=False)
+    values = [*moving["savings_usd"], float(moving["savings_usd"].sum())]
+    figure = go.Figure(
+        go.Waterfall(
+            x=[*moving["workload"], "Total"],
+            y=values,
+            measure=["relative"] * len(moving) + ["total"],
+            text=usd_together(values),
+            textposition="outside",
+            hovertemplate="%{x}: %{text}<extra></extra>",
+            connector={"line": {"dash": "dot", "width": 1}},
+        )
+    )
+    figure.update_layout(yaxis={"title": "Net savings over the horizon", "tickformat": "$~s"}, margin=_MARGIN)
+    return figure
+
+
+def tornado_chart(tornado: Sequence[tuple[str, float, float]], base_npv: float) -> go.Figure:
+    """The NPV with each uncertain factor at its low and its high setting, the others at their base: bars
+    from the base NPV (a dotted line), the factor with the widest swing on top."""
+    bars = sorted(tornado, key=lambda bar: abs(bar[2] - bar[1]), reverse=True)
+    factors = [factor for factor, _, _ in bars]
+    figure = go.Figure()
+    lows, highs = [low for _, low, _ in bars], [high for _, _, high in bars]
+    for name, values in (("At its low setting", lows), ("At its high setting", highs)):
+        figure.add_trace(
+            go.Bar(
+                y=factors,
+                x=[value - base_npv for value in values],
+                base=[base_npv] * len(values),
+                orientation="h",
+                name=name,
+                text=usd_together(values),
+                hovertemplate="%{y}<br>NPV %{text}<extra></extra>",
+            )
+        )
+    figure.add_vline(
+        x=base_npv, line_dash="dot", annotation_text=f"base NPV {usd(base_npv)}", annotation_position="top"
+    )
+    figure.update_layout(
+        barmode="overlay",
+        xaxis={"title": "NPV (USD)", "tickformat": "$~s"},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={**_MARGIN, "t": 40},
+    )
+    return figure
+
+
+def cumulative_chart(cumulative: pd.DataFrame) -> go.Figure:
+    """Scenarios' cumulative net savings by month, one line each (scenario, month, cumulative_usd)."""
+    figure = px.line(
+        cumulative,
+        x="month",
+        y="cumulative_usd",
+        color="scenario",
+        labels={"month": "Month", "cumulative_usd": "Cumulative net savings (USD)", "scenario": "Scenario"},
+    )
+    figure.add_hline(y=0, line_dash="dot", line_width=1)
+    figure.update_layout(
+        hovermode="x unified",
+        xaxis_tickformat="%b %Y",
+        yaxis_tickformat="$~s",
+        legend={"orientation": "h", "y": -0.2},
+        margin=_MARGIN,
+    )
+    figure.update_traces(hovertemplate="%{y:$,.0f}")
     return figure
