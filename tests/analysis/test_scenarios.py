@@ -11,11 +11,6 @@ from datetime import date
 
 import pytest
 
-from analysis.alternatives import Option
-from analysis.costing import CostRange
-from analysis.latency import LatencyEstimate
-from analysis.quality import QualityEstimate, QualityEvidence
-from analysis.retirement import Retirement
 from analysis.scenarios.context import ScenarioContext, WorkloadCase
 from analysis.scenarios.engine import npv, project, run
 from analysis.scenarios.model import (
@@ -29,8 +24,9 @@ from analysis.scenarios.model import (
 )
 from analysis.scenarios.optimiser import suggest, targets
 from analysis.scenarios.template import template
-from analysis.workload_rules import Workload
 from db.errors import InvalidInput
+from tests.analysis.scenario_cases import case, option
+from tests.analysis.scenario_cases import context as cases_context
 
 LAST_DAY = date(2026, 10, 31)  # month 1 is November 2026
 TODAY = date(2026, 11, 5)
@@ -39,65 +35,8 @@ FLAT = Assumptions(growth=0.0)
 ONCE = {"engineering_days": 1.5, "evaluation_usd": 500.0}
 
 
-def option(
-    host: str,
-    model: str,
-    cost: float | None,
-    *,
-    grade: str = "ok",
-    low: float | None = None,
-    high: float | None = None,
-    successor: bool = False,
-) -> Option:
-    evidence = None if grade == "unrated" else QualityEvidence("LMArena text board", "2025-12-11", "rating", 1300, 1290)
-    return Option(
-        model=model,
-        host=host,
-        family=None,
-        monthly_cost_usd=CostRange(low if low is not None else cost, cost, high if high is not None else cost),
-        latency=LatencyEstimate(1.0, 2.0, "reference", None, ""),
-        quality=QualityEstimate(grade, evidence, "LMArena", ""),
-        fits=True,
-        fit_problems=(),
-        reasons=(),
-        successor=successor,
-    )
-
-
-def case(
-    name: str,
-    host: str,
-    model: str,
-    today: float | None,
-    options: list[Option],
-    *,
-    retires_on: date | None = None,
-    criticality: str = "medium",
-    task: str = "chat",
-    growth: float = 0.0,
-    tokens: tuple[float, float] = (0.0, 0.0),
-) -> WorkloadCase:
-    retirement = Retirement(host, model, retires_on, None, None) if retires_on else None
-    return WorkloadCase(
-        workload=Workload(None, name, (), task_category=task, criticality=criticality),
-        host=host,
-        model=model,
-        today_usd=today,
-        retirement=retirement,
-        options={(o.host, o.model): o for o in options},
-        top=options[0] if options else None,
-        successor=next((o for o in options if o.successor), None),
-        monthly_growth=growth,
-        growth_error=0.01,
-        monthly_tokens=tokens[0],
-        corpus_tokens=tokens[1],
-        quality_today="same model",
-        latency_today_s=2.5,
-    )
-
-
 def context(*cases: WorkloadCase) -> ScenarioContext:
-    return ScenarioContext(TODAY, LAST_DAY, {c.name: c for c in cases})
+    return cases_context(*cases, last_day=LAST_DAY, today=TODAY)
 
 
 CHAT = case(

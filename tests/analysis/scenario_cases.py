@@ -1,5 +1,6 @@
 """Small, hand-made scenario contexts: workloads with today's cost and a few candidates, no growth, no
-retirement and no risk exposure — so every figure of a business case can be worked out by hand."""
+retirement and no risk exposure unless asked for — so every figure of a business case can be worked out by
+hand."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from analysis.alternatives import Option
 from analysis.costing import CostRange
 from analysis.latency import LatencyEstimate
 from analysis.quality import QualityEstimate, QualityEvidence
+from analysis.retirement import Retirement
 from analysis.scenarios.context import ScenarioContext, WorkloadCase
 from analysis.workload_rules import Workload
 
@@ -16,18 +18,32 @@ from analysis.workload_rules import Workload
 LAST_DAY = date(2026, 11, 30)
 
 
-def option(host: str, model: str, monthly_usd: float, grade: str = "ok", p95_s: float | None = None) -> Option:
+def option(
+    host: str,
+    model: str,
+    monthly_usd: float,
+    grade: str = "ok",
+    p95_s: float | None = None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    successor: bool = False,
+) -> Option:
+    """A candidate costing ``monthly_usd`` (from ``low``, else 0.8×, to ``high``, else 1.25×)."""
     evidence = None if grade == "unrated" else QualityEvidence("a board", None, "rating", 1300.0, 1290.0)
     return Option(
         model=model,
         host=host,
         family=None,
-        monthly_cost_usd=CostRange(monthly_usd * 0.8, monthly_usd, monthly_usd * 1.25),
+        monthly_cost_usd=CostRange(
+            monthly_usd * 0.8 if low is None else low, monthly_usd, monthly_usd * 1.25 if high is None else high
+        ),
         latency=LatencyEstimate(None, p95_s, "test", None, ""),
         quality=QualityEstimate(grade, evidence, "test", ""),
         fits=True,
         fit_problems=(),
         reasons=(),
+        successor=successor,
     )
 
 
@@ -40,27 +56,31 @@ def case(
     *,
     task: str = "chat",
     criticality: str = "medium",
+    retires_on: date | None = None,
+    growth: float = 0.0,
+    tokens: tuple[float, float] = (0.0, 0.0),
 ) -> WorkloadCase:
+    """A workload on ``model`` at ``host``; ``tokens`` are its monthly tokens and its corpus so far."""
     return WorkloadCase(
         workload=Workload(None, name, (), task_category=task, criticality=criticality),
         host=host,
         model=model,
         today_usd=today_usd,
-        retirement=None,
+        retirement=Retirement(host, model, retires_on, None, None) if retires_on else None,
         options={(o.host, o.model): o for o in options},
-        top=None,
-        successor=None,
-        monthly_growth=0.0,
+        top=options[0] if options else None,
+        successor=next((o for o in options if o.successor), None),
+        monthly_growth=growth,
         growth_error=None,
-        monthly_tokens=0.0,
-        corpus_tokens=0.0,
+        monthly_tokens=tokens[0],
+        corpus_tokens=tokens[1],
         quality_today="same model",
         latency_today_s=2.0,
     )
 
 
-def context(*cases: WorkloadCase) -> ScenarioContext:
-    return ScenarioContext(date(2026, 12, 5), LAST_DAY, {c.name: c for c in cases})
+def context(*cases: WorkloadCase, last_day: date = LAST_DAY, today: date = date(2026, 12, 5)) -> ScenarioContext:
+    return ScenarioContext(today, last_day, {c.name: c for c in cases})
 
 
 def chat() -> WorkloadCase:

@@ -18,7 +18,7 @@ from analysis.scenarios.editing import (
 )
 from analysis.scenarios.model import Assumptions, Move, Scenario, Split
 from db.errors import InvalidInput
-from tests.scenarios.cases import chat, context, search
+from tests.analysis.scenario_cases import chat, context, search
 
 CONTEXT = context(chat(), search())
 CHOICES = target_choices(CONTEXT)

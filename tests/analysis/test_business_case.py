@@ -23,7 +23,7 @@ from analysis.scenarios.business_case import (
 )
 from analysis.scenarios.engine import ScenarioResult, run
 from analysis.scenarios.model import Assumptions, Move, Scenario
-from tests.scenarios.cases import case, chat, context, option
+from tests.analysis.scenario_cases import case, chat, context, option
 
 FLAT = Assumptions(discount_rate=0.0, day_rate_usd=1000.0)
 MOVE = Move("Chat", "deepinfra", "small", engineering_days=2, evaluation_usd=0)

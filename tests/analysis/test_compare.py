@@ -15,7 +15,7 @@ from datetime import date
 from analysis.scenarios.compare import comparison, cumulative
 from analysis.scenarios.engine import ScenarioResult, run
 from analysis.scenarios.model import Assumptions, Move, Scenario
-from tests.scenarios.cases import chat, context
+from tests.analysis.scenario_cases import chat, context
 
 FLAT = Assumptions(discount_rate=0.0)
 
