@@ -17,6 +17,7 @@ from analysis.scenarios.engine import ScenarioResult, run
 from analysis.scenarios.model import Scenario, scenario_from_json, scenario_to_dict
 from analysis.scenarios.optimiser import suggest
 from analysis.scenarios.template import template
+from analysis.scenarios.trust import forecast_as_dict, forecast_words
 from app.cli_common import DbOption, JsonOption, fail, out, usd
 from db import open_ledger
 from db.scenarios import delete_scenario, get_scenario, list_scenarios, save_scenario
@@ -38,9 +39,9 @@ def _context(engine: Engine) -> ScenarioContext:
     return found
 
 
-def _print(result: ScenarioResult, as_json: bool) -> None:
+def _print(result: ScenarioResult, context: ScenarioContext, as_json: bool, **extra: object) -> None:
     if as_json:
-        print(json.dumps(result.as_dict()))
+        print(json.dumps({**result.as_dict(), "forecast": forecast_as_dict(context.forecasts), **extra}))
         return
     first = result.months[0].month
     low_high = result.monthly_savings_range
@@ -72,6 +73,7 @@ def _print(result: ScenarioResult, as_json: bool) -> None:
     out.print(table)
     for line in [*(w.forced for w in result.workloads if w.forced), *result.warnings]:
         out.print(f"Note: {line}", markup=False)
+    out.print(f"Baseline: {forecast_words(context.forecasts)}", markup=False)
 
 
 def _stored(engine: Engine, name: str) -> Scenario:
@@ -118,7 +120,8 @@ def scenario_show(
     """A kept scenario's business case: savings a month and their P10–P90 range, one-time cost, payback,
     NPV, 3-year TCO, and each workload's move, quality and risk."""
     engine = open_ledger(db)
-    _print(run(_stored(engine, name), _context(engine)), as_json)
+    context = _context(engine)
+    _print(run(_stored(engine, name), context), context, as_json)
 
 
 @scenario_app.command("run")
@@ -135,10 +138,11 @@ def scenario_run(
         raise fail(f"{file}: {exc.strerror or exc}") from None
     scenario = scenario_from_json(text)
     engine = open_ledger(db)
-    result = run(scenario, _context(engine))
+    context = _context(engine)
+    result = run(scenario, context)
     if save:
         save_scenario(engine, scenario.name, json.dumps(scenario_to_dict(scenario)))
-    _print(result, as_json)
+    _print(result, context, as_json)
 
 
 @scenario_app.command("template")
@@ -180,7 +184,7 @@ def scenario_suggest(
         save_scenario(engine, scenario.name, json.dumps(scenario_to_dict(scenario)))
     if as_json:
         extra = {"scenario": scenario_to_dict(scenario), "stays": suggestion.stays, "unmet": list(suggestion.unmet)}
-        print(json.dumps({**result.as_dict(), **extra}))
+        _print(result, context, True, **extra)
         return
     for move in scenario.moves:
         out.print(f"- {move.workload} moves: {move.reason}", markup=False)
@@ -188,7 +192,7 @@ def scenario_suggest(
         out.print(f"- {name} stays: {why}", markup=False)
     for line in suggestion.unmet:
         out.print(f"Not met: {line}", markup=False)
-    _print(result, as_json=False)
+    _print(result, context, as_json=False)
 
 
 @scenario_app.command("delete")

@@ -29,6 +29,7 @@ from analysis.scenarios.engine import (
     reembedding_usd,
 )
 from analysis.scenarios.model import Move, Scenario
+from analysis.scenarios.trust import forecast_words
 from analysis.scenarios.uncertainty import ranges
 from db.errors import InvalidInput
 
@@ -122,6 +123,8 @@ class ReportPack:
     prices_as_of: date
     price_sources: tuple[PriceSource, ...]
     growth: str | float  # "forecast" or a fixed monthly rate
+    growth_damping: float  # φ: how much of the forecast's trend carries into each next month
+    forecast_check: str  # the baseline forecast's backtest, in a sentence
     price_changes: tuple[tuple[str, float, str], ...]  # host, yearly change, where it comes from
     discount_rate: float
     day_rate_usd: float
@@ -326,6 +329,8 @@ def report_pack(
         prices_as_of=facts.prices_as_of,
         price_sources=facts.price_sources,
         growth=scenario.assumptions.growth,
+        growth_damping=scenario.assumptions.growth_damping,
+        forecast_check=forecast_words(context.forecasts),
         price_changes=_price_changes(scenario, context),
         discount_rate=scenario.assumptions.discount_rate,
         day_rate_usd=scenario.assumptions.day_rate_usd,

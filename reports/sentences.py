@@ -13,7 +13,7 @@ from datetime import date
 from analysis.assumptions import CACHE_HIT_RANGE, OUTPUT_LENGTH_RANGE, WINDOW_DAYS
 from analysis.money import usd, usd_range
 from analysis.scenarios.engine import DEFAULT_ENGINEERING_DAYS, DEFAULT_EVALUATION_USD, HIGH_CRITICALITY_EFFORT
-from analysis.scenarios.uncertainty import FAILURE_CHANCE, GROWTH_SPREAD, PRICE_SPREAD, SAMPLES
+from analysis.scenarios.uncertainty import FAILS, FAILURE_CHANCE, GROWTH_SPREAD, PRICE_SPREAD, SAMPLES
 from reports.pack import ReportPack
 
 __all__ = [
@@ -154,15 +154,15 @@ def _listed(names: Sequence[str]) -> str:
 def contributor_words(pack: ReportPack) -> str:
     """Which move makes most of the savings, when one makes more than half of them (with a leading space), so
     a reader knows which estimate to check first."""
-    moved = [w for w in pack.moves if w.outcome.savings_usd > 0]
-    total = sum(w.outcome.savings_usd for w in moved)
-    if len(moved) < 1 or total <= 0:
+    saving = {w.name: w.outcome.savings_usd for w in pack.moves if (w.outcome.savings_usd or 0.0) > 0}
+    total = sum(v for v in saving.values() if v is not None)
+    if not saving or total <= 0:
         return ""
-    top = max(moved, key=lambda w: w.outcome.savings_usd)
-    share = top.outcome.savings_usd / total
+    top = max(saving, key=lambda name: saving[name] or 0.0)
+    share = (saving[top] or 0.0) / total
     if share <= 0.5 or len(pack.moves) == 1:
         return ""
-    return f" {top.name} makes {share:.0%} of the moves' savings."
+    return f" {top} makes {share:.0%} of the moves' savings."
 
 
 def recommendation(pack: ReportPack) -> str:
@@ -176,7 +176,7 @@ def recommendation(pack: ReportPack) -> str:
             f"{'are not paid back' if pack.payback_months is None else 'buy no value'} within "
             f"{pack.horizon_months} months (NPV {usd(pack.npv_usd)})."
         )
-    largest = sorted(moves, key=lambda w: -w.outcome.savings_usd)
+    largest = sorted(moves, key=lambda w: -(w.outcome.savings_usd or 0.0))
     named = [f"{w.name} to {w.inputs.move.target if w.inputs.move else ''}" for w in largest[:2]]
     if len(largest) > 2:
         named.append(f"{len(largest) - 2} more")
@@ -200,14 +200,17 @@ def directional_note(pack: ReportPack) -> str:
     sources = f" (newest price data {day_words(newest)})" if newest is not None else ""
     return (
         f"A directional estimate, not a quote: from your usage of {period_words(*pack.data_period)}, priced at "
-        f"the prices in force on {day_words(pack.prices_as_of)}{sources}. The figures move with the assumptions "
-        "listed; the appendix gives every one and its source."
+        f"the prices in force on {day_words(pack.prices_as_of)}{sources}. {pack.forecast_check} The figures "
+        "move with the assumptions listed; the appendix gives every one and its source."
     )
 
 
 def _growth_words(pack: ReportPack) -> str:
     if pack.growth == "forecast":
-        return f"{pack.weighted_growth:+.1%} a month across the workloads, each by the trend of its last 90 days"
+        damped = f", damped ({pack.growth_damping:g} a month)" if pack.growth_damping < 1 else ", compounded undamped"
+        return (
+            f"{pack.weighted_growth:+.1%} a month across the workloads, each by the trend of its last 90 days{damped}"
+        )
     return f"{float(pack.growth):+.1%} a month for every workload (set in the scenario)"
 
 
@@ -216,7 +219,7 @@ FACTOR_SETTINGS = {
     "target costs (tokenizer, answer length, cache hits)": "each target at the low and the high end of its cost range",
     GROWTH_FACTOR: "each workload's growth one standard error lower and higher",
     "price changes": f"every host's yearly price change {PRICE_SPREAD:.0%} lower and higher",
-    "moves without strong evidence fail": "moves whose evidence is weak abandoned after their one-time cost",
+    FAILS: "the move that saves most abandoned after its one-time cost",
     "one-time costs (±50%)": "engineering and evaluation at half and one and a half times",
 }
 
@@ -274,6 +277,16 @@ def assumptions_register(pack: ReportPack) -> tuple[Assumption, ...]:
             "the scenario" + (": each workload's forecast" if pack.growth == "forecast" else ""),
         ),
     ]
+    if pack.growth == "forecast":
+        lines.append(
+            Assumption(
+                "Scenario",
+                "Growth damping",
+                pack.growth_damping,
+                "φ a month",
+                "the scenario: month m grows by φ + … + φ^m months of the trend (a damped trend)",
+            )
+        )
     lines += [
         Assumption("Price change a year", host, change, "a year", source) for host, change, source in pack.price_changes
     ]

@@ -186,7 +186,10 @@ def _workloads(sheet: Any, pack: ReportPack, flow: CashFlowCells, formats: dict[
                 sheet.write_formula(row, column, f"={sums[index]}", formats["money"], value)
             else:
                 _number(sheet, row, column, value, formats["money"])
-        sheet.write_formula(row, 8, f"=F{row + 1}-G{row + 1}-H{row + 1}", formats["money"], w.savings_usd)
+        if w.savings_usd is None:
+            _text(sheet, row, 8, "unpriced")  # no price today: no money is known, none is made up
+        else:
+            sheet.write_formula(row, 8, f"=F{row + 1}-G{row + 1}-H{row + 1}", formats["money"], w.savings_usd)
         _text(sheet, row, 9, w.quality_before)
         _text(sheet, row, 10, w.quality_after)
         _number(sheet, row, 11, w.latency_before_s, formats["score"])

@@ -3,9 +3,10 @@ inputs as cells) and the Monthly cash flow sheet, whose every number is an Excel
 
 The formulas are the engine's base case (:func:`analysis.scenarios.engine.project`), spelled in Excel:
 
-- a workload's baseline in month m is today's cost × (1 + growth)^m × max(1 + its host's yearly price
-  change, 0)^(m/12) — and, from the month its model retires, its successor's cost grown and repriced the
-  same way (pro-rated in the shutdown's month);
+- a workload's baseline in month m is today's cost × (1 + growth)^g × max(1 + its host's yearly price
+  change, 0)^(m/12), where g is m for a fixed rate and φ(1 − φ^m)/(1 − φ) for the damped forecast —
+  and, from the month its model retires, its successor's cost grown and repriced the same way (pro-rated in
+  the shutdown's month);
 - its scenario cost is (1 − share moved) × baseline + share moved × the target's cost, grown and repriced at
   the target's host (a router split sends part of it to a second model); the share ramps linearly from the
   start month;
@@ -126,6 +127,8 @@ def write_assumptions(sheet: Any, name: str, pack: ReportPack, formats: dict[str
             cells["discount_rate"] = _ref(name, row, 2)
         elif entry.section == "Scenario" and entry.name == "Engineering day rate":
             cells["day_rate"] = _ref(name, row, 2)
+        elif entry.section == "Scenario" and entry.name == "Growth damping":
+            cells["growth_damping"] = _ref(name, row, 2)
         elif entry.section == "Price change a year":
             cells["hosts"][entry.name] = _ref(name, row, 2)
         row += 1
@@ -255,12 +258,15 @@ def write_cash_flow(
     for number, month in enumerate(pack.months, start=1):
         row = number
         m = f"$A{row + 1}"
+        phi = cells.get("growth_damping")
+        # Months' worth of growth: m for a fixed rate, the damped sum φ + … + φ^m for the forecast.
+        g = m if phi is None else f"IF({phi}=1,{m},{phi}*(1-{phi}^{m})/(1-{phi}))"
         sheet.write_number(row, 0, number, formats["number"])
         sheet.write_datetime(row, 1, month.month, formats["month"])
         for index, line in enumerate(lines):
             own = line.months[number - 1]
             base_cell = xl_rowcol_to_cell(row, first_block + index)
-            formulas = _workload_formulas(assumptions, cells["workloads"][line.name], line, m, base_cell)
+            formulas = _workload_formulas(assumptions, cells["workloads"][line.name], line, m, g, base_cell)
             sheet.write_formula(row, first_block + index, formulas[0], formats["money"], own.baseline_usd)
             sheet.write_formula(row, first_block + count + index, formulas[1], formats["money"], own.scenario_usd)
             sheet.write_formula(row, first_block + 2 * count + index, formulas[2], formats["money"], own.one_time_usd)
@@ -313,15 +319,18 @@ def write_cash_flow(
     )
 
 
-def _workload_formulas(sheet: str, row: int, line: WorkloadLine, m: str, base_cell: str) -> tuple[str, str, str]:
-    """The baseline, scenario and one-time formulas of ``line`` in the month whose number is in ``m``."""
+def _workload_formulas(
+    sheet: str, row: int, line: WorkloadLine, m: str, g: str, base_cell: str
+) -> tuple[str, str, str]:
+    """The baseline, scenario and one-time formulas of ``line`` in the month whose number is in ``m`` (its
+    months' worth of growth in ``g``)."""
 
     def cell(column: str) -> str:
         return _ref(sheet, row, _COL[column])
 
     def grown(cost: str, change: str) -> str:
-        # cost × (1 + growth)^m × max(1 + yearly price change, 0)^(m/12), as the engine's priced()
-        return f"{cell(cost)}*(1+{cell('Growth (a month)')})^{m}*MAX(1+{cell(change)},0)^({m}/12)"
+        # cost × (1 + growth)^g × max(1 + yearly price change, 0)^(m/12), as the engine's priced()
+        return f"{cell(cost)}*(1+{cell('Growth (a month)')})^({g})*MAX(1+{cell(change)},0)^({m}/12)"
 
     inputs = line.inputs
     stay = grown("Cost today (USD a month)", "Host's price change (a year)")

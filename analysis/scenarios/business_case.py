@@ -188,24 +188,22 @@ def tiles(result: ScenarioResult) -> list[Tile]:
     return shown
 
 
-def workloads_frame(result: ScenarioResult, context: ScenarioContext | None = None) -> pd.DataFrame:
+def workloads_frame(result: ScenarioResult) -> pd.DataFrame:
     """One row per workload over the horizon: where it moves (or "stays"), the moved share, its cost if nothing
     moves and under the scenario, its one-time cost and net savings, quality after (the evidence against
-    today's model), p95 latency and risk before and after, and why. A workload ``context`` has no price for
-    today has empty money cells (the engine leaves it out of the money), never $0."""
-    unpriced = {name for name, case in context.cases.items() if case.today_usd is None} if context else set()
+    today's model), p95 latency and risk before and after, and why. A workload with no price today has empty
+    money cells (the engine leaves it out of the money), never $0."""
     rows = []
     for w in result.workloads:
-        priced = w.workload not in unpriced
         rows.append(
             {
                 "workload": w.workload,
                 "moved_to": w.moved_to or "stays",
                 "share": w.share if w.moved_to is not None else None,
-                "baseline_usd": w.baseline_usd if priced else None,
-                "scenario_usd": w.scenario_usd if priced else None,
-                "one_time_usd": w.one_time_usd if priced else None,
-                "savings_usd": w.savings_usd if priced else None,
+                "baseline_usd": w.baseline_usd,
+                "scenario_usd": w.scenario_usd,
+                "one_time_usd": w.one_time_usd,
+                "savings_usd": w.savings_usd,
                 "quality_after": w.quality_after,
                 "latency_before_s": w.latency_before_s,
                 "latency_after_s": w.latency_after_s,

@@ -95,6 +95,7 @@ class AssumptionValues:
             prices["*"] = _rate(self.price_change_pct, prices.get("*"))
         return {
             "growth": "forecast" if self.growth_pct is None else _rate(self.growth_pct, kept_growth),
+            "growth_damping": kept.growth_damping,
             "price_change_per_year": prices,
             "discount_rate": _rate(self.discount_pct, kept.discount_rate),
             "day_rate_usd": self.day_rate_usd,

@@ -4,8 +4,9 @@ quality, latency and risk before and after.
 
 Month 1 is the calendar month after the ledger's last day. For each workload:
 
-- **Baseline**: today's monthly cost × growth^m × each host's price change^(m/12). Growth is the forecast's
-  monthly trend (``analysis.scenarios.forecast``) or the scenario's fixed rate. A model that retires within
+- **Baseline**: today's monthly cost × (1 + growth)^g(m) × each host's price change^(m/12). Growth is the
+  forecast's monthly trend (``analysis.scenarios.forecast``), damped so that g(m) = φ + … + φ^m, or the
+  scenario's fixed rate, compounded (g(m) = m) — see :meth:`Assumptions.growth_months`. A model that retires within
   the horizon cannot be kept: from its shutdown day the baseline pays its successor's price at the same host
   (a forced move, pro-rated in the shutdown's month; left at today's price, with a warning, where the
   successor is unpriced).
@@ -116,9 +117,9 @@ class WorkloadOutcome:
     workload: str
     moved_to: str | None  # "model on host", None when it stays
     share: float
-    baseline_usd: float
-    scenario_usd: float
-    one_time_usd: float
+    baseline_usd: float | None  # None: the workload has no price today, so no money is known
+    scenario_usd: float | None
+    one_time_usd: float | None
     forced: str | None  # the forced move on the baseline, in words
     quality_before: str
     quality_after: str
@@ -129,7 +130,9 @@ class WorkloadOutcome:
     reason: str | None = None
 
     @property
-    def savings_usd(self) -> float:
+    def savings_usd(self) -> float | None:
+        if self.baseline_usd is None or self.scenario_usd is None or self.one_time_usd is None:
+            return None
         return self.baseline_usd - self.scenario_usd - self.one_time_usd
 
 
@@ -345,8 +348,8 @@ def forced_month(case: WorkloadCase, first: date) -> tuple[int, float] | None:
 def project(
     scenario: Scenario, context: ScenarioContext, factors: Factors | None = None, months: int | None = None
 ) -> tuple[list[MonthRow], dict[str, tuple[float, float, float]], list[str]]:
-    """Month rows over ``months`` (the scenario's horizon by default), each workload's (baseline, scenario,
-    one-time) totals, and warnings."""
+    """Month rows over ``months`` (the scenario's horizon by default), each priced workload's (baseline,
+    scenario, one-time) totals, and warnings (a workload without a price today is left out, and said so)."""
     factors = factors or Factors()
     months = months or scenario.horizon_months
     first = _month(date(context.last_day.year, context.last_day.month, 1), 1)
@@ -360,7 +363,6 @@ def project(
         case, move = plan.case, plan.move
         if case.today_usd is None:
             warnings.append(f"{case.name} has no price today: it is left out of the money")
-            totals[case.name] = (0.0, 0.0, 0.0)
             continue
         growth = case.monthly_growth if assumptions.growth == "forecast" else float(assumptions.growth)
         growth += factors.growth.get(case.name, 0.0)
@@ -374,7 +376,7 @@ def project(
         abandoned = move is not None and move.workload in factors.abandoned
         w_base = w_plan = w_once = 0.0
         for m in range(1, months + 1):
-            grown = (1.0 + growth) ** m
+            grown = (1.0 + growth) ** assumptions.growth_months(m)
 
             def priced(host: str, cost: float, m: int = m, grown: float = grown) -> float:
                 yearly = 1.0 + assumptions.price_change(host) + factors.price_shift
@@ -468,7 +470,7 @@ def run(scenario: Scenario, context: ScenarioContext, *, uncertainty: bool = Tru
     moves = {m.workload: m for m in scenario.moves}
     outcomes = []
     for name, case in context.cases.items():
-        base, plan, once = totals[name]
+        base, plan, once = totals.get(name, (None, None, None))
         move = moves.get(name)
         target = case.option(move.host, move.model) if move is not None else None
         forced = _forced_words(case, forced_month(case, first), scenario.horizon_months)

@@ -8,6 +8,7 @@ The JSON (``exitplan scenario template`` prints one)::
       "horizon_months": 24,                      # 12, 24 or 36
       "assumptions": {
         "growth": "forecast",                    # or a monthly rate, e.g. 0.03
+        "growth_damping": 0.9,                   # how much of the forecast's trend carries into each next month
         "price_change_per_year": {"openai": -0.1, "*": 0.0},   # by host; "*" for every other host
         "discount_rate": 0.1,                    # a year
         "day_rate_usd": 1000                     # what an engineering day costs
@@ -52,6 +53,9 @@ __all__ = [
 HORIZONS = (12, 24, 36)
 DEFAULT_DISCOUNT_RATE = 0.10
 DEFAULT_DAY_RATE_USD = 1000.0
+# Within the 0.8–0.98 that forecasting practice uses for damped trends (Hyndman & Athanasopoulos, Forecasting:
+# Principles and Practice, 3rd ed., §8.2): the fitted trend fades over about a year.
+DEFAULT_GROWTH_DAMPING = 0.9
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,31 @@ class Move:
 
 @dataclass(frozen=True)
 class Assumptions:
-    """``growth`` is "forecast" or a monthly rate; price changes are yearly, by host ("*": the rest)."""
+    """``growth`` is "forecast" or a monthly rate; price changes are yearly, by host ("*": the rest).
+
+    ``growth_damping`` (φ) damps the forecast's trend: month m grows by φ + φ² + … + φ^m months' worth of it
+    (a damped trend, Gardner & McKenzie 1985), so a 90-day trend is not compounded for three years; at the
+    default 0.9 the trend adds at most nine months' growth. 1 compounds it undamped. A fixed rate is the
+    user's own and is never damped.
+    """
 
     growth: str | float = "forecast"
+    growth_damping: float = DEFAULT_GROWTH_DAMPING
     price_change_per_year: Mapping[str, float] = field(default_factory=dict)
     discount_rate: float = DEFAULT_DISCOUNT_RATE
     day_rate_usd: float = DEFAULT_DAY_RATE_USD
+
+    def growth_months(self, month: int) -> float:
+        """How many months' worth of growth month ``month`` has: ``month`` for a fixed rate, the damped sum
+        φ + … + φ^month for the forecast.
+
+        >>> Assumptions(growth=0.02).growth_months(12), round(Assumptions().growth_months(12), 3)
+        (12, 6.458)
+        """
+        phi = self.growth_damping
+        if self.growth != "forecast" or phi >= 1.0:
+            return month
+        return phi * (1.0 - phi**month) / (1.0 - phi)
 
     def price_change(self, host: str) -> float:
         return float(self.price_change_per_year.get(host, self.price_change_per_year.get("*", 0.0)))
@@ -207,6 +230,9 @@ def scenario_from_dict(data: object) -> Scenario:
         price_change_per_year={
             str(k): _number(v, f"assumptions.price_change_per_year.{k}", low=-1, high=5) for k, v in prices.items()
         },
+        growth_damping=_number(
+            raw.get("growth_damping", DEFAULT_GROWTH_DAMPING), "assumptions.growth_damping", low=0.5, high=1
+        ),
         discount_rate=_number(raw.get("discount_rate", DEFAULT_DISCOUNT_RATE), "assumptions.discount_rate", low=0),
         day_rate_usd=_number(raw.get("day_rate_usd", DEFAULT_DAY_RATE_USD), "assumptions.day_rate_usd", low=0),
     )

@@ -19,6 +19,7 @@ from analysis.scenarios.engine import ScenarioResult
 from analysis.scenarios.model import HORIZONS, Scenario, scenario_from_dict, scenario_from_json, scenario_to_dict
 from analysis.scenarios.optimiser import suggest
 from analysis.scenarios.template import template
+from analysis.scenarios.trust import METHOD, forecast_frame, forecast_words
 from app import cache
 from app.components.charts import cumulative_chart, projection_chart, savings_waterfall, tornado_chart
 from app.components.demo_data import offer_demo
@@ -135,8 +136,40 @@ def business_case(name: str) -> None:
         "shutdown date) and under the scenario, and the one-time costs in the month each move starts. Below: the "
         "net savings so far, after one-time costs — payback is where they cross zero."
     )
+    with st.expander(f"How far to trust the baseline — {forecast_words(context.forecasts)}"):
+        damping = scenario.assumptions.growth_damping
+        st.markdown(
+            f"The forecast: {METHOD}. "
+            + (
+                f"In the scenario each workload's trend is damped ({damping:g} a month), so a 90-day trend is not "
+                "compounded for years."
+                if scenario.assumptions.growth == "forecast" and damping < 1
+                else ""
+            )
+        )
+        st.dataframe(
+            forecast_frame(context.forecasts),
+            hide_index=True,
+            placeholder="—",
+            column_config={
+                "workload": "Workload",
+                "monthly_growth": st.column_config.NumberColumn("Growth a month", format="percent"),
+                "growth_error": st.column_config.NumberColumn(
+                    "± (standard error)", format="percent", help="The fitted trend's standard error."
+                ),
+                "fitted_days": st.column_config.NumberColumn("Days fitted", format="%d"),
+                "backtest_mape": st.column_config.NumberColumn(
+                    "Backtest MAPE", format="percent", help="A day's error on the held-out days, on average."
+                ),
+                "backtest_total_error": st.column_config.NumberColumn(
+                    "Backtest total error", format="percent", help="The error on the held-out days' total."
+                ),
+                "method": st.column_config.TextColumn("Method", width="medium"),
+                "note": st.column_config.TextColumn("Note", width="large"),
+            },
+        )
 
-    frame = workloads_frame(result, context)
+    frame = workloads_frame(result)
     st.subheader("Savings by workload")
     if scenario.moves:
         st.plotly_chart(savings_waterfall(frame), key="scenarios-waterfall")

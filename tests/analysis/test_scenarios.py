@@ -61,6 +61,20 @@ def test_moving_nothing_is_the_baseline_grown_and_repriced_month_by_month() -> N
     assert result.as_dict()["savings_range"] is None
 
 
+def test_the_forecasts_trend_is_damped_and_a_fixed_rate_is_not() -> None:
+    # A 5% monthly trend at φ = 0.9: month m grows by 0.9 + 0.81 + … + 0.9^m months of it, at most nine.
+    growing = case("Chat", "openai", "gpt-4o", 1000.0, [option("groq", "llama-8b", 200.0)], growth=0.05)
+    damped = run(Scenario("Stay", (), 36, Assumptions()), context(growing), uncertainty=False)
+    assert damped.months[0].baseline_usd == pytest.approx(1000 * 1.05**0.9)
+    assert damped.months[1].baseline_usd == pytest.approx(1000 * 1.05 ** (0.9 + 0.81))
+    assert damped.months[35].baseline_usd == pytest.approx(1000 * 1.05 ** (9 * (1 - 0.9**36)))
+    assert damped.months[35].baseline_usd < 1000 * 1.05**9
+    undamped = run(Scenario("Stay", (), 12, Assumptions(growth_damping=1.0)), context(growing), uncertainty=False)
+    assert undamped.months[11].baseline_usd == pytest.approx(1000 * 1.05**12)
+    fixed = run(Scenario("Stay", (), 12, Assumptions(growth=0.05)), context(growing), uncertainty=False)
+    assert fixed.months[11].baseline_usd == pytest.approx(1000 * 1.05**12)
+
+
 def test_a_whole_move_costs_the_targets_price_from_its_start_month() -> None:
     move = Move("Chat", "deepinfra", "llama-70b", start_month=3, **ONCE)
     result = run(Scenario("Move", (move,), 12, FLAT), context(CHAT), uncertainty=False)

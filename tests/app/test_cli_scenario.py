@@ -38,6 +38,9 @@ def test_write_run_suggest_keep_and_delete(ledger: Engine, ledger_url: str, tmp_
     assert {"month", "baseline_usd", "scenario_usd"} <= set(out["monthly"][0])
     assert out["savings_range"]["p10"] <= out["savings_range"]["p50"] <= out["savings_range"]["p90"]
     assert out["monthly_savings_usd"] == round(out["baseline_monthly_usd"] - out["scenario_monthly_usd"], 2)
+    # How far to trust the baseline: the company's 30 held-out days, predicted within the 10%.
+    assert out["forecast"]["backtest_days"] == 30 and abs(out["forecast"]["backtest_total_error"]) < 0.10
+    assert {w["workload"] for w in out["forecast"]["workloads"]} >= {w["workload"] for w in out["workloads"]}
     assert list_scenarios(ledger).empty, "run keeps nothing without --save"
 
     # The README's example file is a scenario the demo company can run.
@@ -53,6 +56,7 @@ def test_write_run_suggest_keep_and_delete(ledger: Engine, ledger_url: str, tmp_
     assert suggested.exit_code == 0, suggested.stderr
     assert " moves: " in suggested.stdout and " stays: " in suggested.stdout
     assert "Plan A: 24 months from" in suggested.stdout and "NPV" in suggested.stdout
+    assert "Baseline: Checked on the last 30 days" in suggested.stdout
     listed = runner.invoke(app, ["scenario", "list", "--json", *db])
     assert [s["name"] for s in json.loads(listed.stdout)] == ["Plan A"]
     shown = runner.invoke(app, ["scenario", "show", "Plan A", "--json", *db])

@@ -108,7 +108,10 @@ def test_a_suggested_plan_is_kept_and_its_tiles_are_its_business_case(ledger: En
     assert sum(" moves: " in line for line in lines) == len(result.scenario.moves)
     assert sum(" stays: " in line for line in lines) == len(result.workloads) - len(result.scenario.moves)
     assert len(at.get("plotly_chart")) == 3  # month by month, the waterfall, the tornado
-    table = at.dataframe[0].value
+    forecast, table = (frame.value for frame in at.dataframe[:2])
+    # How far to trust the baseline: each workload's forecast with its backtest.
+    assert {"monthly_growth", "growth_error", "backtest_mape", "backtest_total_error"} <= set(forecast.columns)
+    assert any(e.label.startswith("How far to trust the baseline — Checked on the last 30 days") for e in at.expander)
     assert set(table["workload"]) == {w.workload for w in result.workloads}
     assert table.loc[table["moved_to"] == "stays", "share"].isna().all()
 

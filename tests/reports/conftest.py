@@ -18,12 +18,13 @@ from analysis.scenarios.engine import run
 from analysis.scenarios.model import Assumptions, Move, Scenario, Split
 from pricing.book import PriceBook
 from reports.pack import ReportPack, report_pack
-from tests.analysis.test_scenarios import case, context, option
+from tests.analysis.scenario_cases import case, option
+from tests.analysis.scenario_cases import context as cases_context
 
 GENERATED = datetime(2026, 12, 5, 12, 30, tzinfo=UTC)
 EVIL = '=HYPERLINK("http://x","y")'
 
-CONTEXT = context(
+CONTEXT = cases_context(
     case(
         "Chat",
         "openai",
@@ -52,6 +53,8 @@ CONTEXT = context(
         tokens=(1e9, 5e9),
     ),
     case("Mystery", "azure", "my-deployment", None, []),
+    last_day=date(2026, 10, 31),
+    today=date(2026, 11, 5),
 )
 
 SCENARIO = Scenario(
