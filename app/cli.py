@@ -13,7 +13,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from analysis.imports import NOT_IN_SOURCE, outcome_words, skipped_words
 from analysis.reconcile import GAP_THRESHOLD, reconcile
+from analysis.spend import Totals
 from analysis.spend import summary as ledger_summary
 from app.cli_alternatives import alternatives_command
 from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
@@ -28,7 +30,16 @@ from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_loaded, load_demo
 from collectors.files import ingest_files
-from db import default_url, delete_import, get_import, list_imports, open_ledger, rejected_rows_of, usage_span
+from db import (
+    default_url,
+    delete_import,
+    get_import,
+    list_imports,
+    open_ledger,
+    rejected_rows_of,
+    skipped_kinds,
+    usage_span,
+)
 
 app = typer.Typer(
     help="exitplan: what it would cost, and what you would risk, to move your LLM traffic elsewhere.",
@@ -111,7 +122,11 @@ def ingest_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Import usage files. Exit status 2 if any file could not be imported at all."""
+    """Import usage files. Exit status 2 if any file could not be imported at all.
+
+    Each file's rows are accepted, rejected (should have been usage, could not be read; see imports show) or
+    skipped as not usage (counted per kind).
+    """
     failed = False
     for outcome in ingest_files(open_ledger(db), paths, format_name=format):
         result = outcome.result
@@ -123,11 +138,8 @@ def ingest_command(
         elif result.duplicate:
             out.print(f"{outcome.file}: duplicate of import {result.import_id}; nothing changed")
         else:
-            out.print(
-                f"{outcome.file}: import {result.import_id} ({result.format}): "
-                f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
-                f"{result.rows_rejected:,} rejected"
-            )
+            words = outcome_words(result.rows_read, result.rows_accepted, result.rows_rejected, result.skipped)
+            out.print(f"{outcome.file}: import {result.import_id} ({result.format}): {words}", highlight=False)
     if failed:
         raise typer.Exit(2)
 
@@ -202,13 +214,17 @@ def _iso(value: object) -> str | None:
 
 @imports_app.command("list")
 def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Every import, newest first."""
-    frame = list_imports(open_ledger(db))
+    """Every import, newest first, with its rows read, accepted, rejected and skipped as not usage."""
+    engine = open_ledger(db)
+    frame = list_imports(engine)
     if as_json:
+        kinds = skipped_kinds(engine)
         rows = frame.drop(columns=["sha256"]).astype(object).where(frame.notna(), None).to_dict("records")
+        for row in rows:
+            row["skipped"] = kinds.get(int(row["id"]), {})
         print(json.dumps(rows, default=_iso))
         return
-    table = Table("id", "file", "format", "read", "accepted", "rejected", "period", "imported")
+    table = Table("id", "file", "format", "read", "accepted", "rejected", "skipped", "period", "imported")
     for row in frame.itertuples():
         period = f"{row.period_start:%Y-%m-%d} … {row.period_end:%Y-%m-%d}" if row.rows_accepted else ""
         table.add_row(
@@ -218,6 +234,7 @@ def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
             f"{row.rows_read:,}",
             f"{row.rows_accepted:,}",
             f"{row.rows_rejected:,}",
+            f"{row.rows_skipped:,}",
             period,
             f"{row.created_at:%Y-%m-%d %H:%M}",
         )
@@ -230,7 +247,8 @@ def imports_show(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """One import and its rejected rows."""
+    """One import: its rows read, accepted, rejected and skipped as not usage (by kind), its computed against
+    reported cost, and its rejected rows with their reasons."""
     engine = open_ledger(db)
     record = get_import(engine, import_id)
     if record is None:
@@ -239,11 +257,21 @@ def imports_show(
     costs = reconcile(engine, import_id)
     if as_json:
         info = {k: (_iso(v) or v) for k, v in record.__dict__.items()}
+        info["skipped"] = dict(record.skipped)
         checks = costs.astype(object).where(costs.notna(), None).to_dict("records")
         print(json.dumps({**info, "reconciliation": checks, "rejected": rejected.to_dict("records")}))
         return
-    out.print(f"Import {record.id}: {record.source_name} ({record.format})")
-    out.print(f"  rows read {record.rows_read:,}, accepted {record.rows_accepted:,}, rejected {record.rows_rejected:,}")
+    out.print(f"Import {record.id}: {record.source_name} ({record.format})", markup=False, highlight=False)
+    out.print(
+        f"  rows read {record.rows_read:,}, accepted {record.rows_accepted:,}, rejected {record.rows_rejected:,}, "
+        f"skipped {record.rows_skipped:,}",
+        highlight=False,
+    )
+    if record.skipped:
+        out.print(f"  skipped as not usage: {skipped_words(record.skipped)}", markup=False, highlight=False)
+    elif record.rows_skipped:
+        # Imported before skipped rows were counted by kind.
+        out.print(f"  skipped as not usage: {record.rows_skipped:,} (kinds not recorded)", highlight=False)
     if record.period_start:
         out.print(f"  covers {record.period_start:%Y-%m-%d %H:%M} … {record.period_end:%Y-%m-%d %H:%M} UTC")
     if len(costs):
@@ -285,28 +313,46 @@ def summary(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Usage and cost totals, overall and by provider and model."""
+    """Usage and cost totals, overall and by provider and model.
+
+    A count a source does not report is null in --json and reads "not in this source" in the table, never 0;
+    a total over rows of which only some report it is the known part (marked *, and counted per measure in
+    --json as not_in_source).
+    """
     result = ledger_summary(open_ledger(db), since=day_option(since, "--since"), until=day_option(until, "--until"))
     if as_json:
         print(json.dumps(result.as_dict()))
         return
     table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
+    unpriced = {name.split("/", 1)[1] for name in result.unpriced_models}
+    shown = ("requests", "input_tokens", "output_tokens")
     for model, m in result.by_model.items():
         table.add_row(
             model,
-            number(m.requests),
-            number(m.input_tokens),
-            number(m.output_tokens),
-            usd(m.cost_usd),
+            *(_count(m, measure) for measure in shown),
+            # No computed cost: unpriced, or no tokens to price (a cost report's rows).
+            usd(m.cost_usd, missing="unpriced" if model in unpriced else "—"),
             usd(m.reported_cost_usd, missing="—"),
         )
     out.print(table)
+    overall = result.overall
+    cost = usd(overall.cost_usd, missing="unpriced" if unpriced else "nothing to price (no tokens)")
     out.print(
-        f"Total cost {usd(result.overall.cost_usd)} (reported by the sources: "
-        f"{usd(result.overall.reported_cost_usd, missing='nothing')})"
+        f"Total cost {cost} (reported by the sources: {usd(overall.reported_cost_usd, missing='nothing')})",
+        highlight=False,
     )
+    if any(_count(m, measure).endswith("*") for m in result.by_model.values() for measure in shown):
+        out.print("* the known part only: the sources of some of its rows do not report it")
     if result.unpriced_models:
         out.print(f"Unpriced: {', '.join(result.unpriced_models)}")
+
+
+def _count(totals: Totals, measure: str) -> str:
+    """A count in the summary table: "not in this source" where no source reports it, * where only some do."""
+    value = getattr(totals, measure)
+    if value is None:
+        return NOT_IN_SOURCE
+    return number(value) + ("*" if totals.not_in_source.get(measure) else "")
 
 
 def main() -> None:

@@ -27,8 +27,8 @@ Upload = tuple[str, bytes]
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file: its import (``result``: rows read, accepted and rejected, or the earlier
-    import it duplicates), or ``error``, the reason it was not imported, written for the user.
+    """What became of one file: its import (``result``: rows read, accepted, rejected and skipped as not usage,
+    or the earlier import it duplicates), or ``error``, the reason it was not imported, written for the user.
 
     A CSV of no layout exitplan knows has its ``header`` here, and its ``source``, so that the user can map
     its columns and import it without giving it again.

@@ -41,6 +41,7 @@ __all__ = [
     "risk_weights",
     "scenarios",
     "self_hosted_options",
+    "skipped_rows",
     "usage",
     "workloads",
 ]
@@ -59,6 +60,9 @@ imports = Table(
     Column("rows_read", BigInteger, nullable=False, default=0),
     Column("rows_accepted", BigInteger, nullable=False, default=0),
     Column("rows_rejected", BigInteger, nullable=False, default=0),
+    # Rows that are not usage by the source's own definition (a SPAN observation, a tax line of a cloud
+    # bill, an empty bucket): neither accepted nor rejected. Read = accepted + rejected + skipped.
+    Column("rows_skipped", BigInteger, nullable=False, default=0),
     Column("period_start", DateTime, nullable=True),
     Column("period_end", DateTime, nullable=True),
     Column("created_at", DateTime, nullable=False),
@@ -90,7 +94,9 @@ usage = Table(
     Column("prompt_band", Integer, nullable=True),
     # Null where the source has no request count (Anthropic usage reports).
     Column("requests", BigInteger, nullable=True),
-    *(Column(name, BigInteger, nullable=False, default=0) for name in TOKEN_MEASURES),
+    # Null where the source does not report the measure (a cost report has no tokens, most sources no 1-hour
+    # cache split): unknown, never 0. A rollup row sums records that all know a measure or all lack it.
+    *(Column(name, BigInteger, nullable=True) for name in TOKEN_MEASURES),
     Column("reported_cost_nano_usd", BigInteger, nullable=True),
     Column("latency_count", BigInteger, nullable=False, default=0),
     Column("latency_sum_ms", Float, nullable=False, default=0.0),
@@ -113,6 +119,18 @@ rejected_rows = Table(
     Column("raw", Text, nullable=False),
     Column("reason", String(500), nullable=False),
     Index("ix_rejected_rows_import_id", "import_id"),
+)
+
+# How many rows of an import were skipped as not usage, per kind ("SPAN observation", "not AI: Storage"), so
+# the user sees what was left out and why, apart from the rows rejected for being unreadable.
+skipped_rows = Table(
+    "skipped_rows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(200), nullable=False),
+    Column("rows", BigInteger, nullable=False),
+    UniqueConstraint("import_id", "kind", name="uq_skipped_rows_import_kind"),
 )
 
 # Where each API collector's last successful sync ended, so the next one starts there.
