@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from db.measures import COUNT_MEASURES, TOKEN_MEASURES
+from db.measures import COUNT_MEASURES, TOKEN_MEASURES, TOOL_CHARGE_PREFIX
 from db.usage import LEDGER_ROWS, UNKNOWN_PREFIX, read_usage
 from pricing.book import PriceBook
 from pricing.cost import COST_PARTS, cost_of
@@ -75,10 +75,12 @@ def _with_spend(frame: pd.DataFrame) -> pd.DataFrame:
     # A row with no usage and no reported cost spends nothing.
     frame.loc[~has_usage & frame["reported_cost_usd"].isna(), "spend_usd"] = 0.0
     # A cost report (cost-only rows) and a usage export of the same provider and day describe the same
-    # money: there the tokens are priced and the report is kept for reconciliation, not added again.
+    # money: there the tokens are priced and the report is kept for reconciliation, not added again — except
+    # a tool's charge (web search, file search), which no token row carries: it is spent as reported.
     if len(frame):
         covered = has_usage.groupby([frame["provider"], frame["day"]]).transform("any")
-        frame.loc[~has_usage & covered, "spend_usd"] = 0.0
+        tool = frame["model"].astype("string").str.startswith(TOOL_CHARGE_PREFIX, na=False)
+        frame.loc[~has_usage & covered & ~tool, "spend_usd"] = 0.0
         if LEDGER_ROWS in frame.columns:
             # For the same reason such a report's rows, which know no tokens, leave none missing from the totals:
             # the usage they describe is counted by the token rows.

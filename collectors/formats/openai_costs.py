@@ -25,13 +25,12 @@ from collectors.jsonfile import load_json
 from collectors.normalise import first_reason, not_usd, parse_money, parse_timestamps, text
 from collectors.records import Batch, make_records
 from collectors.source import IngestError, Source
+from db.measures import TOOL_CHARGE
 
 __all__ = ["API_FORMAT", "CSV_FORMAT", "TOOL_CHARGE", "cost_records", "line_item_model"]
 
 UNATTRIBUTED = "unattributed (not grouped by line item)"
 EMPTY_BUCKET = "empty bucket"
-# How a tool's line item is labelled in the model column: ``tool charge (web search tool calls)``.
-TOOL_CHARGE = "tool charge ({})"
 # Line items of OpenAI's built-in tools, however the API or the dashboard spells them.
 _TOOL_ITEM = re.compile(
     r"\btool[ _]calls?\b|\b(?:web|file)[ _]search\b|\bcode[ _]interpreter\b|\bcomputer[ _]use\b"

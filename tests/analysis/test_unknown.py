@@ -124,5 +124,9 @@ def test_a_cost_report_beside_token_usage_of_its_days_leaves_no_tokens_missing(l
     # The usage API has no reasoning split: still not in the source for its own rows.
     assert both.not_in_source["reasoning_tokens"] == alone.not_in_source["reasoning_tokens"] == alone.rows
     priced = priced_usage(ledger)
-    models = priced[~priced["model"].str.startswith("tool charge")]
-    assert models["spend_usd"].sum() == pytest.approx(alone.cost_usd, abs=1e-6)
+    tools = priced["model"].str.startswith("tool charge")
+    assert priced.loc[~tools, "spend_usd"].sum() == pytest.approx(alone.cost_usd, abs=1e-6)
+    # A tool's charge is in no token row: it is spent as the report has it, even on days with token usage.
+    assert tools.any()
+    assert priced.loc[tools, "spend_usd"].sum() == pytest.approx(priced.loc[tools, "reported_cost_usd"].sum())
+    assert priced.loc[tools, "spend_usd"].sum() > 0
