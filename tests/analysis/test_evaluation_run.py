@@ -59,9 +59,11 @@ def test_latency_and_length_come_out_as_scripted() -> None:
     fast, slow = result.candidates
     assert fast.answers == slow.answers == 6 and not fast.errors
     assert fast.ttft_p50_s is not None and slow.ttft_p50_s is not None
-    assert 0.9 <= fast.ttft_p50_s / 0.1 <= 2.5 and 0.9 <= slow.ttft_p50_s / 0.3 <= 1.8
+    # Sleeps only overshoot and a busy machine adds more: a lower bound near the script, a loose upper one.
+    assert 0.09 <= fast.ttft_p50_s <= 0.1 * 1.5 + 0.25 and 0.27 <= slow.ttft_p50_s <= 0.3 * 1.5 + 0.25
+    assert fast.ttft_p50_s < slow.ttft_p50_s
     assert fast.tokens_per_s is not None and slow.tokens_per_s is not None
-    assert 0.5 <= fast.tokens_per_s / 100 <= 1.1 and 0.5 <= slow.tokens_per_s / 33.3 <= 1.1
+    assert 0.4 <= fast.tokens_per_s / 100 <= 1.1 and 0.4 <= slow.tokens_per_s / 33.3 <= 1.1
     assert fast.ttft_p95_s is not None and fast.ttft_p95_s >= fast.ttft_p50_s
     today = sum(len(s.response or "") for s in plan.samples)
     assert fast.output_ratio is not None and fast.output_ratio[1] == pytest.approx(6 * len(answer) / today)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from analysis.alternatives import alternatives
 from analysis.evaluation import sample_summary
+from analysis.report_facts import ledger_facts
 from analysis.scenarios.context import scenario_context
 from analysis.scenarios.engine import run
 from analysis.scenarios.model import Assumptions, Move, Scenario
@@ -22,6 +23,8 @@ from app.cli import app
 from collectors import ingest, source_from_bytes
 from db.prompt_samples import sample_index
 from pricing.sources import load_book
+from reports.pack import report_pack
+from reports.render import render_report
 from tests.collectors.test_prompt_samples import _litellm_csv
 from tests.fake_openai import Script, fake_openai
 
@@ -162,6 +165,10 @@ def test_evaluate_feeds_alternatives_and_scenarios(
     assert chat.latency_after_s == pytest.approx(mini["latency_p95_s"])
     assert target.monthly_cost_usd.base == pytest.approx(mini["monthly_cost_usd"]["base"], abs=0.005)
     assert outcome.months[0].scenario_usd == pytest.approx(target.monthly_cost_usd.base)
+    # ... and so does the leadership pack.
+    pack = report_pack(scenario, outcome, context, ledger_facts(ledger, book=book, today=today), three_year_range=False)
+    page = render_report("md", [pack], generated_at=datetime.now(UTC), charts=None).decode()
+    assert "wins 100% of 5 against today" in page
 
 
 def _none() -> object:

@@ -45,9 +45,9 @@ def test_time_to_first_token_and_decode_speed_come_out_as_scripted() -> None:
     assert reply.input_tokens == len("Say hello") // 4
     assert reply.ttft_s is not None
     # Sleeps only ever overshoot; a loaded machine adds a little more. Ratios, not tight timings.
-    assert 0.9 <= reply.ttft_s / 0.25 <= 2.0
+    assert 0.24 <= reply.ttft_s <= 0.25 * 1.5 + 0.25
     rate = (reply.output_tokens - 1) / (reply.total_s - reply.ttft_s)
-    assert 0.5 <= rate / 50.0 <= 1.1
+    assert 0.4 <= rate / 50.0 <= 1.1
     sent = server.requests[0].body
     assert sent["stream"] is True and sent["stream_options"] == {"include_usage": True} and sent["max_tokens"] == 100
 
