@@ -12,24 +12,30 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
+from analysis.evaluation import workload_groups
 from analysis.imports import NOT_IN_SOURCE, outcome_words, skipped_words
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from analysis.spend import Totals
 from analysis.spend import summary as ledger_summary
+from analysis.workloads import list_workloads
 from app.cli_alternatives import alternatives_command
 from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
+from app.cli_evaluate import evaluate_command
 from app.cli_incidents import collect_status_command, demo_incident_lines, incidents_app
 from app.cli_prices import cost, prices_app
 from app.cli_report import report_command
 from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
+from app.cli_samples import samples_app
 from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
 from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_loaded, load_demo
-from collectors.files import ingest_files
+from collectors.files import FileOutcome, ingest_files
+from collectors.samples import PromptKeeping
 from db import (
     default_url,
     delete_import,
@@ -62,8 +68,10 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(prices_app, name="prices")
 app.add_typer(workloads_app, name="workloads")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(samples_app, name="samples")
 app.command()(cost)
 app.command(name="alternatives")(alternatives_command)
+app.command(name="evaluate")(evaluate_command)
 app.command(name="risk")(risk_command)
 app.command(name="report")(report_command)
 app.command(name="rollup-sql")(rollup_sql_command)
@@ -119,6 +127,21 @@ def ingest_command(
     format: Annotated[
         str | None, typer.Option("--format", help="Skip detection and read the files as this format.")
     ] = None,
+    keep_prompts: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Also keep a seeded sample of at most N prompts per workload, from logs that carry them "
+            "(LiteLLM, Langfuse, Helicone, OTel), to replay with `exitplan evaluate`. Off unless given.",
+        ),
+    ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact/--no-redact",
+            help="With --keep-prompts: replace e-mail addresses, phone numbers and API-key-like strings first.",
+        ),
+    ] = True,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -128,20 +151,48 @@ def ingest_command(
     skipped as not usage (counted per kind).
     """
     failed = False
-    for outcome in ingest_files(open_ledger(db), paths, format_name=format):
+    engine = open_ledger(db)
+    keep = _keeping(engine, keep_prompts, redact)
+    for outcome in ingest_files(engine, paths, format_name=format, keep=keep):
         result = outcome.result
         if result is None:
             err.print(outcome.error, markup=False, highlight=False)
             failed = True
         elif as_json:
-            print(json.dumps(result.as_dict()))
+            line = result.as_dict()
+            if keep is not None:
+                line["prompts"] = asdict(outcome.kept) if outcome.kept else {"error": outcome.kept_error}
+            print(json.dumps(line))
         elif result.duplicate:
             out.print(f"{outcome.file}: duplicate of import {result.import_id}; nothing changed")
         else:
             words = outcome_words(result.rows_read, result.rows_accepted, result.rows_rejected, result.skipped)
             out.print(f"{outcome.file}: import {result.import_id} ({result.format}): {words}", highlight=False)
+        if result is not None and keep is not None and not as_json:
+            _kept_line(outcome)
     if failed:
         raise typer.Exit(2)
+
+
+def _keeping(engine: Engine, limit: int | None, redact: bool) -> PromptKeeping | None:
+    """What --keep-prompts asks for: per saved workload where one claims the request, else per slice."""
+    if limit is None:
+        return None
+    return PromptKeeping(limit, redact=redact, group_by=workload_groups(list_workloads(engine)))
+
+
+def _kept_line(outcome: FileOutcome) -> None:
+    kept = outcome.kept
+    if kept is None:
+        err.print(f"  prompts not kept: {outcome.kept_error}", markup=False, highlight=False)
+    elif not kept.carries_content:
+        out.print("  no prompts in this format (LiteLLM, Langfuse, Helicone and OTel logs carry them)", markup=False)
+    else:
+        skipped = f", {kept.not_replayable:,} not replayable as text chat" if kept.not_replayable else ""
+        out.print(
+            f"  prompts: {kept.kept:,} samples kept of {kept.replayable:,} requests with a prompt{skipped}",
+            markup=False,
+        )
 
 
 SinceOption = Annotated[

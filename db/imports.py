@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
-from db.schema import imports, rejected_rows, skipped_rows, usage
+from db.schema import imports, prompt_samples, rejected_rows, skipped_rows, usage
 from db.strings import without_nul
 
 __all__ = [
@@ -205,11 +205,12 @@ def rejected_rows_of(engine: Engine, import_id: int, limit: int | None = None) -
 
 
 def delete_import(engine: Engine, import_id: int) -> bool:
-    """Undo an import completely: its usage, its rejected and skipped rows and its record. False if there was
-    none."""
+    """Undo an import completely: its usage, its rejected and skipped rows, the prompts kept from it and its
+    record. False if there was none."""
     with engine.begin() as conn:
         # Children first, explicitly: correct even on a database that does not enforce ON DELETE CASCADE.
         conn.execute(delete(usage).where(usage.c.import_id == import_id))
         conn.execute(delete(rejected_rows).where(rejected_rows.c.import_id == import_id))
         conn.execute(delete(skipped_rows).where(skipped_rows.c.import_id == import_id))
+        conn.execute(delete(prompt_samples).where(prompt_samples.c.import_id == import_id))
         return conn.execute(delete(imports).where(imports.c.id == import_id)).rowcount > 0
