@@ -27,6 +27,7 @@ __all__ = [
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # an archive of no files is its end record alone
 _HASH_BLOCK = 1 << 20
 _PEEK_BYTES = 65_536
 # The longest line (a CSV header, a row) a file may hold: the block Arrow reads, which one row must fit in.
@@ -48,12 +49,17 @@ class Source:
 
     def open(self) -> BinaryIO:
         raw = self._open_raw()
+        if isinstance(raw, zipfile.ZipExtFile):
+            # A zip member is inflated as it is read, from its first byte (the gzip check below): damage is met
+            # there already, and must be this member's error, not a crash that stops the archive's others.
+            member = _decompressed(self.name, raw)  # type: ignore[arg-type]
+            if member.peek(2)[:2] == _GZIP_MAGIC:  # type: ignore[attr-defined]
+                return _decompressed(self.name, gzip.GzipFile(fileobj=member, mode="rb"))  # type: ignore[arg-type]
+            return member
         if raw.read(2) == _GZIP_MAGIC:
             raw.seek(0)
             return _decompressed(self.name, gzip.GzipFile(fileobj=raw, mode="rb"))  # type: ignore[arg-type]
         raw.seek(0)
-        if isinstance(raw, zipfile.ZipExtFile):
-            return _decompressed(self.name, raw)  # type: ignore[arg-type]
         return raw
 
     def head(self, n: int = 65_536) -> bytes:
@@ -184,7 +190,7 @@ def _zip_members(name: str, open_raw: Callable[[], BinaryIO]) -> list[Source]:
 
 def _sources(source: Source) -> list[Source]:
     with source._open_raw() as raw:
-        is_zip = raw.read(4) == _ZIP_MAGIC
+        is_zip = raw.read(4) in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)
     return _zip_members(source.name, source._open_raw) if is_zip else [source]
 
 
