@@ -16,12 +16,14 @@ from db.schema import imports, usage
 from db.strings import as_text, without_nul_columns
 
 __all__ = [
+    "LEDGER_LIMIT",
     "LEDGER_ROWS",
     "TEXT_LENGTHS",
     "UNKNOWN_PREFIX",
     "add_usage",
     "delete_collector_usage",
     "insert_rows",
+    "ledger_totals",
     "merge_usage",
     "read_usage",
     "usage_counts",
@@ -29,6 +31,8 @@ __all__ = [
 ]
 
 _WRITE_CHUNK = 10_000
+# The most any sum of a measure may reach: the ledger's integers are 64-bit (SQLite's sum() fails past it).
+LEDGER_LIMIT = 2**63 - 1
 # What makes a rollup row: its hour and every dimension.
 _KEYS: tuple[str, ...] = tuple(
     c.name for c in usage.columns if c.name not in ("id", "import_id", *SUMMED_MEASURES, *LATENCY_BIN_COLUMNS)
@@ -154,6 +158,16 @@ def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     values = ", ".join([marker] * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values})", list(rows))
+
+
+def ledger_totals(conn: Connection, names: Iterable[str]) -> dict[str, float]:
+    """The whole ledger's sum of each of ``names`` (usage columns; a magnitude for one that may be negative),
+    as floats: close enough to compare with :data:`LEDGER_LIMIT`, and a float sum cannot fail or wrap where an
+    integer sum of the same column would (SQLite's ``total``; PostgreSQL sums big integers as numeric)."""
+    add = func.total if conn.dialect.name == "sqlite" else func.sum
+    names = list(names)
+    row = conn.execute(select(*(add(func.abs(usage.c[name])).label(name) for name in names))).one()
+    return {name: float(row._mapping[name] or 0) for name in names}
 
 
 def delete_collector_usage(conn: Connection, collector: str, start: datetime, end: datetime) -> int:
