@@ -25,7 +25,7 @@ from collectors.rollup import Rollup, Vocabulary, grouped
 from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.column_mappings import find_mapping
-from db.errors import NotFound
+from db.errors import NotFound, UserError
 from db.imports import Rejection, add_rejected, find_by_sha256, finish_import, get_import, start_import
 from db.measures import COUNT_MEASURES
 from db.usage import LEDGER_LIMIT, add_usage, delete_collector_usage, ledger_totals, merge_usage
@@ -105,7 +105,10 @@ def ingest(
     # The file is read, mapped and grouped from the start, in a thread of its own, while its fingerprint is
     # taken: hashing lets go of Python's lock, so the two share the machine's cores. Nothing is written
     # before the fingerprint says whether the content was imported before.
-    with _older_objects_frozen(), read_ahead(_checked(fmt.read(source), vocabulary), depth=_READ_AHEAD) as chunks:
+    with (
+        _older_objects_frozen(),
+        read_ahead(_checked(fmt.read(source), vocabulary, source.name, fmt.title), depth=_READ_AHEAD) as chunks,
+    ):
         job = _Import(source, fmt, source.sha256(), collector, replaces, on_progress, vocabulary)
         if connection is not None:
             return job.run(connection, chunks)
@@ -270,7 +273,7 @@ class _Checked:
     totals: dict[str, int]
 
 
-def _checked(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Checked]:
+def _checked(batches: Iterable[Batch], vocabulary: Vocabulary, source_name: str, title: str) -> Iterator[_Checked]:
     """Each batch validated and grouped with ``vocabulary``: the work that runs ahead of the writes, in their
     own thread.
 
@@ -280,6 +283,13 @@ def _checked(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Chec
     """
     try:
         yield from _checked_each(batches, vocabulary)
+    except UserError:
+        raise
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError) as exc:
+        # A value of a kind the format does not expect where it expects another (an array where a JSON object
+        # belongs, text where a number does) that its reading did not catch. The file is refused in one line,
+        # naming what was met, rather than crash the command (and the files after it).
+        raise IngestError(f"{source_name}: not laid out as {title} ({type(exc).__name__}: {_short(exc)})") from exc
     finally:
         close = getattr(batches, "close", None)
         if close is not None:
@@ -324,6 +334,10 @@ def _totals(records: pd.DataFrame) -> dict[str, int]:
         else:
             totals[name] = sum(int(value) for value in values.tolist())
     return totals
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "no detail"
 
 
 def _naive(moment: pd.Timestamp | None) -> object:
