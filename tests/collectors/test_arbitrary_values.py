@@ -158,7 +158,9 @@ def test_sums_are_exact_or_the_import_is_refused(
     monkeypatch.setattr("collectors.pipeline.LEDGER_LIMIT", limit)
     before = summary(ledger).as_dict()["input_tokens"] or 0
     # All in one hour: the roll-up sums them into one ledger row.
-    rows = "".join(f"2025-09-01T10:{minute % 60:02d}:00,openai,gpt-4o,{count},1\n" for minute, count in enumerate(tokens))
+    rows = "".join(
+        f"2025-09-01T10:{minute % 60:02d}:00,openai,gpt-4o,{count},1\n" for minute, count in enumerate(tokens)
+    )
     source = source_from_bytes("usage.csv", (HEADER + rows + f"2025-09-01T10:00:00,openai,x{before},0,0\n").encode())
     if sum(tokens) > limit:
         with pytest.raises(IngestError, match="more than the ledger can sum"):

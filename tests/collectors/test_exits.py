@@ -131,12 +131,22 @@ def _import_count(path: Path) -> int:
         return int(db.execute("SELECT count(*) FROM imports").fetchone()[0])
 
 
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_an_import_exits_within_5_s_and_saves_nothing(tmp_path: Path, ledger_url: str) -> None:
     path = _sqlite_only(ledger_url)
     open_ledger(ledger_url).dispose()
     big = _usage_csv(tmp_path / "big.csv", 600, 1000)
     process = subprocess.Popen(
-        [EXITPLAN, "ingest", str(big), "--db", ledger_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [EXITPLAN, "ingest", str(big), "--db", ledger_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell starts background jobs with Ctrl-C ignored, and the child would inherit that: as at a
+        # terminal, Ctrl-C must reach it.
+        preexec_fn=_ctrl_c_default,
     )
     _started(process, path.with_name(path.name + "-wal"))
     process.send_signal(signal.SIGINT)
