@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 from analysis.spend import summary
 from collectors import ingest, source_from_bytes, source_from_path
 from db import open_ledger
+from db.errors import LedgerBusy
 from db.schema import imports
 
 EXITPLAN = str(Path(sys.executable).with_name("exitplan"))
@@ -242,3 +243,20 @@ def test_utf16_imports_within_twice_the_time_of_utf8(tmp_path: Path, new_ledger_
         assert summary(ledger).as_dict()["input_tokens"] == 120_000 * 1000
         ledger.dispose()
     assert seconds["utf-16"] < 2 * seconds["utf-8"], seconds
+
+
+def test_an_import_that_waits_out_the_busy_timeout_says_so_in_one_line(
+    ledger_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _sqlite_only(ledger_url)
+    monkeypatch.setattr("db.engine._BUSY_TIMEOUT_S", 1)
+    holder, waiter = open_ledger(ledger_url), open_ledger(ledger_url)
+    first = HEADER + "2025-09-01,openai,gpt-4o,5,1\n"
+    with holder.begin() as conn:
+        # An import under way: it holds the write lock until it commits.
+        ingest(holder, source_from_bytes("first.csv", first.encode()), connection=conn)
+        with pytest.raises(LedgerBusy, match=r"^the ledger is busy: .*run this again when it is done$"):
+            ingest(waiter, source_from_bytes("second.csv", (first + first[len(HEADER) :]).encode()))
+    assert summary(waiter).as_dict()["input_tokens"] == 5
+    holder.dispose()
+    waiter.dispose()
