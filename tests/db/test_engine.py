@@ -71,3 +71,51 @@ def test_a_url_that_cannot_be_opened_is_invalid_input_without_its_password(url: 
     with pytest.raises(InvalidInput, match="the ledger URL") as caught:
         open_ledger(url)
     assert says in str(caught.value) and "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        # Nothing listens on port 1 of this machine: the driver's own reason, its first line only.
+        ("postgresql+psycopg://user:hunter2@127.0.0.1:1/ledger", "Connection refused"),
+        ("postgresql://user:hunter2@@host:port/ledger", "not a database URL"),
+        ("mysql://user:hunter2@127.0.0.1/ledger", "MySQLdb is not installed"),
+    ],
+)
+def test_a_ledger_that_cannot_be_reached_is_one_line_without_its_password(url: str, says: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        open_ledger(url)
+    message = str(caught.value)
+    assert says in message and "hunter2" not in message and "\n" not in message
+    assert message.endswith("EXITPLAN_DB_URL") or "EXITPLAN_DB_URL as e.g." in message
+
+
+def test_the_password_is_masked_where_the_url_is_named() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        open_ledger("postgresql+psycopg://user:hunter2@127.0.0.1:1/ledger")
+    assert "postgresql+psycopg://user:***@127.0.0.1:1/ledger" in str(caught.value)
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a ledger\n" * 100)
+    with pytest.raises(InvalidInput, match="file is not a database"):
+        open_ledger(f"sqlite:///{notes}")
+    assert notes.read_text() == "not a ledger\n" * 100
+
+
+def test_a_ledger_under_a_file_cannot_have_its_folder_made(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InvalidInput, match="its folder cannot be made"):
+        open_ledger(f"sqlite:///{tmp_path / 'file' / 'ledger.db'}")
+
+
+def test_a_ledger_a_newer_exitplan_wrote_is_refused_untouched(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    open_ledger(url).dispose()
+    engine = open_ledger(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'fromthefuture'"))
+    engine.dispose()
+    with pytest.raises(InvalidInput, match=r"a newer exitplan wrote it \(revision fromthefuture\)"):
+        open_ledger(url)
