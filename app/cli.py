@@ -96,12 +96,11 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Open the dashboard in a local web server."""
-    entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
-    url = db or default_url()
     # Opened here first: a ledger that cannot be opened ends the command with one line, before the server
     # starts (the page would only show it to whoever opens it); a new ledger is migrated once, here.
-    open_ledger(url).dispose()
-    env = {**os.environ, "EXITPLAN_DB_URL": url}
+    open_ledger(db or default_url()).dispose()
+    entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+    env = {**os.environ, "EXITPLAN_DB_URL": db or default_url()}
     settings = {
         "server.address": host,
         "server.port": str(port),

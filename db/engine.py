@@ -16,14 +16,15 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from db.errors import InvalidInput
 
-__all__ = ["default_url", "downgrade", "open_ledger", "shown_url", "upgrade"]
+__all__ = ["default_url", "downgrade", "open_ledger", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -70,7 +71,7 @@ def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
     database cannot be reached or created, the file is not a database, or a newer exitplan wrote it.
     """
     url = url or default_url()
-    shown = shown_url(url)
+    shown = _shown_url(url)
     try:
         engine = create_engine(url)
     except ArgumentError as exc:
@@ -102,7 +103,7 @@ _GIVE_ANOTHER = (
 )
 
 
-def shown_url(url: str) -> str | None:
+def _shown_url(url: str) -> str | None:
     """``url`` as a message may show it, its password masked; None for a URL that cannot be parsed."""
     try:
         return make_url(url).render_as_string(hide_password=True)
