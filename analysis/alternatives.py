@@ -27,7 +27,7 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import Engine
 
-from analysis.assumptions import RETIREMENT_HORIZON_DAYS, WINDOW_DAYS
+from analysis.assumptions import RETIREMENT_HORIZON_DAYS, WINDOW_DAYS, window_words
 from analysis.cache_writes import CacheWriteRatio, cache_write_ratio
 from analysis.candidates import candidate_set
 from analysis.costing import CandidateCost, CostRange, cost_candidates, self_hosted_cost
@@ -148,6 +148,18 @@ class Alternatives:
     retirement: Retirement | None = None
     today: date | None = None
     excluded_candidates: list[Option] = field(default_factory=list)
+    cost_only: bool = False  # its usage has cost but no counts (a cost report): nothing to price candidates on
+
+    def no_estimate(self) -> str | None:
+        """Why there is nothing to compare, in one sentence; None when there is."""
+        if self.incumbent is not None:
+            return None
+        if self.cost_only:
+            return (
+                f"{self.workload.name}'s usage in {window_words()} comes from a cost report, with no token counts "
+                "to price candidates on: import a usage export of the same period (tokens per model) as well."
+            )
+        return f"{self.workload.name} has no usage in {window_words()}."
 
     @property
     def top(self) -> Option | None:
@@ -341,9 +353,11 @@ def alternatives(
     book = book or load_book(engine)
     today = today or datetime.now(UTC).date()
     filters = filters or CandidateFilter()
-    profile = profile_of(workload_usage(engine, workload, workloads, days=WINDOW_DAYS), WINDOW_DAYS)
+    usage = workload_usage(engine, workload, workloads, days=WINDOW_DAYS)
+    profile = profile_of(usage, WINDOW_DAYS)
     if profile.empty:
-        return Alternatives(workload, profile, None, today=today)
+        cost_only = bool(usage["reported_cost_nano_usd"].notna().any()) if not usage.empty else False
+        return Alternatives(workload, profile, None, today=today, cost_only=cost_only)
     assert profile.provider is not None and profile.model is not None and profile.start and profile.end
     retirement = retirement_of(book, profile.provider, profile.model)
     pool = _pool(model_catalog(book), workload, profile, filters, retirement, today)
