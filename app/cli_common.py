@@ -88,7 +88,8 @@ def price_option(help: str) -> Any:
 
 def fail(message: str) -> typer.Exit:
     """Say what went wrong, on one line, and end with status 2: ``raise fail("…")``."""
-    err.print(" ".join(message.split()), markup=False, highlight=False)
+    # A message that quotes a source's own words may hold line breaks; the line stays one.
+    err.print(" ".join(line.strip() for line in message.splitlines() if line.strip()), markup=False, highlight=False)
     return typer.Exit(2)
 
 

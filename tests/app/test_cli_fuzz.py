@@ -161,6 +161,9 @@ def sealed(ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     # And anything else that would reach the network finds none.
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", no_network)
     monkeypatch.setattr(os, "execve", no_server)
+    # typer builds the command tree again on every invoke (a sixth of a second); the fuzz runs it a thousand
+    # times, so it is built once (ROOT). typer.testing names the builder privately: if it goes, this fails.
+    monkeypatch.setattr("typer.testing._get_command", lambda typer_app: ROOT)
     monkeypatch.setenv("EXITPLAN_DB_URL", ledger_url)
     monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-bogus")
     monkeypatch.setenv("ANTHROPIC_ADMIN_KEY", "sk-ant-admin-bogus")
