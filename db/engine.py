@@ -16,7 +16,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -127,15 +127,23 @@ def _unusable(url: str, shown: str | None, why: str, what_to_do: str = _CHECK) -
 def _check(engine: Engine, url: str, shown: str | None) -> bool:
     """Connect once: whether the ledger is at the newest revision. What the driver says when it cannot
     connect (a server that does not answer, a password refused, a file that is not a database) is the
-    user's to fix, and ends as one :class:`~db.errors.InvalidInput` line; a newer exitplan's ledger too."""
+    user's to fix, and ends as one :class:`~db.errors.InvalidInput` line; so do a newer exitplan's ledger
+    and another application's database, which opening would fill with the ledger's tables."""
     try:
         with engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
+            others = [] if current else sorted(inspect(connection).get_table_names())
     except DBAPIError as exc:
         # The driver's own words, first line only: SQLAlchemy appends the SQL and a link to its docs.
         reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
         engine.dispose()
         raise _unusable(url, shown, reason) from None
+    if others:
+        engine.dispose()
+        listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        raise _unusable(
+            url, shown, f"it is not an exitplan ledger (it holds other tables: {listed})", "give a new, empty database"
+        )
     script = ScriptDirectory.from_config(_config())
     known = {revision.revision for revision in script.walk_revisions()}
     if unknown := current - known:

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from db import default_url, open_ledger
 from db.engine import MIGRATIONS
@@ -119,3 +119,13 @@ def test_a_ledger_a_newer_exitplan_wrote_is_refused_untouched(tmp_path: Path) ->
     engine.dispose()
     with pytest.raises(InvalidInput, match=r"a newer exitplan wrote it \(revision fromthefuture\)"):
         open_ledger(url)
+
+
+def test_another_applications_database_is_refused_and_left_without_the_ledgers_tables(tmp_path: Path) -> None:
+    other = create_engine(f"sqlite:///{tmp_path / 'places.sqlite'}")
+    with other.begin() as conn:
+        conn.execute(text("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, url TEXT)"))
+    with pytest.raises(InvalidInput, match=r"not an exitplan ledger \(it holds other tables: bookmarks\)"):
+        open_ledger(f"sqlite:///{tmp_path / 'places.sqlite'}")
+    assert inspect(other).get_table_names() == ["bookmarks"]
+    other.dispose()
