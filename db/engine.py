@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.engine.url import make_url
+from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -73,7 +73,7 @@ def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
     url = url or default_url()
     shown = _shown_url(url)
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, connect_args=_connect_args(make_url(url)))
     except ArgumentError as exc:
         # SQLAlchemy's message names the dialect at most, never the URL, so no password is echoed.
         raise _unusable(url, shown, str(exc), _GIVE_ANOTHER) from None
@@ -101,6 +101,17 @@ _CHECK = "check --db or EXITPLAN_DB_URL"
 _GIVE_ANOTHER = (
     "give --db or EXITPLAN_DB_URL as e.g. sqlite:///path/to/ledger.db or postgresql+psycopg://user@host/exitplan"
 )
+
+
+# How long to wait for a database server to answer before saying so: libpq waits for the operating system
+# (two minutes and more) for a host that drops the connection, which looks like a hang.
+CONNECT_TIMEOUT_S = 10
+
+
+def _connect_args(url: URL) -> dict[str, object]:
+    """What the driver is given besides the URL: a connection timeout for PostgreSQL unless the URL sets one."""
+    libpq = url.get_backend_name() == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2")
+    return {"connect_timeout": CONNECT_TIMEOUT_S} if libpq and "connect_timeout" not in url.query else {}
 
 
 def _shown_url(url: str) -> str | None:

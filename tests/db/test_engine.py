@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -129,3 +133,38 @@ def test_another_applications_database_is_refused_and_left_without_the_ledgers_t
         open_ledger(f"sqlite:///{tmp_path / 'places.sqlite'}")
     assert inspect(other).get_table_names() == ["bookmarks"]
     other.dispose()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port on this machine that takes connections and never says a word, as a host that drops them."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+def test_a_server_that_never_answers_is_given_up_on_in_one_line(
+    silent_server: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # libpq alone would wait for the operating system; the ledger waits CONNECT_TIMEOUT_S (1 s here).
+    monkeypatch.setattr("db.engine.CONNECT_TIMEOUT_S", 1)
+    with pytest.raises(InvalidInput, match="cannot be opened: connection timeout expired") as caught:
+        open_ledger(f"postgresql+psycopg://user:hunter2@127.0.0.1:{silent_server}/ledger")
+    assert "hunter2" not in str(caught.value)
