@@ -267,6 +267,7 @@ class CandidateResult:
 
     target: Target
     judged: bool
+    checked: bool = False  # judged by a check (exact match, JSON structure), not a judge model
     verdicts: list[str] = field(default_factory=list)
     ttfts: list[float] = field(default_factory=list)
     rates: list[float] = field(default_factory=list)
@@ -278,7 +279,7 @@ class CandidateResult:
 
     @property
     def tally(self) -> Tally | None:
-        return tally(self.verdicts) if self.judged else None
+        return tally(self.verdicts, by_check=self.checked) if self.judged else None
 
     @property
     def ttft_p50_s(self) -> float | None:
@@ -476,7 +477,8 @@ def run_evaluation(
             f"{len(plan.samples) - len(today)} of {len(plan.samples)} prompts have no answer of today's model "
             f"to compare with{why}: they measure latency only"
         )
-    results = {c: CandidateResult(c, judged=plan.judged_by is not None) for c in plan.candidates}
+    checked = plan.judge is None and plan.check is not None
+    results = {c: CandidateResult(c, judged=plan.judged_by is not None, checked=checked) for c in plan.candidates}
 
     def replay(sample: Sample, candidate: Target, reserved: float) -> Callable[[], None]:
         def job() -> None:

@@ -124,6 +124,8 @@ def test_todays_model_is_replayed_where_the_log_kept_no_answer() -> None:
     fast, slow = (c.tally for c in result.candidates)
     assert fast is not None and (fast.ties, fast.losses, fast.win_rate) == (3, 0, 0.5)
     assert slow is not None and (slow.ties, slow.losses, slow.win_rate) == (0, 3, 0.0)
+    # A check's interval is half the match rate's: 3 of 3 matching is Wilson's (0.43850, 1) halved.
+    assert fast.interval == pytest.approx((0.43850 / 2, 0.5), abs=1e-4)
     assert result.as_dict()["judge"] == "exact match"
 
 
