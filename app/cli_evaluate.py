@@ -20,6 +20,7 @@ from analysis.evaluation import (
     EvaluationResult,
     Plan,
     book_pricer,
+    cost_words,
     estimate_cost,
     parse_target,
     plan_evaluation,
@@ -55,13 +56,6 @@ def _endpoints(plan: Plan, base_urls: dict[str, str]) -> tuple[Plan, dict[str, E
         else:
             endpoints[today.host] = endpoint
     return plan, endpoints
-
-
-def _cost(value: float | None) -> str:
-    """A call's or a run's cost: to the cent, and a priced amount under a cent as what it is, never "$0.00"."""
-    if value is not None and 0 < value < 0.005:
-        return f"${value:.4f}"
-    return usd(value, missing="no price")
 
 
 def _confirm(yes: bool) -> None:
@@ -105,7 +99,7 @@ def _print(result: EvaluationResult, day: date) -> None:
         markup=False,
     )
     shows = f"`exitplan alternatives {plan.workload!r}` now shows these"
-    out.print(f"Spent {_cost(result.spent_usd)}. {shows}.", markup=False)
+    out.print(f"Spent {cost_words(result.spent_usd)}. {shows}.", markup=False)
 
 
 def evaluate_command(
@@ -159,9 +153,9 @@ def evaluate_command(
     price = book_pricer(load_book(engine), today)
     estimate = estimate_cost(plan, price)
     for what, calls, cost in estimate.lines:
-        err.print(f"  {what}: {calls:,} calls, {_cost(cost)}", markup=False, highlight=False)
+        err.print(f"  {what}: {calls:,} calls, {cost_words(cost)}", markup=False, highlight=False)
     priced = len(estimate.unpriced) < len(estimate.lines)
-    total = _cost(estimate.total_usd) + (" for the priced calls" if estimate.unpriced else "")
+    total = cost_words(estimate.total_usd) + (" for the priced calls" if estimate.unpriced else "")
     total = total if priced else "unknown: no call has a price"
     summary = f"Estimated cost {total}, {len(plan.samples)} prompts (budget {usd(budget_usd)})"
     err.print(summary, markup=False, highlight=False)

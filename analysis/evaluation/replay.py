@@ -48,6 +48,7 @@ __all__ = [
     "Reply",
     "Target",
     "answer_limit",
+    "cost_words",
     "estimate_cost",
     "estimate_tokens",
     "parse_target",
@@ -184,6 +185,20 @@ class Plan:
         if sample.response:
             return float(estimate_tokens(sample.response))
         return self.answer_tokens or DEFAULT_ANSWER_TOKENS
+
+
+def cost_words(usd: float | None) -> str:
+    """A replay's cost as a reader sees it: a call costs fractions of a cent, and a priced call is never
+    shown as $0.00.
+
+    >>> cost_words(None), cost_words(0.0), cost_words(0.0000028), cost_words(0.00123), cost_words(1234.5)
+    ('no price', '$0.00', 'under $0.0001', '$0.0012', '$1,234.50')
+    """
+    if usd is None:
+        return "no price"
+    if 0 < usd < 0.0001:
+        return "under $0.0001"
+    return f"${usd:,.4f}" if 0 < usd < 0.01 else f"${usd:,.2f}"
 
 
 @dataclass(frozen=True)

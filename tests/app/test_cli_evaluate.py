@@ -249,7 +249,7 @@ def test_the_table_says_when_on_how_many_and_how_sure(ledger: Engine, ledger_url
     assert f"Chat, evaluated {day}: 6 prompts (6 with today's answer" in result.stdout
     # 6 wins of 6: Wilson's interval is 61%–100%; the estimate of a call under a cent is not "$0.00".
     assert "6/0/0" in result.stdout and "100% (61%–100%)" in result.stdout and "judge: local/judge" in result.stdout
-    assert "openai/gpt-4o-mini: 6 calls, $0.0" in result.stderr and "$0.00 " not in result.stderr
+    assert "openai/gpt-4o-mini: 6 calls, under $0.0001" in result.stderr and "$0.00 " not in result.stderr
 
 
 def test_evaluate_before_any_workload_is_saved_says_how_to_save_them(ledger: Engine, ledger_url: str) -> None:

@@ -38,19 +38,25 @@ def test_the_panel_estimates_runs_and_ranks_on_the_results(ledger: Engine) -> No
         at.multiselect(key="evaluate-candidates").set_value(["openai/gpt-4o-mini"])
         at.text_input(key="evaluate-judge").set_value("local/judge")
         at.text_input(key="evaluate-urls").set_value(f"openai={server.base_url}, local={server.base_url}")
+        at.number_input(key="evaluate-n").set_value(3)  # of the 4 kept
+        at.number_input(key="evaluate-budget").set_value(1.0)
         at.button(key="FormSubmitter:alternatives-evaluate-Estimate the cost").click().run()
         assert not at.exception, at.exception
-        assert any("Estimated cost $" in md.value and "judged by local/judge" in md.value for md in at.markdown)
+        # Three calls of gpt-4o-mini on prompts of a few words cost fractions of a cent: priced, never "$0.00".
+        estimate = "Estimated cost under $0.0001 for the priced calls** for 3 prompts, judged by local/judge"
+        assert any(estimate in md.value and "(budget $1.00" in md.value for md in at.markdown)
+        said = "No price for judge (local/judge): those calls do not count against the budget."
+        assert any(c.value == said for c in at.caption)
         assert not server.requests  # nothing is sent before the user says so
         at.button(key="evaluate-run").click().run()
         assert not at.exception, at.exception
-    assert len(server.requests_for("gpt-4o-mini")) == 4 and len(server.requests_for("judge")) == 8
-    assert any("the ranking now stands on the results" in s.value for s in at.success)
+    assert len(server.requests_for("gpt-4o-mini")) == 3 and len(server.requests_for("judge")) == 6
+    assert any("Evaluated on 3 of Chat's prompts: the ranking now stands on the results" in s.value for s in at.success)
     [row] = list_replays(ledger).to_dict("records")
-    assert (row["host"], row["model"], row["wins"], row["n"]) == ("openai", "gpt-4o-mini", 4, 4)
+    assert (row["host"], row["model"], row["wins"], row["n"]) == ("openai", "gpt-4o-mini", 3, 3)
     assert [d.value.shape[0] for d in at.dataframe if "win_rate_ci" in d.value.columns] == [1]  # the run's results
     at.multiselect(key="alternatives-hosts").set_value(["openai"])
     at.slider(key="alternatives-top").set_value(100).run()
     ranked = at.dataframe[0].value
     mini = ranked[(ranked["host"] == "openai") & (ranked["model"] == "gpt-4o-mini")].iloc[0]
-    assert mini["evidence"].startswith("wins 100% of 4") and mini["latency_source"].startswith("your measurements")
+    assert mini["evidence"].startswith("wins 100% of 3") and mini["latency_source"].startswith("your measurements")
