@@ -170,7 +170,7 @@ def test_evaluate_feeds_alternatives_and_scenarios(
     # ... and so does the leadership pack.
     pack = report_pack(scenario, outcome, context, ledger_facts(ledger, book=book, today=today), three_year_range=False)
     page = render_report("md", [pack], generated_at=datetime.now(UTC), charts=None).decode()
-    assert "wins 100% of 5 against today" in page
+    assert f"wins 100% of 5 against today (57–100%), replayed {today.isoformat()}" in page
 
 
 def _none() -> object:
