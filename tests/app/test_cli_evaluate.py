@@ -299,6 +299,16 @@ def test_samples_list_and_purge(ledger: Engine, ledger_url: str, tmp_path: Path)
     assert sample_index(ledger).empty
 
 
+def test_samples_are_added_to_the_workload_evaluate_would_find(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
+    _ledger(ledger)
+    # "chat" names the saved workload "Chat" as `exitplan evaluate chat` does: the samples go under its name.
+    added = runner.invoke(app, ["samples", "add", str(_samples(tmp_path)), "--workload", "chat", "--db", ledger_url])
+    assert "6 samples added to workload 'Chat'" in added.stdout and "No saved workload" not in added.stdout
+    assert set(sample_index(ledger)["workload"]) == {"Chat"}
+    other = runner.invoke(app, ["samples", "add", str(_samples(tmp_path)), "--workload", "Triage", "--db", ledger_url])
+    assert "No saved workload is called 'Triage' yet" in other.stdout
+
+
 def test_ingest_keeps_prompts_only_when_asked(ledger: Engine, ledger_url: str, tmp_path: Path) -> None:
     path = tmp_path / "spend.csv"
     path.write_bytes(_litellm_csv())
