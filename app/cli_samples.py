@@ -89,7 +89,7 @@ def samples_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     table = Table("workload", "samples", "with today's answer", "redacted", "from")
     for row in summary.itertuples():
         table.add_row(
-            row.workload or "(no workload claims them)",
+            row.workload if isinstance(row.workload, str) else "(no workload claims them)",
             f"{row.samples:,}",
             f"{row.with_response:,}",
             f"{row.redacted:,}",

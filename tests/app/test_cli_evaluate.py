@@ -322,4 +322,10 @@ def test_ingest_keeps_prompts_only_when_asked(ledger: Engine, ledger_url: str, t
     said = runner.invoke(app, ["ingest", str(path), "--keep-prompts", "2", "--db", ledger_url])
     assert "prompts: 0 samples kept of" in said.stdout  # the same prompts again add nothing
     summary = sample_summary(ledger, list_workloads(ledger))
-    assert summary["samples"].sum() == len(sample_index(ledger)) and summary["workload"].isna().all()
+    assert summary["samples"].sum() == len(sample_index(ledger)) and list(summary["workload"]) == [None]
+    # Listed, prompts no workload claims are said to be so (not a traceback).
+    listed = runner.invoke(app, ["samples", "list", "--db", ledger_url], terminal_width=200)
+    assert listed.exit_code == 0 and "(no workload claims them)" in listed.stdout
+    assert (
+        json.loads(runner.invoke(app, ["samples", "list", "--json", "--db", ledger_url]).stdout)[0]["workload"] is None
+    )
