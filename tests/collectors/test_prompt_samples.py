@@ -35,7 +35,10 @@ SECRET = "sk-TESTSECRET-abcdefghijklmnop0123456789"
 
 
 def _ask(i: int) -> str:
-    return f"Ticket {i}: my order never came. Mail me at jane{i}@example.com or call +1 415 555 01{i:02d}."
+    return (
+        f"Ticket {i}: my order never came. Mail me at jane{i}@example.com or call +1 415 555 01{i:02d}. "
+        f"Our integration uses {SECRET}."
+    )
 
 
 # --- redaction ---------------------------------------------------------------------------------------------
@@ -210,8 +213,8 @@ def test_prompts_are_kept_from_each_log_that_carries_them_redacted(ledger: Engin
     assert set(index["import_id"]) == {outcome.result.import_id} and index["redacted"].all()
     content = read_samples(ledger, [int(i) for i in index["id"]])
     text = " ".join(content["messages"]) + " ".join(r or "" for r in content["response"])
-    assert "@example.com" not in text and "+1 415" not in text
-    assert EMAIL in text and PHONE in text
+    assert "@example.com" not in text and "+1 415" not in text and "TESTSECRET" not in text
+    assert EMAIL in text and PHONE in text and KEY in text
     assert all(json.loads(m)[-1]["role"] == "user" for m in content["messages"])
     assert content["response"].notna().all()
     # Undoing the import takes its prompts with it.
@@ -227,6 +230,7 @@ def test_no_prompt_is_stored_without_opt_in(ledger: Engine, ledger_url: str) -> 
     if ledger_url.startswith("sqlite:///"):
         stored = b"".join(p.read_bytes() for p in Path(ledger_url.removeprefix("sqlite:///")).parent.glob("ledger.db*"))
         assert b"my order never came" not in stored and b"jane1@example.com" not in stored
+        assert b"TESTSECRET" not in stored
 
 
 def test_a_format_without_content_keeps_nothing_and_says_so(ledger: Engine) -> None:
