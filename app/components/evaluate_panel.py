@@ -5,6 +5,7 @@ estimate shown before anything runs, a progress bar while it does, and the resul
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -112,6 +113,7 @@ def _estimate_and_run(
             st.caption(
                 f"Today's model {plan.incumbent.label} has no endpoint: prompts without a logged answer are timed only."
             )
+            plan = replace(plan, incumbent=None)  # as the command line does: not called, rather than failing
     price = book_pricer(cache.book(url), pd.Timestamp.now("UTC").date())
     estimate = estimate_cost(plan, price)
     lines = [f"- {what}: {calls:,} calls, {cost_words(usd)}" for what, calls, usd in estimate.lines]
