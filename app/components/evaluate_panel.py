@@ -5,6 +5,7 @@ estimate shown before anything runs, a progress bar while it does, and the resul
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,7 @@ from analysis.alternatives import Alternatives
 from analysis.evaluation import (
     CHECKS,
     book_pricer,
+    cost_words,
     estimate_cost,
     parse_target,
     plan_evaluation,
@@ -111,16 +113,20 @@ def _estimate_and_run(
             st.caption(
                 f"Today's model {plan.incumbent.label} has no endpoint: prompts without a logged answer are timed only."
             )
+            plan = replace(plan, incumbent=None)  # as the command line does: not called, rather than failing
     price = book_pricer(cache.book(url), pd.Timestamp.now("UTC").date())
     estimate = estimate_cost(plan, price)
-    lines = [
-        f"- {what}: {calls:,} calls, {'no price' if usd is None else f'${usd:,.4f}'}"
-        for what, calls, usd in estimate.lines
-    ]
+    lines = [f"- {what}: {calls:,} calls, {cost_words(usd)}" for what, calls, usd in estimate.lines]
+    if len(estimate.unpriced) == len(estimate.lines):
+        total = "unknown: no call has a price"
+    else:
+        total = cost_words(estimate.total_usd) + (" for the priced calls" if estimate.unpriced else "")
     st.markdown(
-        f"**Estimated cost ${estimate.total_usd:,.4f}** for {len(plan.samples)} prompts, judged by "
+        f"**Estimated cost {total}** for {len(plan.samples)} prompts, judged by "
         f"{plan.judged_by or 'no one'} (budget ${budget:,.2f}; the run stops there):\n" + "\n".join(lines)
     )
+    if estimate.unpriced:
+        st.caption(f"No price for {'; '.join(estimate.unpriced)}: those calls do not count against the budget.")
     if not st.button("Run the evaluation", key="evaluate-run", type="primary"):
         return
     bar = st.progress(0.0, text="Replaying…")
@@ -135,7 +141,7 @@ def _estimate_and_run(
     bar.empty()
     said = list(found.notes)
     if found.stopped_by_budget:
-        said.append(f"The budget of ${budget:,.2f} stopped the run after ${found.spent_usd:,.4f}.")
+        said.append(f"The budget of ${budget:,.2f} stopped the run after {cost_words(found.spent_usd)}.")
     said += [
         f"{c.target.label}: {len(c.errors)} failed calls, e.g. {c.errors[0]}" for c in found.candidates if c.errors
     ]

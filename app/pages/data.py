@@ -6,13 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.evaluation import workload_groups
 from analysis.imports import outcome_words, skipped_words
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from app import cache
 from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
 from app.components.sync import sync_now
-from collectors.files import ingest_files
+from collectors.files import FileOutcome, ingest_files
+from collectors.samples import DEFAULT_LIMIT, PromptKeeping
 from db import default_url, delete_import, rejected_rows_of, skipped_kinds
 from db.column_mappings import find_mapping, save_mapping
 
@@ -32,14 +34,30 @@ st.caption(
     "(a span, a failed request that used nothing, a storage line of a cloud bill), counted by kind."
 )
 uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload")
+# Prompts are sensitive: kept only when asked, as `exitplan ingest --keep-prompts N` does.
+keep_prompts = st.checkbox(
+    "Keep a sample of prompts to evaluate candidates on",
+    key="data-keep-prompts",
+    help="From logs that carry prompts (LiteLLM, Langfuse, Helicone, OpenTelemetry): a seeded sample of at most "
+    "N per workload, to replay with Evaluate on Alternatives. Nothing else stores prompts.",
+)
+if keep_prompts:
+    left, right = st.columns(2)
+    keep_limit = left.number_input("At most, per workload", min_value=1, value=DEFAULT_LIMIT, key="data-keep-limit")
+    keep_redacted = right.checkbox(
+        "Redact e-mail addresses, phone numbers and API keys first", value=True, key="data-keep-redact"
+    )
 if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
     files = [(upload.name, upload.getvalue()) for upload in uploads or []]
     bar = st.progress(0.0, text="Importing…")
+    keep = None
+    if keep_prompts:
+        keep = PromptKeeping(int(keep_limit), redact=keep_redacted, group_by=workload_groups(cache.workloads(url)))
 
     def report(index: int, name: str, rows: int) -> None:
         bar.progress(index / len(files), text=f"{name}: {rows:,} rows read")
 
-    outcomes = list(ingest_files(cache.engine(), files, on_progress=report))
+    outcomes = list(ingest_files(cache.engine(), files, on_progress=report, keep=keep))
     bar.empty()
     unmapped: list[dict[str, object]] = []
     for outcome in outcomes:
@@ -64,6 +82,20 @@ for n, waiting in enumerate(list(pending)):
     pending.remove(waiting)
     cache.clear()
     st.rerun()
+
+
+def show_kept_prompts(outcome: FileOutcome) -> None:
+    """What keeping prompts from an imported file did, when the user asked."""
+    kept = outcome.kept
+    if kept is None and outcome.kept_error:
+        st.warning(f"Prompts of **{outcome.file}** not kept: {outcome.kept_error}")
+    elif kept is not None and not kept.carries_content:
+        st.caption(f"{outcome.file}: this format carries no prompts (LiteLLM, Langfuse, Helicone and OTel logs do).")
+    elif kept is not None:
+        skipped = f", {kept.not_replayable:,} not replayable as text chat" if kept.not_replayable else ""
+        st.caption(
+            f"{outcome.file}: {kept.kept:,} prompt samples kept of {kept.replayable:,} requests with a prompt{skipped}."
+        )
 
 
 def show_skipped(kinds: dict[str, int], key: str) -> None:
@@ -104,6 +136,7 @@ for outcome in st.session_state.get("data-results", []):
         continue
     if r.duplicate:
         st.info(f"**{r.file}** was already imported (import {r.import_id}); nothing changed.")
+        show_kept_prompts(outcome)
         continue
     message = f"**{r.file}** ({r.format}): " + outcome_words(r.rows_read, r.rows_accepted, r.rows_rejected, r.skipped)
     # Rows skipped as not usage are no fault of the file: only rejections make the outcome a warning.
@@ -125,6 +158,7 @@ for outcome in st.session_state.get("data-results", []):
         with st.expander(f"What the {r.rows_skipped:,} rows skipped as not usage were"):
             show_skipped(dict(r.skipped), key=f"data-skipped-{r.import_id}")
     show_reconciliation(r.import_id, key=f"data-reconcile-{r.import_id}")
+    show_kept_prompts(outcome)
 
 sync_now("data-sync")
 
