@@ -8,6 +8,7 @@ from analysis.reconcile import GAP_THRESHOLD, reconcile
 from app import cache
 from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice, offer_demo_removal
 from app.components.sync import sync_now
 from collectors.files import ingest_files
 from db import default_url, delete_import, rejected_rows_of
@@ -15,6 +16,7 @@ from db.column_mappings import find_mapping, save_mapping
 
 st.title("Data")
 url = default_url()
+demo_notice()
 
 if cache.span(url) is None and cache.imports(url).empty:
     offer_demo("data-demo")
@@ -111,6 +113,9 @@ for outcome in st.session_state.get("data-results", []):
     else:
         st.success(message)
     show_reconciliation(r.import_id, key=f"data-reconcile-{r.import_id}")
+
+# The demo never mixes silently with the user's own data: once a file of theirs is in, offer to remove it.
+offer_demo_removal(st.session_state.get("data-results", []))
 
 sync_now("data-sync")
 

@@ -23,6 +23,7 @@ from analysis.scenarios.trust import METHOD, forecast_frame, forecast_words
 from app import cache
 from app.components.charts import cumulative_chart, projection_chart, savings_waterfall, tornado_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.scenario_form import scenario_form
 from db import default_url
 from db.errors import UserError
@@ -34,6 +35,7 @@ VIEWS = ["Business case", "Build or edit", "Suggest a plan", "Compare"]
 
 st.title("Scenarios")
 url = default_url()
+demo_notice()
 # A save picks what to show next; a widget's state can only be set before the widget is drawn.
 if pending := st.session_state.pop("scenarios-next", None):
     st.session_state.update(pending)
