@@ -41,6 +41,7 @@ from analysis.profile import WorkloadProfile, profile_of
 from analysis.quality import QualityEstimate, floor_words, quality_estimate
 from analysis.ranking import rank_key, top_candidate
 from analysis.reference import RatioRange, token_ratio_range, tokenizer_of
+from analysis.replays import list_replays, replay_finding
 from analysis.retirement import Retirement, retirement_of
 from analysis.selfhost import SelfHostedOption
 from analysis.workloads import Workload, workload_usage
@@ -96,6 +97,8 @@ class Option:
     excluded_reason: str | None = None
     maturity: str = "ga"
     successor: bool = False  # the host's named successor of today's model
+    # The answers' length against today's, measured by replaying the workload's prompts (None: assumed).
+    output_ratio: float | None = None
 
     @property
     def monthly_base_usd(self) -> float | None:
@@ -129,6 +132,7 @@ class Option:
             "excluded_reason": self.excluded_reason,
             "maturity": self.maturity,
             "successor": self.successor,
+            "output_ratio": round(self.output_ratio, 4) if self.output_ratio is not None else None,
         }
 
 
@@ -319,11 +323,16 @@ def alternatives(
     self_hosted: Sequence[SelfHostedOption] = (),
     verbosity: float = 1.0,
     include_excluded: bool = False,
+    replays: pd.DataFrame | None = None,
 ) -> Alternatives:
     """Every eligible candidate for ``workload``, estimated and ranked best first, with a count of the
     excluded ones per reason (and, with ``include_excluded``, their estimates too). The user's
     ``evaluations`` and ``latency_measurements`` win over the public references. ``verbosity`` is the
     candidates' answer length against today's model's (1.0: as long), the middle of the output-length range.
+
+    ``replays`` are the company's replays of workloads' prompts on candidates (``exitplan evaluate``; read
+    from the ledger when not given): for a candidate replayed on this workload, its win rate is its quality
+    evidence and its measured answer length replaces ``verbosity`` and the assumed range in its cost.
     """
     if not (math.isfinite(verbosity) and verbosity > 0):
         raise InvalidInput(f"the output verbosity factor must be a number above 0, not {verbosity}")
@@ -353,6 +362,8 @@ def alternatives(
         for r in rows
     ]
     writes = cache_write_ratio(engine, profile.start, profile.end)
+    replays = list_replays(engine) if replays is None else replays
+    measured = [_measured_output(replays, workload, profile.model, str(r["provider"]), str(r["model"])) for r in rows]
     costs = cost_candidates(
         profile,
         rows,
@@ -362,11 +373,12 @@ def alternatives(
         verbosity=verbosity,
         writes=writes,
         batch_tolerant=workload.batch_tolerant,
+        measured_output=measured,
     )
     incumbent = _incumbent(workload, profile, costs.today, costs.today_price_source, retirement, today, evaluations)
     horizon = today + timedelta(days=filters.horizon_days)
     estimate = _Estimator(
-        workload, profile, incumbent, evaluations, latency_measurements, verbosity, writes, costs.wants_batch
+        workload, profile, incumbent, evaluations, latency_measurements, verbosity, writes, costs.wants_batch, replays
     )
     options = [
         estimate.candidate(row, ratio, priced, horizon)
@@ -379,6 +391,19 @@ def alternatives(
     return Alternatives(
         workload, profile, incumbent, eligible, excluded, retirement, today, [o for o in options if not o.eligible]
     )
+
+
+def _measured_output(
+    replays: pd.DataFrame, workload: Workload, today_model: str, host: str, model: str
+) -> tuple[float, float, float] | None:
+    """A candidate's answer length against today's as replaying the workload's prompts measured it, where
+    it was measured against today's model."""
+    found = replay_finding(replays, workload.name, host, model)
+    if found is None or found.output_ratio is None:
+        return None
+    if found.incumbent_model is not None and family_of(found.incumbent_model) != family_of(today_model):
+        return None
+    return found.output_ratio
 
 
 def _incumbent(
@@ -429,6 +454,7 @@ class _Estimator:
     verbosity: float
     writes: CacheWriteRatio
     wants_batch: bool
+    replays: pd.DataFrame | None = None
 
     def _quality(self, host: str, model: str) -> QualityEstimate:
         w = self.workload
@@ -439,6 +465,7 @@ class _Estimator:
             w.quality_floor_pct,
             self.evaluations,
             w.name,
+            self.replays,
         )
 
     def candidate(self, row: dict[str, Any], ratio: RatioRange, priced: CandidateCost, horizon: date) -> Option:
@@ -446,7 +473,8 @@ class _Estimator:
         profile, cost = self.profile, priced.cost
         problems = _fit_problems(row, self.workload, profile, ratio.base, horizon)
         observed = observed_latency(profile.latency_bins)
-        output = profile.output_per_request * ratio.base * self.verbosity
+        measured_output = priced.measured_output[1] if priced.measured_output is not None else None
+        output = profile.output_per_request * ratio.base * (measured_output or self.verbosity)
         latency = candidate_latency(
             provider,
             model,
@@ -496,27 +524,46 @@ class _Estimator:
             excluded_reason=row.get("excluded_reason") if isinstance(row.get("excluded_reason"), str) else None,
             maturity=str(row.get("maturity") or "ga"),
             successor=bool(row.get("successor")),
+            output_ratio=measured_output,
         )
 
     def self_hosted(self, option: SelfHostedOption, source_tokenizer: str | None) -> Option:
         profile, w = self.profile, self.workload
         ratio = token_ratio_range(source_tokenizer, tokenizer_of("self-hosted", option.model), w.task_category)
         ratio = ratio or _UNCHANGED
-        cost, tokens = self_hosted_cost(option, profile, ratio, self.verbosity)
+        # Replaying the workload's prompts on the server (`exitplan evaluate --candidate self-hosted/MODEL`)
+        # measures its answers' length and its latency; they replace the assumptions as for any candidate.
+        measured = (
+            _measured_output(self.replays, w, self.incumbent.model, "self-hosted", option.model)
+            if self.replays is not None
+            else None
+        )
+        cost, tokens = self_hosted_cost(option, profile, ratio, self.verbosity, measured)
         problems = []
         if option.context_window is not None and profile.largest_prompt * ratio.base > option.context_window:
             problems.append(f"its {option.context_window:,}-token context window is smaller than your largest prompts")
         quality = self._quality("self-hosted", option.model)
-        output = profile.output_per_request * ratio.base * self.verbosity
-        decode = output / option.tokens_per_second
-        latency = LatencyEstimate(
-            decode,
-            None,
-            "your self-hosting figures",
-            None,
-            f"about {decode:.1f} s to generate {output:,.0f} tokens at "
-            f"{option.tokens_per_second:,.0f} tokens/s; time to first token not known",
-        )
+        output = profile.output_per_request * ratio.base * (measured[1] if measured else self.verbosity)
+        timed = measured_latency(self.latency_measurements, "self-hosted", option.model)
+        if timed is not None:
+            latency = candidate_latency(
+                "self-hosted",
+                option.model,
+                output,
+                incumbent=observed_latency(profile.latency_bins),
+                slo_p95_s=w.latency_slo_p95_s,
+                measured=timed,
+            )
+        else:
+            decode = output / option.tokens_per_second
+            latency = LatencyEstimate(
+                decode,
+                None,
+                "your self-hosting figures",
+                None,
+                f"about {decode:.1f} s to generate {output:,.0f} tokens at "
+                f"{option.tokens_per_second:,.0f} tokens/s; time to first token not known",
+            )
         delta, share = _delta(cost, self.incumbent.monthly_cost_usd.base)
         return Option(
             model=option.model,
@@ -538,4 +585,5 @@ class _Estimator:
             delta_usd=delta,
             delta_pct=share,
             context_window=option.context_window,
+            output_ratio=measured[1] if measured else None,
         )

@@ -155,7 +155,7 @@ def quality_chart(result: Alternatives) -> QualityChart | None:
     frame["frontier"] = False
     fitting = frame[frame["fits"] & ~frame["today"]]
     frame.loc[fitting.index, "frontier"] = pareto_frontier(fitting["monthly_usd"], fitting["quality"])
-    unit = "rating" if axis_metric == "rating" else "score"
+    unit = {"rating": "rating", "win_rate": "win rate against today"}.get(axis_metric, "score")
     as_of = next((e.as_of for e in rated if e.source == axis_source and e.as_of), None)
     axis = f"{axis_source}{f' ({as_of})' if as_of else ''}: {unit}"
     return QualityChart(frame, axis)

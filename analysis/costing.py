@@ -5,7 +5,9 @@ A candidate's range spans the three largest unknowns of a move:
 
 - the tokenizer: the same text is more or fewer tokens on the target (``analysis.reference``);
 - the answer length: 10% shorter to 15% longer around the user's verbosity factor
-  (:data:`analysis.assumptions.OUTPUT_LENGTH_RANGE`);
+  (:data:`analysis.assumptions.OUTPUT_LENGTH_RANGE`) — or, where the company replayed the workload's prompts
+  on the candidate (``exitplan evaluate``), the measured length against today's answers with its 95%
+  interval, which replaces both for that candidate;
 - the prompt cache: where caching carries over, the base case keeps today's hits and the high case half of
   them (:data:`analysis.assumptions.CACHE_HIT_RANGE`), since prompts are laid out for today's cache; and a
   host that bills cache writes, for traffic that reports none, writes in proportion to the reads
@@ -70,6 +72,9 @@ class CandidateCost:
     keep_cache: bool  # prompt caching carries over
     use_batch: bool  # the batch API is used
     writes_added: bool  # cache writes estimated for a host that bills them
+    # The answers' length against today's as measured on the workload's prompts (low, ratio, high), where
+    # it was: the output range in place of the assumed one.
+    measured_output: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,14 @@ def cost_candidates(
     verbosity: float,
     writes: CacheWriteRatio,
     batch_tolerant: bool,
+    measured_output: Sequence[tuple[float, float, float] | None] | None = None,
 ) -> Costs:
     """Today's monthly cost and every candidate's range, for the ``pool`` (catalog rows) with their token
     ``ratios``. Prompt caching carries over only where the target supports it, the batch API only for a
-    batch-tolerant workload (or one mostly on batch today) where the target offers it."""
+    batch-tolerant workload (or one mostly on batch today) where the target offers it. A candidate's
+    ``measured_output`` (low, ratio, high; None where not measured) is its answers' length against today's
+    in each case, in place of ``verbosity`` and the assumed range."""
+    measured = list(measured_output) if measured_output is not None else [None] * len(pool)
     assert profile.provider is not None and profile.model is not None
     had_cache = profile.cache_read_share > 0
     wants_batch = batch_tolerant or profile.batch_share > 0.5
@@ -131,6 +140,8 @@ def cost_candidates(
         batch = wants_batch and _flag(row, "supports_batch")
         added = caching and bills_cache_writes(row)
         settings.append((caching, batch, added))
+        output = measured[i]
+        lengths = dict(zip(SCENARIOS, output, strict=True)) if output is not None else None
         for scenario in SCENARIOS:
             plans.append(
                 {
@@ -139,7 +150,7 @@ def cost_candidates(
                     "provider": row["provider"],
                     "model": row["model"],
                     "token_ratio": getattr(ratio, scenario),
-                    "verbosity": OUTPUT_LENGTH_RANGE[scenario] * verbosity,
+                    "verbosity": lengths[scenario] if lengths else OUTPUT_LENGTH_RANGE[scenario] * verbosity,
                     "keep_cache": caching,
                     "cache_hit": CACHE_HIT_RANGE[scenario] if caching else 1.0,
                     "writes_per_read": writes.writes_per_read if added else 0.0,
@@ -170,18 +181,26 @@ def cost_candidates(
                 keep_cache=caching,
                 use_batch=batch,
                 writes_added=added,
+                measured_output=measured[i],
             )
         )
     return Costs(monthly("today", "base"), text(by_plan["today:base"].get("price_source")), candidates, wants_batch)
 
 
 def self_hosted_cost(
-    option: SelfHostedOption, profile: WorkloadProfile, ratio: RatioRange, verbosity: float
+    option: SelfHostedOption,
+    profile: WorkloadProfile,
+    ratio: RatioRange,
+    verbosity: float,
+    measured_output: tuple[float, float, float] | None = None,
 ) -> tuple[CostRange, float]:
-    """A self-hosted option's monthly cost range, and the base case's tokens a month."""
+    """A self-hosted option's monthly cost range, and the base case's tokens a month; ``measured_output``
+    (low, ratio, high), where the workload's prompts were replayed on it, replaces the answer-length range."""
+    lengths = dict(zip(SCENARIOS, measured_output, strict=True)) if measured_output is not None else None
 
     def tokens(scenario: str) -> float:
-        output = profile.output_tokens * verbosity * OUTPUT_LENGTH_RANGE[scenario]
+        length = lengths[scenario] if lengths else verbosity * OUTPUT_LENGTH_RANGE[scenario]
+        output = profile.output_tokens * length
         token_ratio: float = getattr(ratio, scenario)  # low, base or high
         return (profile.input_tokens + output) * token_ratio * profile.monthly_factor
 

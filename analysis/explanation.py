@@ -51,7 +51,7 @@ def cost_sentence(
     change = ""
     if today:
         change = f" ({change_words((cost.base - today) / today)} against today's {now})"
-    factors = [ratio.basis, output_length_words(verbosity)]
+    factors = [ratio.basis, _output_words(priced.measured_output, verbosity)]
     if profile.cache_read_share > 0:
         if not priced.keep_cache:
             factors.append(
@@ -67,6 +67,18 @@ def cost_sentence(
     if priced.price_note:
         factors.append(priced.price_note)
     return f"Costs about {base} a month{change}, between {low} and {high}: " + "; ".join(factors) + "."
+
+
+def _output_words(measured: tuple[float, float, float] | None, verbosity: float) -> str:
+    """The answer length a cost assumes: measured on the workload's prompts, else the assumed range.
+
+    >>> _output_words((0.8, 0.87, 0.95), 1.0)
+    "answers 87% of today's length as measured on your prompts (80%–95%)"
+    """
+    if measured is None:
+        return output_length_words(verbosity)
+    low, ratio, high = measured
+    return f"answers {ratio:.0%} of today's length as measured on your prompts ({low:.0%}–{high:.0%})"
 
 
 def fits_sentence(problems: Sequence[str], context_window: int | None, largest_prompt: float) -> str:

@@ -69,9 +69,10 @@ def model_catalog(book: PriceBook) -> pd.DataFrame:
     return frame
 
 
-def ledger_models(engine: Engine, since: date | None = None) -> pd.DataFrame:
-    """The (provider, model) pairs in the ledger with their canonical model and volumes."""
-    frame = read_usage(engine, ["provider", "model", "canonical_model"], since=since)
+def ledger_models(engine: Engine, since: date | None = None, *, keep_unknown: bool = False) -> pd.DataFrame:
+    """The (provider, model) pairs in the ledger with their canonical model and volumes. ``keep_unknown`` keeps a
+    count no source of the model reports missing (for display) instead of 0 (for the calculations here)."""
+    frame = read_usage(engine, ["provider", "model", "canonical_model"], since=since, keep_unknown=keep_unknown)
     frame["tokens"] = frame["input_tokens"] + frame["output_tokens"]
     return frame[["provider", "model", "canonical_model", "requests", "input_tokens", "output_tokens", "tokens"]]
 

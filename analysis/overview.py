@@ -13,9 +13,21 @@ import pandas as pd
 
 from analysis.assumptions import DAYS_PER_MONTH, WINDOW_DAYS
 from analysis.spend import totals_by
-from db.measures import TOKEN_MEASURES
+from db.measures import COUNT_MEASURES, TOKEN_MEASURES
+from db.usage import UNKNOWN_PREFIX
 
-__all__ = ["Kpis", "by_project_and_model", "kpis", "spend_over_time"]
+__all__ = ["MEASURE_WORDS", "Kpis", "by_project_and_model", "kpis", "not_in_source", "spend_over_time"]
+
+# Each count measure as a person names it.
+MEASURE_WORDS: dict[str, str] = {
+    "requests": "requests",
+    "input_tokens": "input",
+    "cache_read_tokens": "cache reads",
+    "cache_write_tokens": "cache writes",
+    "cache_write_1h_tokens": "1-hour cache writes",
+    "output_tokens": "output",
+    "reasoning_tokens": "reasoning",
+}
 
 
 @dataclass(frozen=True)
@@ -84,5 +96,32 @@ def by_project_and_model(priced: pd.DataFrame) -> pd.DataFrame:
     total = table["spend_usd"].sum()
     table["share"] = table["spend_usd"] / total if total else float("nan")
     table["tokens"] = table["input_tokens"] + table["output_tokens"]
-    columns = ["provider", "project", "model", "spend_usd", "share", "requests", *TOKEN_MEASURES, "tokens"]
+    table["not_in_source"] = not_in_source(table)
+    columns = [
+        "provider",
+        "project",
+        "model",
+        "spend_usd",
+        "share",
+        "requests",
+        *TOKEN_MEASURES,
+        "tokens",
+        "not_in_source",
+    ]
     return table.sort_values("spend_usd", ascending=False, na_position="first")[columns].reset_index(drop=True)
+
+
+def not_in_source(totals: pd.DataFrame) -> pd.Series:
+    """Per row of summed totals (read with ``keep_unknown``), the counts that some of its rows' sources do not
+    report, in words (``"reasoning, 1-hour cache writes"``); None where every count is complete. A count in it is
+    the known part only, or missing where no source reports it.
+
+    >>> not_in_source(pd.DataFrame({"unknown_reasoning_tokens": [3, 0], "unknown_requests": [0, 0]})).tolist()
+    ['reasoning', None]
+    """
+    names = [name for name in COUNT_MEASURES if UNKNOWN_PREFIX + name in totals.columns]
+    words = [
+        ", ".join(MEASURE_WORDS[name] for name in names if row[UNKNOWN_PREFIX + name]) or None
+        for row in totals[[UNKNOWN_PREFIX + name for name in names]].fillna(0).to_dict("records")
+    ]
+    return pd.Series(words, index=totals.index, dtype=object)

@@ -2,9 +2,12 @@
 
 The evidence is shown as it is, in its own unit, never turned into an invented percentage. Strongest first:
 
-1. **The user's own evaluation** (a score per model on a workload or a task category — a pass rate, an
-   accuracy, a mean judge score — higher is better on a ratio scale): the two scores and the candidate's as
-   a share of today's (0.72 against 0.80 is 90% of today's score).
+1. **The user's own evaluation**: replaying the workload's own prompts on the candidate
+   (``exitplan evaluate``, :mod:`analysis.replays`), a win rate against today's answers with its 95%
+   interval — judged pairwise by a model, or by an exact-match or JSON check; else a score per model on a
+   workload or a task category (a pass rate, an accuracy, a mean judge score — higher is better on a ratio
+   scale): the two scores and the candidate's as a share of today's (0.72 against 0.80 is 90% of today's
+   score).
 2. **The same model on another host**: the same weights, so the same quality (canonical identity).
 3. **A public rating**: both models on the one LMArena board the task category maps to
    (:data:`analysis.ratings.QUALITY_COLUMNS`), one release. Shown as the two ratings, their difference and
@@ -17,7 +20,9 @@ The evidence is shown as it is, in its own unit, never turned into an invented p
 
 - a score (yours or a benchmark's): at least (100 − F)% of today's score;
 - a rating: an expected win rate against today's model of at least (50 − F/2)% (F = 5: 47.5%, a rating at
-  most 17 points lower; F = 10: 45%, 35 points lower).
+  most 17 points lower; F = 10: 45%, 35 points lower);
+- a replay's win rate (ties count half): the same, at least (50 − F/2)%. For a check, whose best is a tie
+  with today's answer, that is at least (100 − F)% of the answers matching.
 
 "ok" is within half the floor, "at risk" within the floor, "below floor" beyond it.
 
@@ -42,6 +47,7 @@ from analysis.ratings import (
     quality_reference,
     rating_key,
 )
+from analysis.replays import ReplayFinding, replay_finding
 
 __all__ = [
     "GRADES",
@@ -70,7 +76,9 @@ class QualityEvidence:
     """What a grade stands on: a metric of both models, from a named source of a known date.
 
     ``metric`` is ``score`` (higher is better on a ratio scale: an evaluation or a benchmark), ``rating``
-    (an LMArena rating) or ``same_model`` (the same weights on another host; the values are 1).
+    (an LMArena rating), ``win_rate`` (the candidate's answers preferred to today's on the workload's own
+    prompts, ties half; today's is 0.5, and ``interval`` is its 95% interval over ``n`` judged prompts) or
+    ``same_model`` (the same weights on another host; the values are 1).
     """
 
     source: str
@@ -78,15 +86,21 @@ class QualityEvidence:
     metric: str
     value: float
     incumbent_value: float
+    interval: tuple[float, float] | None = None
+    n: int | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        shown: dict[str, object] = {
             "source": self.source,
             "as_of": self.as_of,
             "metric": self.metric,
             "value": round(self.value, 4),
             "incumbent_value": round(self.incumbent_value, 4),
         }
+        if self.metric == "win_rate":
+            shown["interval"] = [round(x, 4) for x in self.interval] if self.interval else None
+            shown["n"] = self.n
+        return shown
 
     @property
     def share_pct(self) -> float | None:
@@ -99,7 +113,10 @@ class QualityEvidence:
 
     @property
     def win_rate(self) -> float | None:
-        """For a rating, the expected share of head-to-head comparisons the candidate wins against today's."""
+        """The share of head-to-head comparisons the candidate wins against today's: measured on a replay,
+        expected from a rating."""
+        if self.metric == "win_rate":
+            return self.value
         return win_rate(self.value, self.incumbent_value) if self.metric == "rating" else None
 
     def summary(self) -> str:
@@ -109,9 +126,14 @@ class QualityEvidence:
         '1486 vs 1476 (+10 pts, wins 51%)'
         >>> QualityEvidence("your evaluation (n=200)", None, "score", 0.72, 0.8).summary()
         "0.72 vs 0.8 (90% of today's)"
+        >>> QualityEvidence("your replay", None, "win_rate", 0.46, 0.5, (0.33, 0.6), 50).summary()
+        'wins 46% of 50 against today (33–60%)'
         """
         if self.metric == "same_model":
             return "same model"
+        if self.metric == "win_rate":
+            interval = f" ({self.interval[0] * 100:.0f}–{self.interval[1]:.0%})" if self.interval else ""
+            return f"wins {self.value:.0%} of {self.n or 0} against today{interval}"
         if self.metric == "rating":
             points = self.value - self.incumbent_value
             return f"{self.value:.0f} vs {self.incumbent_value:.0f} ({points:+.0f} pts, wins {self.win_rate:.0%})"
@@ -184,6 +206,8 @@ def floor_words(floor_pct: float) -> str:
 
 
 def _graded(evidence: QualityEvidence, floor_pct: float) -> str:
+    if evidence.metric == "win_rate":
+        return grade(100.0 * evidence.value, floor_pct, parity=50.0)
     if evidence.metric == "rating":
         return grade(100.0 * win_rate(evidence.value, evidence.incumbent_value), floor_pct, parity=50.0)
     share = evidence.share_pct
@@ -197,13 +221,19 @@ def quality_estimate(
     floor_pct: float,
     evaluations: pd.DataFrame | None = None,
     workload: str | None = None,
+    replays: pd.DataFrame | None = None,
 ) -> QualityEstimate:
     """How good ``candidate`` (provider, model) is against ``incumbent`` for this workload.
 
-    The user's evaluation wins when it scores both models on ``workload``, or failing that on the task
-    category; then the same model on another host; then the public reference for the category; else
-    "unrated".
+    A replay of the workload's own prompts on the candidate (``replays``, judged against today's answers by
+    today's model) wins; then the user's evaluation when it scores both models on ``workload``, or failing
+    that on the task category; then the same model on another host; then the public reference for the
+    category; else "unrated".
     """
+    if workload is not None and candidate != incumbent:
+        found = replay_finding(replays, workload, *candidate)
+        if found is not None and found.win_rate is not None and _against(found, incumbent[1]):
+            return _from_replay(found, floor_pct)
     if evaluations is not None and not evaluations.empty:
         own = _from_evaluations(incumbent[1], candidate[1], task_category, floor_pct, evaluations, workload)
         if own is not None:
@@ -240,6 +270,46 @@ def _from_evaluations(
         )
         return QualityEstimate(_graded(evidence, floor_pct), evidence, source, explanation)
     return None
+
+
+def _against(found: ReplayFinding, incumbent: str) -> bool:
+    """Whether a replay was judged against today's model (a replay against a model since replaced is not)."""
+    return found.incumbent_model is None or rating_key(found.incumbent_model)[:2] == rating_key(incumbent)[:2]
+
+
+def _from_replay(found: ReplayFinding, floor_pct: float) -> QualityEstimate:
+    assert found.win_rate is not None
+    judged = found.judged
+    evidence = QualityEvidence(
+        f"your replay (n={judged}, {found.judge or 'judged'})",
+        found.as_of,
+        "win_rate",
+        found.win_rate,
+        0.5,
+        found.interval,
+        judged,
+    )
+    where = f"{judged} of your prompts for workload '{found.workload}'{f' ({found.as_of})' if found.as_of else ''}"
+    if found.judge in ("exact match", "JSON structure"):
+        what = (
+            f"Replaying {where}, {found.model}'s answer matched today's ({found.judge}) {found.ties or 0} times "
+            f"and missed {found.losses or 0} times"
+        )
+    else:
+        what = (
+            f"Replaying {where}, {found.judge} preferred {found.model}'s answer to today's {found.wins or 0} "
+            f"times, today's {found.losses or 0} times and called {found.ties or 0} a tie (each pair judged "
+            "twice with the answers swapped; a split verdict is a tie)"
+        )
+    interval = ""
+    if found.interval is not None:
+        low, high = found.interval
+        interval = f" (95% interval {low:.0%}–{high:.0%})"
+        floor = 0.5 - floor_pct / 200.0
+        if low < floor <= high:
+            interval += f"; the interval reaches below the floor's {floor:.1%}: replay more prompts to be sure"
+    explanation = f"{what}: a win rate of {found.win_rate:.0%} against today's 50%{interval}."
+    return QualityEstimate(_graded(evidence, floor_pct), evidence, evidence.source, explanation)
 
 
 def _newest(rows: pd.DataFrame) -> str | None:

@@ -2,8 +2,10 @@
 
 The first place a user sees whether exitplan prices their usage correctly. Two cases:
 
-- an import that carries tokens *and* cost (gateway logs, observability exports): its own rows are
-  compared, per model;
+- an import that carries tokens *and* cost (gateway logs, observability exports, a FOCUS file's token
+  charges): its own rows that carry tokens are compared, per model — a charge of the same import whose tokens
+  are not in the source (provisioned-throughput hours, a meter that names no direction) has nothing computed
+  to set against its cost, and is left out rather than counted as a gap;
 - a cost-only import (a cost report, a cloud bill): its amounts are compared with exitplan's price of the
   usage other imports hold for the same provider, model and days.
 """
@@ -29,10 +31,16 @@ _KEYS = ["provider", "model_key", "day"]
 
 
 def _priced(
-    engine: Engine, *, import_id: int | None = None, since: date | None = None, until: date | None = None
+    engine: Engine,
+    *,
+    import_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    known: str | None = None,
 ) -> pd.DataFrame:
     keys = [*PRICING_KEYS, "canonical_model"]
-    frame = price_usage(read_usage(engine, keys, grain="day", since=since, until=until, import_id=import_id))
+    usage = read_usage(engine, keys, grain="day", since=since, until=until, import_id=import_id, known=known)
+    frame = price_usage(usage)
     # Models are matched by canonical id where one is known, so a cost line's "gpt-4o-2024-08-06" meets
     # usage of the same model however each source spells it.
     frame["model_key"] = frame["canonical_model"].where(frame["canonical_model"].notna(), frame["model"])
@@ -59,11 +67,12 @@ def _table(frame: pd.DataFrame, computed: str, reported: str) -> pd.DataFrame:
 def reconcile(engine: Engine, import_id: int) -> pd.DataFrame:
     """Per provider and model: computed vs reported cost, the gap, and whether it is over
     :data:`GAP_THRESHOLD`. Empty when the import reports no cost."""
-    own = _priced(engine, import_id=import_id)
-    with_cost = own[own["reported_cost_usd"].notna()]
-    usage_with_cost = with_cost[with_cost["has_tokens"]]
+    tokens = _priced(engine, import_id=import_id, known="input_tokens")
+    usage_with_cost = tokens[tokens["reported_cost_usd"].notna() & tokens["has_tokens"]]
     if not usage_with_cost.empty:
         return _table(usage_with_cost, "cost_usd", "reported_cost_usd")
+    own = _priced(engine, import_id=import_id)
+    with_cost = own[own["reported_cost_usd"].notna()]
     if with_cost.empty:
         return pd.DataFrame(columns=COLUMNS)
     reported = with_cost.groupby(_KEYS, dropna=False).agg(

@@ -121,7 +121,8 @@ def engine() -> Engine:
 
 @_read()
 def priced(url: str, by: tuple[str, ...], since: date | None, until: date | None) -> pd.DataFrame:
-    return priced_usage(_engine(url), by, since=since, until=until)
+    # What the Overview draws: a count no source reports stays unknown there, never 0.
+    return priced_usage(_engine(url), by, since=since, until=until, keep_unknown=True)
 
 
 @_read()
@@ -148,7 +149,8 @@ def catalog(url: str) -> pd.DataFrame:
 
 @_read()
 def models(url: str) -> pd.DataFrame:
-    return ledger_models(_engine(url))
+    # Drawn as it is: a count no source reports stays unknown (shown as —), never 0.
+    return ledger_models(_engine(url), keep_unknown=True)
 
 
 @_read()

@@ -12,23 +12,40 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
+from analysis.evaluation import workload_groups
+from analysis.imports import NOT_IN_SOURCE, outcome_words, skipped_words
 from analysis.reconcile import GAP_THRESHOLD, reconcile
+from analysis.spend import Totals
 from analysis.spend import summary as ledger_summary
+from analysis.workloads import list_workloads
 from app.cli_alternatives import alternatives_command
 from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
+from app.cli_evaluate import evaluate_command
 from app.cli_incidents import collect_status_command, demo_incident_lines, incidents_app
 from app.cli_prices import cost, prices_app
 from app.cli_report import report_command
 from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
+from app.cli_samples import samples_app
 from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
 from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_loaded, load_demo
-from collectors.files import ingest_files
-from db import default_url, delete_import, get_import, list_imports, open_ledger, rejected_rows_of, usage_span
+from collectors.files import FileOutcome, ingest_files
+from collectors.samples import PromptKeeping
+from db import (
+    default_url,
+    delete_import,
+    get_import,
+    list_imports,
+    open_ledger,
+    rejected_rows_of,
+    skipped_kinds,
+    usage_span,
+)
 
 app = typer.Typer(
     help="exitplan: what it would cost, and what you would risk, to move your LLM traffic elsewhere.",
@@ -51,8 +68,10 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(prices_app, name="prices")
 app.add_typer(workloads_app, name="workloads")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(samples_app, name="samples")
 app.command()(cost)
 app.command(name="alternatives")(alternatives_command)
+app.command(name="evaluate")(evaluate_command)
 app.command(name="risk")(risk_command)
 app.command(name="report")(report_command)
 app.command(name="rollup-sql")(rollup_sql_command)
@@ -108,28 +127,72 @@ def ingest_command(
     format: Annotated[
         str | None, typer.Option("--format", help="Skip detection and read the files as this format.")
     ] = None,
+    keep_prompts: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Also keep a seeded sample of at most N prompts per workload, from logs that carry them "
+            "(LiteLLM, Langfuse, Helicone, OTel), to replay with `exitplan evaluate`. Off unless given.",
+        ),
+    ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact/--no-redact",
+            help="With --keep-prompts: replace e-mail addresses, phone numbers and API-key-like strings first.",
+        ),
+    ] = True,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Import usage files. Exit status 2 if any file could not be imported at all."""
+    """Import usage files. Exit status 2 if any file could not be imported at all.
+
+    Each file's rows are accepted, rejected (should have been usage, could not be read; see imports show) or
+    skipped as not usage (counted per kind).
+    """
     failed = False
-    for outcome in ingest_files(open_ledger(db), paths, format_name=format):
+    engine = open_ledger(db)
+    keep = _keeping(engine, keep_prompts, redact)
+    for outcome in ingest_files(engine, paths, format_name=format, keep=keep):
         result = outcome.result
         if result is None:
             err.print(outcome.error, markup=False, highlight=False)
             failed = True
         elif as_json:
-            print(json.dumps(result.as_dict()))
+            line = result.as_dict()
+            if keep is not None:
+                line["prompts"] = asdict(outcome.kept) if outcome.kept else {"error": outcome.kept_error}
+            print(json.dumps(line))
         elif result.duplicate:
             out.print(f"{outcome.file}: duplicate of import {result.import_id}; nothing changed")
         else:
-            out.print(
-                f"{outcome.file}: import {result.import_id} ({result.format}): "
-                f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
-                f"{result.rows_rejected:,} rejected"
-            )
+            words = outcome_words(result.rows_read, result.rows_accepted, result.rows_rejected, result.skipped)
+            out.print(f"{outcome.file}: import {result.import_id} ({result.format}): {words}", highlight=False)
+        if result is not None and keep is not None and not as_json:
+            _kept_line(outcome)
     if failed:
         raise typer.Exit(2)
+
+
+def _keeping(engine: Engine, limit: int | None, redact: bool) -> PromptKeeping | None:
+    """What --keep-prompts asks for: per saved workload where one claims the request, else per slice."""
+    if limit is None:
+        return None
+    return PromptKeeping(limit, redact=redact, group_by=workload_groups(list_workloads(engine)))
+
+
+def _kept_line(outcome: FileOutcome) -> None:
+    kept = outcome.kept
+    if kept is None:
+        err.print(f"  prompts not kept: {outcome.kept_error}", markup=False, highlight=False)
+    elif not kept.carries_content:
+        out.print("  no prompts in this format (LiteLLM, Langfuse, Helicone and OTel logs carry them)", markup=False)
+    else:
+        skipped = f", {kept.not_replayable:,} not replayable as text chat" if kept.not_replayable else ""
+        out.print(
+            f"  prompts: {kept.kept:,} samples kept of {kept.replayable:,} requests with a prompt{skipped}",
+            markup=False,
+        )
 
 
 SinceOption = Annotated[
@@ -202,13 +265,17 @@ def _iso(value: object) -> str | None:
 
 @imports_app.command("list")
 def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Every import, newest first."""
-    frame = list_imports(open_ledger(db))
+    """Every import, newest first, with its rows read, accepted, rejected and skipped as not usage."""
+    engine = open_ledger(db)
+    frame = list_imports(engine)
     if as_json:
+        kinds = skipped_kinds(engine)
         rows = frame.drop(columns=["sha256"]).astype(object).where(frame.notna(), None).to_dict("records")
+        for row in rows:
+            row["skipped"] = kinds.get(int(row["id"]), {})
         print(json.dumps(rows, default=_iso))
         return
-    table = Table("id", "file", "format", "read", "accepted", "rejected", "period", "imported")
+    table = Table("id", "file", "format", "read", "accepted", "rejected", "skipped", "period", "imported")
     for row in frame.itertuples():
         period = f"{row.period_start:%Y-%m-%d} … {row.period_end:%Y-%m-%d}" if row.rows_accepted else ""
         table.add_row(
@@ -218,6 +285,7 @@ def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
             f"{row.rows_read:,}",
             f"{row.rows_accepted:,}",
             f"{row.rows_rejected:,}",
+            f"{row.rows_skipped:,}",
             period,
             f"{row.created_at:%Y-%m-%d %H:%M}",
         )
@@ -230,7 +298,8 @@ def imports_show(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """One import and its rejected rows."""
+    """One import: its rows read, accepted, rejected and skipped as not usage (by kind), its computed against
+    reported cost, and its rejected rows with their reasons."""
     engine = open_ledger(db)
     record = get_import(engine, import_id)
     if record is None:
@@ -239,11 +308,21 @@ def imports_show(
     costs = reconcile(engine, import_id)
     if as_json:
         info = {k: (_iso(v) or v) for k, v in record.__dict__.items()}
+        info["skipped"] = dict(record.skipped)
         checks = costs.astype(object).where(costs.notna(), None).to_dict("records")
         print(json.dumps({**info, "reconciliation": checks, "rejected": rejected.to_dict("records")}))
         return
-    out.print(f"Import {record.id}: {record.source_name} ({record.format})")
-    out.print(f"  rows read {record.rows_read:,}, accepted {record.rows_accepted:,}, rejected {record.rows_rejected:,}")
+    out.print(f"Import {record.id}: {record.source_name} ({record.format})", markup=False, highlight=False)
+    out.print(
+        f"  rows read {record.rows_read:,}, accepted {record.rows_accepted:,}, rejected {record.rows_rejected:,}, "
+        f"skipped {record.rows_skipped:,}",
+        highlight=False,
+    )
+    if record.skipped:
+        out.print(f"  skipped as not usage: {skipped_words(record.skipped)}", markup=False, highlight=False)
+    elif record.rows_skipped:
+        # Imported before skipped rows were counted by kind.
+        out.print(f"  skipped as not usage: {record.rows_skipped:,} (kinds not recorded)", highlight=False)
     if record.period_start:
         out.print(f"  covers {record.period_start:%Y-%m-%d %H:%M} … {record.period_end:%Y-%m-%d %H:%M} UTC")
     if len(costs):
@@ -285,28 +364,46 @@ def summary(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Usage and cost totals, overall and by provider and model."""
+    """Usage and cost totals, overall and by provider and model.
+
+    A count a source does not report is null in --json and reads "not in this source" in the table, never 0;
+    a total over rows of which only some report it is the known part (marked *, and counted per measure in
+    --json as not_in_source).
+    """
     result = ledger_summary(open_ledger(db), since=day_option(since, "--since"), until=day_option(until, "--until"))
     if as_json:
         print(json.dumps(result.as_dict()))
         return
     table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
+    unpriced = {name.split("/", 1)[1] for name in result.unpriced_models}
+    shown = ("requests", "input_tokens", "output_tokens")
     for model, m in result.by_model.items():
         table.add_row(
             model,
-            number(m.requests),
-            number(m.input_tokens),
-            number(m.output_tokens),
-            usd(m.cost_usd),
+            *(_count(m, measure) for measure in shown),
+            # No computed cost: unpriced, or no tokens to price (a cost report's rows).
+            usd(m.cost_usd, missing="unpriced" if model in unpriced else "—"),
             usd(m.reported_cost_usd, missing="—"),
         )
     out.print(table)
+    overall = result.overall
+    cost = usd(overall.cost_usd, missing="unpriced" if unpriced else "nothing to price (no tokens)")
     out.print(
-        f"Total cost {usd(result.overall.cost_usd)} (reported by the sources: "
-        f"{usd(result.overall.reported_cost_usd, missing='nothing')})"
+        f"Total cost {cost} (reported by the sources: {usd(overall.reported_cost_usd, missing='nothing')})",
+        highlight=False,
     )
+    if any(_count(m, measure).endswith("*") for m in result.by_model.values() for measure in shown):
+        out.print("* the known part only: the sources of some of its rows do not report it")
     if result.unpriced_models:
         out.print(f"Unpriced: {', '.join(result.unpriced_models)}")
+
+
+def _count(totals: Totals, measure: str) -> str:
+    """A count in the summary table: "not in this source" where no source reports it, * where only some do."""
+    value = getattr(totals, measure)
+    if value is None:
+        return NOT_IN_SOURCE
+    return number(value) + ("*" if totals.not_in_source.get(measure) else "")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ in its own transaction: one that cannot be imported is reported with the reason,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from collectors.detect import UnrecognisedFormat
 from collectors.pipeline import IngestResult, ingest
+from collectors.samples import KeptPrompts, PromptKeeping, keep_prompts
 from collectors.source import IngestError, Source, sources_from_bytes, sources_from_path
 from db.errors import UserError
 
@@ -27,8 +28,8 @@ Upload = tuple[str, bytes]
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file: its import (``result``: rows read, accepted and rejected, or the earlier
-    import it duplicates), or ``error``, the reason it was not imported, written for the user.
+    """What became of one file: its import (``result``: rows read, accepted, rejected and skipped as not usage,
+    or the earlier import it duplicates), or ``error``, the reason it was not imported, written for the user.
 
     A CSV of no layout exitplan knows has its ``header`` here, and its ``source``, so that the user can map
     its columns and import it without giving it again.
@@ -39,6 +40,9 @@ class FileOutcome:
     error: str | None = None
     header: tuple[str, ...] = ()
     source: Source | None = field(default=None, repr=False, compare=False)
+    # Prompt samples kept from the file, when the user asked (``kept_error``: why none could be).
+    kept: KeptPrompts | None = None
+    kept_error: str | None = None
 
 
 def ingest_files(
@@ -48,13 +52,15 @@ def ingest_files(
     format_name: str | None = None,
     mapping: dict[str, str] | None = None,
     on_progress: Callable[[int, str, int], None] | None = None,
+    keep: PromptKeeping | None = None,
 ) -> Iterator[FileOutcome]:
     """Import ``files`` (paths, or uploads' names and contents) into the ledger, yielding each one's outcome
     as soon as it is done; a zip archive yields one per file inside it.
 
     ``format_name`` skips detection; ``mapping`` reads the files as a CSV with that column mapping (see
     :func:`collectors.pipeline.ingest`). ``on_progress(index, name, rows)`` hears how many rows of ``name``
-    (the file at ``index`` in ``files``, or a file inside it) have been read so far.
+    (the file at ``index`` in ``files``, or a file inside it) have been read so far. ``keep`` (opt-in) keeps
+    a sample of the prompts of each imported file whose format carries them (:mod:`collectors.samples`).
     """
     for index, item in enumerate(files):
         name = str(item) if isinstance(item, Path) else item[0]
@@ -72,4 +78,16 @@ def ingest_files(
             except (IngestError, UserError) as exc:
                 yield FileOutcome(source.name, error=str(exc))
             else:
-                yield FileOutcome(source.name, result=result)
+                yield _with_prompts(engine, FileOutcome(source.name, result=result), source, keep)
+
+
+def _with_prompts(engine: Engine, outcome: FileOutcome, source: Source, keep: PromptKeeping | None) -> FileOutcome:
+    """The outcome with the prompts kept from the file, when asked: read apart from the import, so that a
+    failure to keep them leaves the import as it is and says why."""
+    if keep is None or outcome.result is None:
+        return outcome
+    try:
+        kept = keep_prompts(engine, source, outcome.result.format, outcome.result.import_id, keep)
+    except (IngestError, UserError) as exc:
+        return replace(outcome, kept_error=str(exc))
+    return replace(outcome, kept=kept)

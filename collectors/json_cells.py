@@ -98,6 +98,20 @@ class JsonColumn:
 
         return self._each(first)
 
+    def has_object(self, path: Sequence[str]) -> pd.Series:
+        """Per row, whether the cell holds a JSON object at ``path`` (a key sequence): a source that writes a
+        block of detail only when it has any says by its absence that the detail is unknown.
+
+        >>> json_column(pd.Series(['{"a": {"b": 2}}', '{"a": 3}', ""]), "x").has_object(("a",)).tolist()
+        [True, False, False]
+        """
+        if self.arrow is not None:
+            values = self._field(path)
+            if values is None or not pa.types.is_struct(values.type):
+                return pd.Series(False, index=self.index, dtype=bool)
+            return self._rows_arrow(pc.is_valid(values)).fillna(False).astype(bool)
+        return self._each(lambda value: isinstance(_dig(value, path), dict)).fillna(False).astype(bool)
+
     def feature(self, *paths: Sequence[str]) -> pd.Series:
         """The value of a feature key (``feature``, ``feature_tag``, … in any case) in the object at one of
         ``paths`` (``()`` for the cell's own object), the first path and key that has one winning."""

@@ -4,9 +4,10 @@ stream → normalise → validate → roll up → write, all in one transaction.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from itertools import chain
 
@@ -30,6 +31,11 @@ from db.usage import add_usage, delete_collector_usage, merge_usage
 
 __all__ = ["IngestResult", "ingest"]
 
+# Kinds of skipped rows an import keeps by name. A format's kinds are few (an observation type, a service of a
+# cloud bill); should a file hold more, the rarest are counted together, so memory stays bounded.
+_MAX_KINDS = 100
+_OTHER_KINDS = "other kinds of not usage"
+
 # Chunks read, mapped and grouped ahead of the writes: enough to keep the reading going while the file is
 # fingerprinted and a batch is written, few enough to keep the peak memory of frames in flight down.
 _READ_AHEAD = 2
@@ -37,7 +43,12 @@ _READ_AHEAD = 2
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What one file's import did. A duplicate reports the earlier import it matches."""
+    """What one file's import did. A duplicate reports the earlier import it matches.
+
+    Every row read is accepted (usage, now in the ledger), rejected (it should have been usage and could not
+    be read; stored with its reason) or skipped (not usage by the source's own definition: ``skipped`` counts
+    them per kind, most first). ``rows_read`` = ``rows_accepted`` + ``rows_rejected`` + ``rows_skipped``.
+    """
 
     file: str
     format: str
@@ -46,19 +57,11 @@ class IngestResult:
     rows_rejected: int
     duplicate: bool
     import_id: int
-
-    @property
-    def rows_skipped(self) -> int:
-        """Rows read that were neither accepted nor rejected: buckets with no usage in them (an idle hour in
-        a metrics export), which hold nothing to import.
-
-        >>> IngestResult("metrics.json", "azure_monitor", 10, 7, 1, False, 1).rows_skipped
-        2
-        """
-        return self.rows_read - self.rows_accepted - self.rows_rejected
+    rows_skipped: int = 0
+    skipped: Mapping[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {**asdict(self), "skipped": dict(self.skipped)}
 
 
 def ingest(
@@ -162,12 +165,15 @@ class _Import:
             record.rows_rejected,
             True,
             import_id,
+            record.rows_skipped,
+            dict(record.skipped),
         )
 
     def run(self, conn: Connection, chunks: Iterable[_Checked]) -> IngestResult:
         if (earlier := self.earlier(conn)) is not None:
             return earlier
         read = accepted = rejected = 0
+        skipped: Counter[str] = Counter()
         first: pd.Timestamp | None = None
         last: pd.Timestamp | None = None
         import_id = start_import(
@@ -181,6 +187,9 @@ class _Import:
             rollup.add_part(chunk.part)
             read += chunk.rows_read
             accepted += chunk.accepted
+            skipped.update(chunk.skipped)
+            if len(skipped) > _MAX_KINDS:
+                skipped = _fewer_kinds(skipped)
             if chunk.accepted:
                 first = chunk.first if first is None else min(first, chunk.first)
                 last = chunk.last if last is None else max(last, chunk.last)
@@ -196,8 +205,29 @@ class _Import:
             rows_rejected=rejected,
             period_start=_naive(first),
             period_end=_naive(last),
+            skipped=skipped,
         )
-        return IngestResult(self.source.name, self.fmt.name, read, accepted, rejected, False, import_id)
+        kinds = dict(skipped.most_common())
+        if read != accepted + rejected + sum(kinds.values()):
+            # A format that loses count of its rows would let rows vanish unseen: that is a bug, never data.
+            raise AssertionError(
+                f"{self.fmt.name}: {read} rows read but {accepted} accepted + {rejected} rejected + "
+                f"{sum(kinds.values())} skipped"
+            )
+        return IngestResult(
+            self.source.name, self.fmt.name, read, accepted, rejected, False, import_id, sum(kinds.values()), kinds
+        )
+
+
+def _fewer_kinds(kinds: Counter[str]) -> Counter[str]:
+    """``kinds`` with all but the most common counted together as :data:`_OTHER_KINDS`.
+
+    >>> _fewer_kinds(Counter({f"k{i}": i + 1 for i in range(_MAX_KINDS + 1)}))[_OTHER_KINDS]
+    3
+    """
+    kept = Counter(dict(kinds.most_common(_MAX_KINDS - 1)))
+    kept[_OTHER_KINDS] += sum(kinds.values()) - sum(kept.values())
+    return kept
 
 
 @dataclass
@@ -207,6 +237,7 @@ class _Checked:
     rows_read: int
     accepted: int
     rejected: list[Rejection]
+    skipped: Counter[str]
     part: pd.DataFrame
     first: pd.Timestamp | None
     last: pd.Timestamp | None
@@ -216,14 +247,22 @@ def _checked(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Chec
     """Each batch validated and grouped with ``vocabulary``: the work that runs ahead of the writes, in their
     own thread."""
     for batch in batches:
-        reasons = validate(batch.records)
-        batch.records["reason"] = reasons
-        bad = reasons.notna()
-        good = batch.records[~bad.to_numpy()]
+        records = batch.records
+        # Not usage is skipped whatever else is wrong with the row: it needs no reading.
+        kinds = records["skipped"] if "skipped" in records.columns else pd.Series(None, index=records.index)
+        skip = kinds.notna().to_numpy()
+        skipped = Counter(batch.skipped)
+        if skip.any():
+            skipped.update({str(kind): int(n) for kind, n in kinds[skip].value_counts().items()})
+        reasons = validate(records)
+        records["reason"] = reasons
+        bad = reasons.notna() & ~skip
+        good = records[~(bad.to_numpy() | skip)]
         yield _Checked(
             batch.rows_read,
             len(good),
             list(chain(batch.rejected, batch.rejections(bad))),
+            skipped,
             grouped(good, vocabulary),
             good["timestamp"].min() if len(good) else None,
             good["timestamp"].max() if len(good) else None,

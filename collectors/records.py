@@ -1,8 +1,19 @@
 """Usage records: what every importer produces — one row per source row, in canonical measures.
 
-A format module turns its source rows into a records frame (:func:`make_records`) and says, per row,
-why it cannot be accepted (the ``reason`` column; null when the row is fine). The pipeline validates,
-rolls up and stores them; no format writes to the ledger itself.
+A format module turns its source rows into a records frame (:func:`make_records`) and says, per row, what
+becomes of it. One rule holds for every format:
+
+- a row that is not usage by the source's own definition (a SPAN observation, a failed request that used
+  nothing, a storage line of a cloud bill, an empty bucket) is *skipped*: the ``skipped`` column names its
+  kind, and the import counts it per kind, apart from rejections;
+- a row that should have been usage and cannot be read is *rejected*: the ``reason`` column says why.
+
+A skipped row is never also rejected: what is not usage needs no reading. The pipeline validates, rolls up
+and stores the rest; no format writes to the ledger itself.
+
+A measure the source does not report is missing (null), never 0: a cost report has no tokens, a dashboard
+export no reasoning split, most sources no 1-hour cache split. Only a part of a measure known to be 0 is
+known to be 0 too (no input, so no cache reads).
 """
 
 from __future__ import annotations
@@ -17,7 +28,7 @@ from collectors.normalise import text
 from db.imports import Rejection
 from db.measures import COUNT_MEASURES, TOKEN_MEASURES
 
-__all__ = ["COUNT_COLUMNS", "RECORD_COLUMNS", "TEXT_COLUMNS", "Batch", "make_records"]
+__all__ = ["COUNT_COLUMNS", "PARTS", "RECORD_COLUMNS", "TEXT_COLUMNS", "Batch", "make_records"]
 
 TEXT_COLUMNS: tuple[str, ...] = (
     "provider",
@@ -45,26 +56,35 @@ RECORD_COLUMNS: dict[str, str] = {
     # A prompt-size band the source states itself (Anthropic's context_window); else derived from
     # input tokens per request.
     "prompt_band": "Int64",
+    # What kind of not-usage the row is ("SPAN observation"), for rows skipped; null for the rest.
+    "skipped": "object",
     "reason": "object",
+}
+
+# Each token measure that is a part of another: a whole known to be 0 has parts that are 0.
+PARTS: dict[str, str] = {
+    "cache_read_tokens": "input_tokens",
+    "cache_write_tokens": "input_tokens",
+    "cache_write_1h_tokens": "cache_write_tokens",
+    "reasoning_tokens": "output_tokens",
 }
 
 
 def make_records(index: pd.Index | int, **columns: object) -> pd.DataFrame:
     """A records frame over ``index`` with the given columns; the others take their defaults.
 
-    Token measures default to 0, everything else to missing. Text columns are stripped and blank
-    text becomes missing.
+    Every column defaults to missing: a token measure the format does not give is unknown, not 0. A part of
+    a measure that is 0 is 0 (see :data:`PARTS`). Text columns are stripped and blank text becomes missing.
 
-    >>> make_records(2, provider="openai", model="gpt-4o", input_tokens=10)["output_tokens"].tolist()
-    [0, 0]
+    >>> frame = make_records(2, provider="openai", model="gpt-4o", input_tokens=[10, 0])
+    >>> frame["output_tokens"].tolist(), frame["cache_read_tokens"].tolist()
+    ([<NA>, <NA>], [<NA>, 0])
     """
     if isinstance(index, int):
         index = pd.RangeIndex(index)
     data: dict[str, pd.Series] = {}
     for name, dtype in RECORD_COLUMNS.items():
         value = columns.pop(name, None)
-        if value is None:
-            value = 0 if name in TOKEN_MEASURES else None
         series = value if isinstance(value, pd.Series) else pd.Series(value, index=index)
         if name in TEXT_COLUMNS:
             series = text(series)
@@ -72,6 +92,14 @@ def make_records(index: pd.Index | int, **columns: object) -> pd.DataFrame:
     if columns:
         raise TypeError(f"not record columns: {sorted(columns)}")
     data["reason"] = data["reason"].where(data["reason"].notna(), None)
+    data["skipped"] = data["skipped"].where(data["skipped"].notna(), None)
+    # Whole before part, so that a part of a part (1-hour writes of no input) is filled in turn.
+    for part in TOKEN_MEASURES:
+        whole = PARTS.get(part)
+        if whole is not None:
+            zero = (data[whole] == 0).to_numpy(dtype=bool, na_value=False) & data[part].isna().to_numpy()
+            if zero.any():
+                data[part] = data[part].mask(zero, 0)
     # One frame from all columns at once: adding them one by one costs more than making them.
     return pd.DataFrame(data, index=index)
 
@@ -82,7 +110,9 @@ class Batch:
 
     ``source`` holds the rows as read (one column per field, or a single ``raw`` column with the
     row's text); ``locations`` says where each row was (default: ``row N`` counted from
-    ``first_row``). ``rejected`` carries rows the reader itself could not split into fields.
+    ``first_row``). ``rejected`` carries rows the reader itself could not split into fields, and
+    ``skipped`` (kind → rows) rows it left out as not usage before making records of them (an idle time
+    grain of a metrics export); ``rows_read`` counts both.
     """
 
     records: pd.DataFrame
@@ -91,6 +121,7 @@ class Batch:
     first_row: int = 1
     locations: pd.Series | None = None
     rejected: list[Rejection] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def rejections(self, mask: pd.Series) -> Iterable[Rejection]:
         """The rejected rows (``mask`` true) as :class:`Rejection` records."""

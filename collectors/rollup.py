@@ -5,6 +5,10 @@ the chunk's own hours lie beyond them. Memory holds only the hours still open, s
 long the file is. A row that arrives for an hour already written (a file not in time order) is written
 too, and the hour is noted in :attr:`Rollup.reopened` for the ledger to merge back into one row per key.
 
+A measure the source does not report stays unknown (null): records that know a measure and records that do
+not are never summed into one row (the pattern of unknown measures is part of the grouping key), so a
+stored row's measure is either the whole sum or unknown, never a known part passing as the whole.
+
 Text dimensions are grouped as integer codes (:class:`Vocabulary`) and turned back into text only as
 rows are written: concatenating, filtering and grouping integers costs a fraction of doing so on text
 (which pandas holds in Arrow after a ``groupby``, where every filter copies the strings).
@@ -25,7 +29,6 @@ from db.measures import (
     LATENCY_EDGES_MS,
     SUMMED_MEASURES,
     TIME_SUMS,
-    TOKEN_MEASURES,
     prompt_bands,
 )
 from pricing.identity import canonical_models
@@ -33,7 +36,10 @@ from pricing.identity import canonical_models
 __all__ = ["KEYS", "Rollup", "Vocabulary", "grouped"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
-_LONG_KEYS: list[str] = [*KEYS, "latency_bin"]
+# Which count measures a record does not know, one bit each: a grouping key, dropped before rows are stored.
+_UNKNOWN = "unknown_measures"
+_GROUP_KEYS: list[str] = [*KEYS, _UNKNOWN]
+_LONG_KEYS: list[str] = [*_GROUP_KEYS, "latency_bin"]
 _WHOLE_SUMS: list[str] = [name for name in SUMMED_MEASURES if name not in TIME_SUMS]
 _NO_NUMBER = -1  # stands for a missing dimension while grouping, text (its code) or number
 # Hours this close to a chunk's own stay open: logs ordered by when a request ended, not started, have
@@ -91,8 +97,11 @@ def _keyed(records: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     per_request = records["input_tokens"].astype("float64") / requests.astype("float64").where(requests > 0)
     band = records["prompt_band"].fillna(prompt_bands(per_request))
     columns["prompt_band"] = band.fillna(_NO_NUMBER).astype("int64")
-    for name in COUNT_MEASURES:
+    unknown = np.zeros(len(records), dtype="int64")
+    for bit, name in enumerate(COUNT_MEASURES):
         columns[name] = records[name]
+        unknown |= records[name].isna().to_numpy().astype("int64") << bit
+    columns[_UNKNOWN] = unknown
     columns["reported_cost_nano_usd"] = (records["reported_cost_usd"] * 1e9).round().astype("Int64")
     latency = records["latency_ms"]
     timed = latency.notna()
@@ -224,8 +233,8 @@ class Rollup:
 
 def _stored(long: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     """One row per (hour, dimensions) with summed measures and latency histogram columns."""
-    ids, first = _group_ids(long, KEYS)
-    result = _summed(long.drop(columns="latency_bin"), KEYS, ids, first)
+    ids, first = _group_ids(long, _GROUP_KEYS)
+    result = _summed(long.drop(columns="latency_bin"), _GROUP_KEYS, ids, first).drop(columns=_UNKNOWN)
     # Each group's timed requests counted into its latency bin.
     bins = long["latency_bin"].to_numpy()
     timed = bins >= 0
@@ -242,9 +251,9 @@ def _restore_missing(frame: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFram
     frame["batch"] = frame["batch"].astype("Int8").mask(frame["batch"] == _NO_NUMBER).astype("boolean")
     frame["prompt_band"] = frame["prompt_band"].astype("Int64").mask(frame["prompt_band"] == _NO_NUMBER)
     frame["canonical_model"] = canonical_models(frame["provider"], frame["model"])
+    # A group's records all know a measure or all lack it (see _GROUP_KEYS): its sum is whole, or null.
     for name in _WHOLE_SUMS:
         frame[name] = frame[name].astype("Int64")
-    frame[list(TOKEN_MEASURES)] = frame[list(TOKEN_MEASURES)].fillna(0)
     return frame
 
 

@@ -1,5 +1,6 @@
 """Checks every record must pass, whatever its source: the canonical measures must be consistent, and
-every dimension must fit the ledger."""
+every dimension must fit the ledger. A measure the source does not report (null) has nothing to check: a part
+known beside an unknown whole, or an unknown part beside a known whole, passes."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def validate(records: pd.DataFrame) -> pd.Series:
         (r["provider"].isna(), "provider is missing"),
         (r["model"].isna(), "model is missing"),
         (
-            r["cache_read_tokens"] + r["cache_write_tokens"] > r["input_tokens"],
+            # An unknown one of the two parts adds nothing: the known one alone must still fit.
+            r["cache_read_tokens"].fillna(0) + r["cache_write_tokens"].fillna(0) > r["input_tokens"],
             "cache tokens exceed input tokens (input must include cache reads and writes)",
         ),
         (r["cache_write_1h_tokens"] > r["cache_write_tokens"], "1-hour cache writes exceed all cache writes"),

@@ -11,6 +11,7 @@ from db.imports import (
     get_import,
     list_imports,
     rejected_rows_of,
+    skipped_kinds,
     start_import,
 )
 from db.usage import add_usage, read_usage, usage_span
@@ -29,6 +30,7 @@ __all__ = [
     "open_ledger",
     "read_usage",
     "rejected_rows_of",
+    "skipped_kinds",
     "start_import",
     "upgrade",
     "usage_span",

@@ -1,16 +1,21 @@
-"""Imports: the record of each file or API pull in the ledger, its rejected rows, and undoing it."""
+"""Imports: the record of each file or API pull in the ledger, its rejected and skipped rows, and undoing it.
+
+Every row an import reads ends one of three ways: *accepted* (usage, in the ledger), *rejected* (it should
+have been usage and could not be read; kept with its reason) or *skipped* (not usage by the source's own
+definition, counted per kind). So read = accepted + rejected + skipped.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
-from db.schema import imports, rejected_rows, usage
+from db.schema import imports, prompt_samples, rejected_rows, skipped_rows, usage
 from db.strings import without_nul
 
 __all__ = [
@@ -23,8 +28,12 @@ __all__ = [
     "get_import",
     "list_imports",
     "rejected_rows_of",
+    "skipped_kinds",
     "start_import",
 ]
+
+# A kind of skipped row is cut to this length (the column's size): a kind names what the rows were.
+MAX_KIND_CHARS = 200
 
 # Raw text of a rejected row is kept up to this length: enough to see what was wrong, bounded so a
 # corrupt multi-megabyte "row" cannot bloat the ledger.
@@ -53,6 +62,9 @@ class ImportRecord:
     period_end: datetime | None
     created_at: datetime
     collector: str | None = None
+    rows_skipped: int = 0
+    # Skipped rows per kind, most first (filled by get_import, empty elsewhere).
+    skipped: Mapping[str, int] = field(default_factory=dict)
 
 
 def find_by_sha256(conn: Connection, sha256: str) -> int | None:
@@ -70,6 +82,7 @@ def start_import(conn: Connection, *, source_name: str, format: str, sha256: str
             rows_read=0,
             rows_accepted=0,
             rows_rejected=0,
+            rows_skipped=0,
             created_at=datetime.now(UTC).replace(tzinfo=None),
             collector=collector,
         )
@@ -104,7 +117,15 @@ def finish_import(
     rows_rejected: int,
     period_start: datetime | None,
     period_end: datetime | None,
+    skipped: Mapping[str, int] | None = None,
 ) -> None:
+    """Close an import record: its counts, the period it covers and its skipped rows per kind (``rows_skipped``
+    is their sum)."""
+    kinds: dict[str, int] = {}
+    for kind, rows in (skipped or {}).items():
+        if rows:
+            name = without_nul(kind[:MAX_KIND_CHARS])
+            kinds[name] = kinds.get(name, 0) + int(rows)
     conn.execute(
         update(imports)
         .where(imports.c.id == import_id)
@@ -112,25 +133,51 @@ def finish_import(
             rows_read=rows_read,
             rows_accepted=rows_accepted,
             rows_rejected=rows_rejected,
+            rows_skipped=sum(kinds.values()),
             period_start=period_start,
             period_end=period_end,
         )
     )
+    if kinds:
+        conn.execute(insert(skipped_rows), [{"import_id": import_id, "kind": k, "rows": n} for k, n in kinds.items()])
 
 
-def _record(row: Row[Any]) -> ImportRecord:
-    return ImportRecord(**row._mapping)
+def _record(row: Row[Any], skipped: Mapping[str, int] | None = None) -> ImportRecord:
+    return ImportRecord(**row._mapping, skipped=skipped or {})
+
+
+def _kinds_of(conn: Connection, import_id: int) -> dict[str, int]:
+    query = (
+        select(skipped_rows.c.kind, skipped_rows.c.rows)
+        .where(skipped_rows.c.import_id == import_id)
+        .order_by(skipped_rows.c.rows.desc(), skipped_rows.c.kind)
+    )
+    return {kind: int(rows) for kind, rows in conn.execute(query)}
 
 
 def get_import(db: Engine | Connection, import_id: int) -> ImportRecord | None:
-    """One import's record, read through an engine or inside an open transaction."""
+    """One import's record with its skipped rows per kind, read through an engine or inside an open
+    transaction."""
     query = select(imports).where(imports.c.id == import_id)
     if isinstance(db, Connection):
         row = db.execute(query).first()
-    else:
-        with db.connect() as conn:
-            row = conn.execute(query).first()
-    return _record(row) if row else None
+        return _record(row, _kinds_of(db, import_id)) if row else None
+    with db.connect() as conn:
+        row = conn.execute(query).first()
+        return _record(row, _kinds_of(conn, import_id)) if row else None
+
+
+def skipped_kinds(engine: Engine) -> dict[int, dict[str, int]]:
+    """Every import's skipped rows per kind (most first), by import id; imports that skipped nothing are
+    absent."""
+    query = select(skipped_rows.c.import_id, skipped_rows.c.kind, skipped_rows.c.rows).order_by(
+        skipped_rows.c.import_id, skipped_rows.c.rows.desc(), skipped_rows.c.kind
+    )
+    kinds: dict[int, dict[str, int]] = {}
+    with engine.connect() as conn:
+        for import_id, kind, rows in conn.execute(query):
+            kinds.setdefault(int(import_id), {})[kind] = int(rows)
+    return kinds
 
 
 def list_imports(engine: Engine) -> pd.DataFrame:
@@ -158,9 +205,12 @@ def rejected_rows_of(engine: Engine, import_id: int, limit: int | None = None) -
 
 
 def delete_import(engine: Engine, import_id: int) -> bool:
-    """Undo an import completely: its usage, its rejected rows and its record. False if there was none."""
+    """Undo an import completely: its usage, its rejected and skipped rows, the prompts kept from it and its
+    record. False if there was none."""
     with engine.begin() as conn:
         # Children first, explicitly: correct even on a database that does not enforce ON DELETE CASCADE.
         conn.execute(delete(usage).where(usage.c.import_id == import_id))
         conn.execute(delete(rejected_rows).where(rejected_rows.c.import_id == import_id))
+        conn.execute(delete(skipped_rows).where(skipped_rows.c.import_id == import_id))
+        conn.execute(delete(prompt_samples).where(prompt_samples.c.import_id == import_id))
         return conn.execute(delete(imports).where(imports.c.id == import_id)).rowcount > 0

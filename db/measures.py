@@ -32,10 +32,17 @@ __all__ = [
     "SUMMED_MEASURES",
     "TIME_SUMS",
     "TOKEN_MEASURES",
+    "TOOL_CHARGE",
+    "TOOL_CHARGE_PREFIX",
     "band_label",
     "latency_bin_midpoints_ms",
     "prompt_bands",
 ]
+
+# How a tool's charge (a line item of a cost report that names no model: web search, file search) stands in
+# the model column: ``tool charge (web search tool calls)``. No token row carries its money.
+TOOL_CHARGE = "tool charge ({})"
+TOOL_CHARGE_PREFIX = TOOL_CHARGE.split("{", 1)[0]
 
 # Additive token measures, in the order reports show them.
 TOKEN_MEASURES: tuple[str, ...] = (

@@ -37,10 +37,13 @@ __all__ = [
     "model_aliases",
     "price_overrides",
     "price_snapshots",
+    "prompt_samples",
     "rejected_rows",
+    "replay_results",
     "risk_weights",
     "scenarios",
     "self_hosted_options",
+    "skipped_rows",
     "usage",
     "workloads",
 ]
@@ -59,6 +62,9 @@ imports = Table(
     Column("rows_read", BigInteger, nullable=False, default=0),
     Column("rows_accepted", BigInteger, nullable=False, default=0),
     Column("rows_rejected", BigInteger, nullable=False, default=0),
+    # Rows that are not usage by the source's own definition (a SPAN observation, a tax line of a cloud
+    # bill, an empty bucket): neither accepted nor rejected. Read = accepted + rejected + skipped.
+    Column("rows_skipped", BigInteger, nullable=False, default=0),
     Column("period_start", DateTime, nullable=True),
     Column("period_end", DateTime, nullable=True),
     Column("created_at", DateTime, nullable=False),
@@ -90,7 +96,9 @@ usage = Table(
     Column("prompt_band", Integer, nullable=True),
     # Null where the source has no request count (Anthropic usage reports).
     Column("requests", BigInteger, nullable=True),
-    *(Column(name, BigInteger, nullable=False, default=0) for name in TOKEN_MEASURES),
+    # Null where the source does not report the measure (a cost report has no tokens, most sources no 1-hour
+    # cache split): unknown, never 0. A rollup row sums records that all know a measure or all lack it.
+    *(Column(name, BigInteger, nullable=True) for name in TOKEN_MEASURES),
     Column("reported_cost_nano_usd", BigInteger, nullable=True),
     Column("latency_count", BigInteger, nullable=False, default=0),
     Column("latency_sum_ms", Float, nullable=False, default=0.0),
@@ -113,6 +121,18 @@ rejected_rows = Table(
     Column("raw", Text, nullable=False),
     Column("reason", String(500), nullable=False),
     Index("ix_rejected_rows_import_id", "import_id"),
+)
+
+# How many rows of an import were skipped as not usage, per kind ("SPAN observation", "not AI: Storage"), so
+# the user sees what was left out and why, apart from the rows rejected for being unreadable.
+skipped_rows = Table(
+    "skipped_rows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(200), nullable=False),
+    Column("rows", BigInteger, nullable=False),
+    UniqueConstraint("import_id", "kind", name="uq_skipped_rows_import_kind"),
 )
 
 # Where each API collector's last successful sync ended, so the next one starts there.
@@ -298,4 +318,73 @@ scenarios = Table(
     Column("body", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+)
+
+# Prompts kept from the company's own traffic, only when the user asks (``exitplan ingest --keep-prompts N``,
+# ``exitplan samples add``): a seeded sample of at most N per group, to replay on candidates. Prompts are
+# sensitive, so nothing else stores content, and deleting an import deletes the prompts kept from it.
+prompt_samples = Table(
+    "prompt_samples",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The import the prompt was kept from; null for a file of samples added by hand.
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=True),
+    # The workload the user named for it; null: the workload whose rules claim its dimensions.
+    Column("workload", String(200), nullable=True),
+    # The reservoir's group (at most N samples each) and the sample's priority in it: the N smallest keys
+    # of a group are its sample, so samples kept from several files merge into one uniform sample.
+    Column("group_key", String(1000), nullable=False),
+    Column("sample_key", String(64), nullable=False),
+    # The dimensions a workload's rules match on, as the ledger spells them.
+    Column("provider", String(80), nullable=True),
+    Column("model", String(300), nullable=True),
+    Column("project", String(300), nullable=True),
+    Column("feature", String(300), nullable=True),
+    Column("api_key", String(300), nullable=True),
+    # JSON list of {"role", "content"} messages, and today's answer where the source logged it.
+    Column("messages", Text, nullable=False),
+    Column("response", Text, nullable=True),
+    # Whether e-mail addresses, phone numbers and key-like strings were removed before storage.
+    Column("redacted", Boolean, nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_prompt_samples_group_key", "group_key"),
+    Index("ix_prompt_samples_import_id", "import_id"),
+)
+
+# What replaying a workload's sample prompts on a candidate found (``exitplan evaluate``): the judged
+# wins, ties and losses against today's answers with the win rate's 95% interval, the measured latency and
+# the answers' length against today's. One row per workload and candidate: an evaluation run again
+# replaces it. Its latency is also stored as a latency measurement; the rest is read from here.
+replay_results = Table(
+    "replay_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workload", String(200), nullable=False),
+    Column("incumbent_host", String(100), nullable=True),
+    Column("incumbent_model", String(300), nullable=True),
+    Column("host", String(100), nullable=False),
+    Column("model", String(300), nullable=False),
+    # Prompts answered by the candidate.
+    Column("n", Integer, nullable=False),
+    # Who judged: "host/model" of a judge model, "exact match" or "JSON structure"; null when not judged.
+    Column("judge", String(400), nullable=True),
+    Column("wins", Integer, nullable=True),
+    Column("ties", Integer, nullable=True),
+    Column("losses", Integer, nullable=True),
+    Column("win_rate", Float, nullable=True),
+    Column("win_rate_low", Float, nullable=True),
+    Column("win_rate_high", Float, nullable=True),
+    Column("ttft_p50_s", Float, nullable=True),
+    Column("ttft_p95_s", Float, nullable=True),
+    Column("tokens_per_s", Float, nullable=True),
+    # The candidate's answers' length in characters against today's answers' (1.1: a tenth longer), with
+    # its 95% interval: it replaces the assumed answer-length range in this candidate's cost.
+    Column("output_ratio", Float, nullable=True),
+    Column("output_ratio_low", Float, nullable=True),
+    Column("output_ratio_high", Float, nullable=True),
+    # What the run spent on this candidate (its calls and their judging); null when unpriced.
+    Column("cost_nano_usd", BigInteger, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("workload", "host", "model", name="uq_replay_results_workload_host_model"),
 )

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, String, Table, delete, func, select
+from sqlalchemy import Connection, Engine, Integer, String, Table, case, delete, func, select
 from sqlalchemy.sql import ColumnElement
 
-from db.measures import DIMENSIONS, LATENCY_BIN_COLUMNS, SUMMED_MEASURES, TIME_SUMS
+from db.measures import COUNT_MEASURES, DIMENSIONS, LATENCY_BIN_COLUMNS, SUMMED_MEASURES, TIME_SUMS, TOKEN_MEASURES
 from db.schema import imports, usage
 from db.strings import as_text, without_nul_columns
 
 __all__ = [
+    "LEDGER_ROWS",
     "TEXT_LENGTHS",
+    "UNKNOWN_PREFIX",
     "add_usage",
     "delete_collector_usage",
     "insert_rows",
@@ -36,6 +38,10 @@ _KEYS: tuple[str, ...] = tuple(
 TEXT_LENGTHS: dict[str, int] = {c.name: cast(int, c.type.length) for c in usage.columns if isinstance(c.type, String)}
 _TEXT = tuple(TEXT_LENGTHS)
 _CANONICAL_MAX = TEXT_LENGTHS["canonical_model"]
+# What read_usage(keep_unknown=True) adds: how many ledger rows each group sums, and per count measure how
+# many of them came from a source that does not report it (``unknown_input_tokens`` …).
+LEDGER_ROWS = "ledger_rows"
+UNKNOWN_PREFIX = "unknown_"
 
 
 def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
@@ -59,8 +65,12 @@ def add_usage(conn: Connection, import_id: int, rollup: pd.DataFrame) -> int:
 
 def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.Timestamp]) -> int:
     """Make ``hours`` of an import one row per key again, where its rows were written in pieces (a file
-    out of time order). Returns the rows the merge removed."""
+    out of time order). Returns the rows the merge removed.
+
+    Rows that know a measure and rows that do not stay apart, as the rollup keeps them: a sum over both would
+    pass the known part off as the whole."""
     keys = [usage.c[name] for name in _KEYS]
+    unknown = [usage.c[name].is_(None) for name in COUNT_MEASURES]
     measures = [*SUMMED_MEASURES, *LATENCY_BIN_COLUMNS]
     ordered = sorted(_naive_utc(pd.Series(list(hours), dtype="datetime64[ns, UTC]")).dt.to_pydatetime())
     removed = 0
@@ -69,7 +79,9 @@ def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.
         some = ordered[start : start + 24]
         where = (usage.c.import_id == import_id, usage.c.bucket_start.in_(some))
         merged = pd.read_sql(
-            select(*keys, *(func.sum(usage.c[name]).label(name) for name in measures)).where(*where).group_by(*keys),
+            select(*keys, *(func.sum(usage.c[name]).label(name) for name in measures))
+            .where(*where)
+            .group_by(*keys, *unknown),
             conn,
         )
         for name in measures:
@@ -173,12 +185,21 @@ def read_usage(
     until: date | None = None,
     import_id: int | None = None,
     latency_bins: bool = False,
+    keep_unknown: bool = False,
+    known: str | None = None,
 ) -> pd.DataFrame:
     """Sum the ledger's measures grouped by ``by`` (dimension names) and optionally a time ``grain``.
 
     ``grain`` is ``"day"`` (a ``day`` column of dates) or ``"hour"`` (``bucket_start``). ``since`` and
     ``until`` are inclusive UTC dates; ``import_id`` keeps one import's usage. Rows come back as a
     DataFrame with one column per key and measure, ordered by the keys (missing values first).
+
+    A token measure a source does not report is null in the ledger. By default it reads as 0, for
+    calculations that take unknown usage as none (pricing, repricing). With ``keep_unknown`` a measure is the
+    sum over the rows that know it — null where none does — and two more kinds of columns say how complete it
+    is: :data:`LEDGER_ROWS`, the rows summed, and ``unknown_<measure>`` (:data:`UNKNOWN_PREFIX`) for every
+    count measure, the rows among them that do not know it. ``known`` (a count measure) keeps only the rows whose
+    source reports it: reconciliation compares the computed and reported cost of rows that carry tokens.
     """
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
@@ -191,13 +212,27 @@ def read_usage(
     elif grain is not None:
         raise ValueError(f"unknown grain {grain!r}")
     measures = list(SUMMED_MEASURES) + (list(LATENCY_BIN_COLUMNS) if latency_bins else [])
-    query = select(*keys, *(func.sum(usage.c[m]).label(m) for m in measures))
+    sums: list[ColumnElement[Any]] = [
+        # Unknown reads as 0 unless kept; a sum over no rows at all stays null either way.
+        func.sum(usage.c[m] if keep_unknown or m not in TOKEN_MEASURES else func.coalesce(usage.c[m], 0)).label(m)
+        for m in measures
+    ]
+    if keep_unknown:
+        sums.append(func.count().label(LEDGER_ROWS))
+        sums.extend(
+            func.sum(case((usage.c[m].is_(None), 1), else_=0)).label(UNKNOWN_PREFIX + m) for m in COUNT_MEASURES
+        )
+    query = select(*keys, *sums)
     if since is not None:
         query = query.where(usage.c.bucket_start >= pd.Timestamp(since).to_pydatetime())
     if until is not None:
         query = query.where(usage.c.bucket_start < pd.Timestamp(until + timedelta(days=1)).to_pydatetime())
     if import_id is not None:
         query = query.where(usage.c.import_id == import_id)
+    if known is not None:
+        if known not in COUNT_MEASURES:
+            raise ValueError(f"unknown measure {known!r}")
+        query = query.where(usage.c[known].is_not(None))
     if keys:
         # Ordered as SQLite happens to return groups (nulls first); PostgreSQL's hash aggregates come in
         # any order.
@@ -206,11 +241,14 @@ def read_usage(
         frame = pd.read_sql(query, conn)
     if grain == "day":
         frame["day"] = pd.to_datetime(frame["day"]).dt.date
-    for name in measures:
+    counted = [LEDGER_ROWS, *(UNKNOWN_PREFIX + m for m in COUNT_MEASURES)] if keep_unknown else []
+    for name in [*measures, *counted]:
         if name in TIME_SUMS:
             frame[name] = frame[name].astype("float64")
         else:
             frame[name] = pd.to_numeric(frame[name]).astype("Int64")
+    for name in counted:
+        frame[name] = frame[name].fillna(0)
     return frame
 
 

@@ -38,10 +38,11 @@ def test_importer_accepts_the_generated_log(tmp_path: Path) -> None:
     result = ingest(engine, source_from_path(written.path))
     assert result.format == "litellm_spendlogs_csv"
     assert result.rows_read == 1_000
-    # Proxy cache hits and failed calls without tokens are not model usage; everything else is.
+    # Proxy cache hits and failed calls without tokens are not model usage (skipped); everything else is usage.
     assert written.cache_hits > 0 and written.failures >= 0
     assert result.rows_accepted == written.rows - written.cache_hits - written.failures
-    assert result.rows_rejected == written.cache_hits + written.failures
+    assert result.rows_rejected == 0
+    assert result.rows_skipped == written.cache_hits + written.failures
 
 
 def test_duckdb_reference_computes_the_ledgers_rollup(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from app import cache
 from app.components.charts import cost_quality_chart
 from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice
+from app.components.evaluate_panel import evaluate_panel
 from app.components.self_hosting import self_hosting_panel
 from app.components.your_evidence import evaluations_panel, latency_panel
 from db import default_url
@@ -132,6 +133,9 @@ if chart is not None:
 else:
     st.caption("Not enough candidates rated on one scale to chart.")
 
+evaluating = "evaluate-asked" in st.session_state or "evaluate-results" in st.session_state
+with st.expander("Evaluate candidates on this workload's own prompts", expanded=evaluating):
+    evaluate_panel(url, workload, result)
 with st.expander("Your evaluation results"):
     evaluations_panel(url)
 with st.expander("Your latency measurements"):

@@ -1,9 +1,12 @@
-"""Data: bring usage exports into the ledger, see what was accepted and rejected, undo an import."""
+"""Data: bring usage exports into the ledger, see what was accepted, rejected and skipped as not usage (by kind),
+undo an import."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from analysis.imports import outcome_words, skipped_words
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from app import cache
 from app.components.column_mapping import mapping_form
@@ -11,7 +14,7 @@ from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice, offer_demo_removal
 from app.components.sync import sync_now
 from collectors.files import ingest_files
-from db import default_url, delete_import, rejected_rows_of
+from db import default_url, delete_import, rejected_rows_of, skipped_kinds
 from db.column_mappings import find_mapping, save_mapping
 
 st.title("Data")
@@ -26,7 +29,9 @@ st.caption(
     "Usage and cost exports from OpenAI, Anthropic, Azure, AWS Bedrock, Google (Gemini, Vertex, billing), "
     "LiteLLM, Helicone, Langfuse, OpenTelemetry GenAI spans and FOCUS, or exitplan's canonical CSV; any other "
     "CSV through a column mapping. The format is recognised from the content; .gz and .zip are accepted. "
-    "For files over 200 MB use `exitplan ingest`."
+    "For files over 200 MB use `exitplan ingest`. Every row read is accepted, rejected (it should have been usage "
+    "and could not be read: each is kept with its reason) or skipped as not usage by the source's own definition "
+    "(a span, a failed request that used nothing, a storage line of a cloud bill), counted by kind."
 )
 uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload")
 if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
@@ -63,6 +68,14 @@ for n, waiting in enumerate(list(pending)):
     st.rerun()
 
 
+def show_skipped(kinds: dict[str, int], key: str) -> None:
+    """The rows an import skipped as not usage, per kind, most first."""
+    table = pd.DataFrame({"Kind": list(kinds), "Rows": list(kinds.values())}).sort_values("Rows", ascending=False)
+    st.dataframe(
+        table, hide_index=True, key=key, column_config={"Rows": st.column_config.NumberColumn(format="localized")}
+    )
+
+
 def show_reconciliation(import_id: int, key: str) -> None:
     table = reconcile(cache.engine(), import_id)
     if table.empty:
@@ -94,10 +107,8 @@ for outcome in st.session_state.get("data-results", []):
     if r.duplicate:
         st.info(f"**{r.file}** was already imported (import {r.import_id}); nothing changed.")
         continue
-    message = (
-        f"**{r.file}** ({r.format}): {r.rows_read:,} rows read, {r.rows_accepted:,} accepted, "
-        f"{r.rows_rejected:,} rejected" + (f", {r.rows_skipped:,} empty buckets skipped" if r.rows_skipped else "")
-    )
+    message = f"**{r.file}** ({r.format}): " + outcome_words(r.rows_read, r.rows_accepted, r.rows_rejected, r.skipped)
+    # Rows skipped as not usage are no fault of the file: only rejections make the outcome a warning.
     if r.rows_rejected:
         st.warning(message)
         rejected = rejected_rows_of(cache.engine(), r.import_id)
@@ -112,6 +123,9 @@ for outcome in st.session_state.get("data-results", []):
         )
     else:
         st.success(message)
+    if r.rows_skipped:
+        with st.expander(f"What the {r.rows_skipped:,} rows skipped as not usage were"):
+            show_skipped(dict(r.skipped), key=f"data-skipped-{r.import_id}")
     show_reconciliation(r.import_id, key=f"data-reconcile-{r.import_id}")
 
 # The demo never mixes silently with the user's own data: once a file of theirs is in, offer to remove it.
@@ -124,6 +138,8 @@ history = cache.imports(url)
 if history.empty:
     st.caption("Nothing imported yet.")
     st.stop()
+kinds = skipped_kinds(cache.engine())
+history = history.assign(skipped_as=[skipped_words(kinds.get(int(i), {}), most=3) or None for i in history["id"]])
 # The columns shown, in order, with their headings: one table, so no column goes unheaded.
 history_columns = {
     "id": "Import",
@@ -132,6 +148,10 @@ history_columns = {
     "rows_read": st.column_config.NumberColumn("Read", format="localized"),
     "rows_accepted": st.column_config.NumberColumn("Accepted", format="localized"),
     "rows_rejected": st.column_config.NumberColumn("Rejected", format="localized"),
+    "rows_skipped": st.column_config.NumberColumn(
+        "Skipped", format="localized", help="Rows that are not usage by the source's own definition"
+    ),
+    "skipped_as": st.column_config.TextColumn("Skipped as (not usage)"),
     "period_start": st.column_config.DatetimeColumn("From", format="YYYY-MM-DD"),
     "period_end": st.column_config.DatetimeColumn("To", format="YYYY-MM-DD"),
     "created_at": st.column_config.DatetimeColumn("Imported (UTC)", format="YYYY-MM-DD HH:mm"),
@@ -147,6 +167,8 @@ labels = {int(row.id): f"{row.id} · {row.source_name}" for row in history.itert
 chosen = st.selectbox("Import", list(labels), format_func=labels.__getitem__, key="data-chosen")
 if chosen is not None:
     row = history[history["id"] == chosen].iloc[0]
+    if kinds.get(int(chosen)):
+        st.caption(f"Skipped as not usage: {skipped_words(kinds[int(chosen)])}")
     show_reconciliation(chosen, key="data-history-reconcile")
     left, right = st.columns(2)
     if row["rows_rejected"]:

@@ -86,6 +86,7 @@ def your_models() -> None:
             placeholder="—",
         )
     st.subheader("Models in your ledger")
+    st.caption("A count shown as — is not in the source it came from (a cost report has no tokens), never 0.")
     st.dataframe(
         models,
         hide_index=True,

@@ -72,6 +72,14 @@ st.dataframe(
         "output_tokens": st.column_config.NumberColumn("Output tokens", format="localized"),
         "reasoning_tokens": st.column_config.NumberColumn("Reasoning", format="localized"),
         "tokens": None,
+        "not_in_source": st.column_config.TextColumn(
+            "Not in the source", help="Counts the sources of some of the row's usage do not report: only partly summed"
+        ),
     },
     placeholder="—",
+)
+st.caption(
+    "A count shown as — is not in this source (a cost report has no tokens; most exports have no 1-hour cache "
+    "split), never 0. Where only some sources report it, the count is the known part and *Not in the source* "
+    "names it."
 )

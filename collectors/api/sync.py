@@ -128,6 +128,8 @@ class EndpointResult:
     rows_rejected: int
     import_id: int
     duplicate: bool
+    # Results that are not token usage (an endpoint's images or tool calls), skipped and counted by kind.
+    rows_skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,7 @@ def sync_provider(
                         result.rows_rejected,
                         result.import_id,
                         result.duplicate,
+                        result.rows_skipped,
                     )
                 )
                 cursor = _advanced(cursors[endpoint.collector], start, end)

@@ -3,13 +3,14 @@
 The MCA layout (camelCase, ``costInBillingCurrency``, dates ``MM/DD/YYYY``) is the reference; EA exports
 name the same fields in PascalCase (``Date``, ``MeterName``, ``CostInBillingCurrency``, ``ResourceGroup``)
 and, as the header is read case-insensitively, read the same way. A cost export holds every Azure charge;
-exitplan imports the AI ones as reported-cost rows (no tokens, ``requests`` missing) and rejects the rest
-with a reason, so the row counts reconcile:
+exitplan imports the AI ones as reported-cost rows (tokens and ``requests`` unknown) and skips the rest as
+not usage, counted per kind, so the row counts reconcile:
 
 - AI rows: ``consumedService`` ``Microsoft.CognitiveServices`` / ``Microsoft.MachineLearningServices``,
   ``serviceFamily`` "AI + Machine Learning", ``meterCategory`` "Cognitive Services" / "Foundry Models",
-  or a ``meterSubCategory`` naming Azure OpenAI. Other rows: "not AI usage (meterCategory …)".
-- Only ``chargeType`` ``Usage`` is usage; purchases (e.g. PTU reservations), refunds and taxes are rejected.
+  or a ``meterSubCategory`` naming Azure OpenAI. Other rows are skipped as ``not AI: <meterCategory>``.
+- Only ``chargeType`` ``Usage`` is usage; purchases (e.g. PTU reservations), refunds and taxes are skipped as
+  ``not usage: <chargeType>``.
 - ``reported_cost_usd`` is ``costInBillingCurrency`` (EA: ``CostInBillingCurrency`` or ``Cost``) when
   ``billingCurrency`` is USD; rows billed in another (or no stated) currency are rejected with a reason.
 - ``model`` is the model the ``meterName`` names — its only home (``gpt-4o-0806-Inp-glbl Tokens`` →
@@ -106,9 +107,8 @@ def azure_cost_records(frame: pd.DataFrame) -> pd.DataFrame:
     group = text(_column(frame, *_GROUP))
     project = group.where(group.notna(), text(_column(frame, "subscriptionname")))
     nothing = pd.Series(None, index=frame.index, dtype=object)
-    not_ai = nothing.mask(~cost_rows_are_ai(frame), "not AI usage (meterCategory " + category.astype(str) + ")")
-    not_usage = nothing.mask(
-        charge.notna() & (charge.str.lower() != "usage"), "not usage (chargeType " + charge.astype(str) + ")"
+    skipped = nothing.mask(~cost_rows_are_ai(frame), "not AI: " + category.astype(str)).mask(
+        charge.notna() & (charge.str.lower() != "usage"), "not usage: " + charge.astype(str)
     )
     no_cost = nothing.mask(cost.values.isna() & cost.reasons.isna(), "costInBillingCurrency is missing")
     wrong_currency = not_usd(currency, required=True)
@@ -121,7 +121,8 @@ def azure_cost_records(frame: pd.DataFrame) -> pd.DataFrame:
         project=project,
         feature=_column(frame, "tags").map(tags_feature),
         reported_cost_usd=cost.values,
-        reason=first_reason(not_ai, not_usage, time.reasons, cost.reasons, no_cost, wrong_currency),
+        skipped=skipped,
+        reason=first_reason(time.reasons, cost.reasons, no_cost, wrong_currency),
     )
 
 

@@ -5,7 +5,7 @@ A file holds one response (``{"value": [metric…], "interval": "PT1H", …}``),
 ``metrics:getBatch`` response (``{"values": [response…]}``). Each metric has one time series per
 dimension combination (``metadatavalues``) and one point per time grain. exitplan pivots them into one
 row per (resource, deployment, model, time grain) — ``rows_read`` counts those cells; a cell with no
-data in any metric (an idle hour) is read and skipped, as it holds no usage:
+data in any metric (an idle hour) holds no usage and is skipped as an ``idle time grain``:
 
 - input tokens: ``ProcessedPromptTokens``, else the Foundry ``InputTokens``; output tokens:
   ``GeneratedTokens``, else ``OutputTokens``; requests: ``AzureOpenAIRequests``, else ``ModelRequests``
@@ -14,7 +14,8 @@ data in any metric (an idle hour) is read and skipped, as it holds no usage:
 - ``TokenTransaction`` and ``TotalTokens`` are prompt + generated: they are never added to the split
   measures. A cell with only a total cannot be split into input and output and is rejected with a reason.
 - The metrics carry no cache split: ``AzureOpenAIContextTokensCacheMatchRate`` is a rate and the
-  Foundry cache metrics' relation to ``InputTokens`` is not documented, so cache reads stay 0.
+  Foundry cache metrics' relation to ``InputTokens`` is not documented, so cache reads and writes are
+  unknown, as is the reasoning part of the output.
 - ``latency_ms`` is the ``average`` of ``AzureOpenAITTLTInMS`` (time to last byte, else
   ``TimeToLastByte``); ``ttft_ms`` the ``average`` of ``AzureOpenAITimeToResponse`` (time to the first
   response, else ``TimeToResponse``), each the mean over the grain's requests.
@@ -39,7 +40,7 @@ from collectors.normalise import first_reason, parse_counts, parse_numbers, pars
 from collectors.records import Batch, make_records
 from collectors.source import IngestError, Source
 
-__all__ = ["FORMAT", "MEASURE_METRICS", "UNSPLIT"]
+__all__ = ["FORMAT", "IDLE", "MEASURE_METRICS", "UNSPLIT"]
 
 # Canonical measure → the metrics that report it, in order of preference (lower-cased REST names).
 MEASURE_METRICS: dict[str, tuple[str, ...]] = {
@@ -54,6 +55,7 @@ _AVERAGED: dict[str, tuple[str, ...]] = {
 }
 _KNOWN = {name for names in (*MEASURE_METRICS.values(), *_AVERAGED.values()) for name in names}
 UNSPLIT = "unknown (metrics not split by deployment)"
+IDLE = "idle time grain"
 _MARKER = "/providers/microsoft.insights/metrics"
 
 
@@ -136,8 +138,10 @@ def _read(source: Source) -> Iterator[Batch]:
             "and AzureOpenAIRequests (aggregation Total)"
         )
     rows, raws, locations = [], [], []
+    idle = 0
     for (resource, deployment, model_name, moment), cell in cells.items():
         if not cell:
+            idle += 1
             continue
         account = _segment(resource, "accounts") or resource.rsplit("/", 1)[-1] or None
         row = {"time": moment, **{m: _pick(cell, names) for m, names in (*MEASURE_METRICS.items(), *_AVERAGED.items())}}
@@ -162,8 +166,9 @@ def _read(source: Source) -> Iterator[Batch]:
     columns = ["time", *MEASURE_METRICS, *_AVERAGED, "model", "host", "project"]
     frame = pd.DataFrame.from_records(rows, columns=columns)
     time = parse_timestamps(frame["time"], "timeStamp")
-    input_tokens = parse_counts(frame["input"], "input tokens")
-    output_tokens = parse_counts(frame["output"], "output tokens")
+    # A metric not in the response is unknown for the cell, not 0.
+    input_tokens = parse_counts(frame["input"], "input tokens", default=None)
+    output_tokens = parse_counts(frame["output"], "output tokens", default=None)
     requests = parse_counts(frame["requests"], "requests", default=None)
     latency = parse_numbers(frame["latency"], "time to last byte")
     ttft = parse_numbers(frame["ttft"], "time to response")
@@ -200,6 +205,7 @@ def _read(source: Source) -> Iterator[Batch]:
         pd.DataFrame({"raw": raws}, index=frame.index),
         len(cells),
         locations=pd.Series(locations, index=frame.index, dtype=object),
+        skipped={IDLE: idle} if idle else {},
     )
 
 

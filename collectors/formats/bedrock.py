@@ -14,7 +14,9 @@ one request (``requests`` = 1) at its ``timestamp``:
   ``accountId``; ``feature`` follows the tag rule (see :mod:`collectors.formats.attribution`) over
   ``requestMetadata``, the caller's Converse tags.
 - ``latency_ms`` is ``output.outputBodyJson.metrics.latencyMs``, which only Converse responses carry.
-- A logged failure (``errorCode``) is rejected with its code: it is not billed usage.
+- Not in this source: the reasoning part of the output and the 1-hour part of cache writes (unknown).
+- Not usage, skipped: a logged failure (``errorCode``, as ``failed invocation (<code>)``: it is not billed)
+  and a record of another schema (``schemaType``).
 """
 
 from __future__ import annotations
@@ -87,11 +89,10 @@ def bedrock_records(frame: pd.DataFrame) -> pd.DataFrame:
     latency = parse_numbers(frame["latency"], "metrics.latencyMs")
     schema = text(frame["schema"])
     error = text(frame["error"])
-    not_a_log = pd.Series(None, index=frame.index, dtype=object).mask(
-        schema.notna() & (schema != _SCHEMA), "not a model invocation log (schemaType " + schema.astype(str) + ")"
-    )
-    failed = pd.Series(None, index=frame.index, dtype=object).mask(
-        error.notna(), "invocation failed (errorCode " + error.astype(str) + "): not billed usage"
+    not_usage = (
+        pd.Series(None, index=frame.index, dtype=object)
+        .mask(error.notna(), "failed invocation (" + error.astype(str) + ")")
+        .mask(schema.notna() & (schema != _SCHEMA), "not an invocation log (schemaType " + schema.astype(str) + ")")
     )
     return make_records(
         frame.index,
@@ -109,9 +110,8 @@ def bedrock_records(frame: pd.DataFrame) -> pd.DataFrame:
         cache_write_tokens=cache_write.values,
         output_tokens=output.values,
         latency_ms=latency.values,
+        skipped=not_usage,
         reason=first_reason(
-            not_a_log,
-            failed,
             time.reasons,
             uncached.reasons,
             cache_read.reasons,

@@ -5,6 +5,9 @@ Required columns: ``date`` or ``timestamp`` (ISO 8601, UTC unless an offset is g
 ``api_key``, ``user``, ``feature``, ``requests`` (default 1 per row), ``cached_input_tokens`` (alias
 ``cache_read_tokens``), ``cache_write_tokens``, ``cache_write_1h_tokens``, ``reasoning_tokens``,
 ``service_tier``, ``batch``, ``latency_ms`` (the mean over the row's requests), ``cost_usd``.
+
+A token column the file does not have is not in this source: its measure is unknown, not 0. A blank cell
+in a column the file has is 0, as a spreadsheet leaves a cell blank for none.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.normalise import (
+    Parsed,
     first_reason,
     parse_bools,
     parse_counts,
@@ -46,6 +50,15 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series("", index=frame.index, dtype=object)
 
 
+def _has(frame: pd.DataFrame, name: str) -> bool:
+    return any(c in frame.columns for c in (name, *(alias for alias, target in _ALIASES.items() if target == name)))
+
+
+def _part(frame: pd.DataFrame, name: str) -> Parsed:
+    """An optional token column: blank cells are 0, and the whole measure is unknown when the file lacks it."""
+    return parse_counts(_column(frame, name), name, default=0 if _has(frame, name) else None)
+
+
 def to_records(frame: pd.DataFrame) -> pd.DataFrame:
     """Canonical records from a frame of canonical-CSV text cells."""
     time_column = "timestamp" if "timestamp" in frame.columns else "date"
@@ -54,10 +67,10 @@ def to_records(frame: pd.DataFrame) -> pd.DataFrame:
         "input_tokens": parse_counts(frame["input_tokens"], "input_tokens", required=True),
         "output_tokens": parse_counts(frame["output_tokens"], "output_tokens", required=True),
         "requests": parse_counts(_column(frame, "requests"), "requests", default=1),
-        "cache_read_tokens": parse_counts(_column(frame, "cached_input_tokens"), "cached_input_tokens"),
-        "cache_write_tokens": parse_counts(_column(frame, "cache_write_tokens"), "cache_write_tokens"),
-        "cache_write_1h_tokens": parse_counts(_column(frame, "cache_write_1h_tokens"), "cache_write_1h_tokens"),
-        "reasoning_tokens": parse_counts(_column(frame, "reasoning_tokens"), "reasoning_tokens"),
+        "cache_read_tokens": _part(frame, "cached_input_tokens"),
+        "cache_write_tokens": _part(frame, "cache_write_tokens"),
+        "cache_write_1h_tokens": _part(frame, "cache_write_1h_tokens"),
+        "reasoning_tokens": _part(frame, "reasoning_tokens"),
     }
     batch = parse_bools(_column(frame, "batch"), "batch")
     latency = parse_numbers(_column(frame, "latency_ms"), "latency_ms")

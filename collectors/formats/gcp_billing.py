@@ -1,11 +1,13 @@
 """Google Cloud Billing export to BigQuery (``gcp_billing_export_v1_…``), exported as JSON lines (FORMATS.md §5.2).
 
 A billing export holds every Google Cloud charge; exitplan imports the AI ones as reported-cost rows
-(no tokens, ``requests`` missing) and rejects the rest with a reason, so the row counts reconcile:
+(tokens and ``requests`` unknown) and skips the rest as not usage, counted per kind, so the row counts
+reconcile:
 
 - AI rows are those of Vertex AI, the Gemini API (Generative Language API) or AI Platform, or whose SKU
-  names a model. Other services are rejected as "not AI usage (service …)".
-- Only ``cost_type`` ``regular`` is usage; tax, adjustment and rounding-error rows are rejected.
+  names a model. Other services are skipped as ``not AI: <service>``.
+- Only ``cost_type`` ``regular`` is usage; tax, adjustment and rounding-error rows are skipped as
+  ``not usage: <cost_type>``.
 - ``reported_cost_usd`` is ``cost``, the charge **before credits**: ``credits[]`` (free tier, committed-use
   and promotional credits) are not subtracted, because they are account-level offsets that would not
   follow the usage to another host. ``currency`` must be USD; other currencies are rejected.
@@ -77,9 +79,8 @@ def billing_records(frame: pd.DataFrame) -> pd.DataFrame:
     cost_type = text(frame["cost_type"]).str.lower()
     currency = text(frame["currency"]).str.upper()
     nothing = pd.Series(None, index=frame.index, dtype=object)
-    not_ai = nothing.mask(~is_ai, "not AI usage (service " + service.fillna("not given").astype(str) + ")")
-    not_usage = nothing.mask(
-        cost_type.notna() & (cost_type != "regular"), "not usage (cost_type " + cost_type.astype(str) + ")"
+    skipped = nothing.mask(~is_ai, "not AI: " + service.fillna("no service").astype(str)).mask(
+        cost_type.notna() & (cost_type != "regular"), "not usage: " + cost_type.astype(str)
     )
     no_cost = nothing.mask(cost.values.isna() & cost.reasons.isna(), "cost is missing")
     wrong_currency = not_usd(currency, required=True)
@@ -92,7 +93,8 @@ def billing_records(frame: pd.DataFrame) -> pd.DataFrame:
         project=frame["project"],
         feature=frame["feature"],
         reported_cost_usd=cost.values,
-        reason=first_reason(not_ai, not_usage, time.reasons, cost.reasons, no_cost, wrong_currency),
+        skipped=skipped,
+        reason=first_reason(time.reasons, cost.reasons, no_cost, wrong_currency),
     )
 
 

@@ -16,6 +16,13 @@ Token semantics (§5.1, ``totalTokenCount`` = prompt + candidates + toolUsePromp
 - ``provider`` is ``google``; ``model`` is ``modelVersion``; ``trafficType`` gives ``service_tier``
   (``ON_DEMAND`` → default, ``ON_DEMAND_FLEX`` → flex, ``ON_DEMAND_PRIORITY`` → priority,
   ``PROVISIONED_THROUGHPUT`` → provisioned). Responses carry no project, key, user or tags.
+- Not in this source: cache writes and their 1-hour part (unknown). ``usageMetadata`` leaves out a count
+  that is 0, so a missing ``cachedContentTokenCount`` or ``thoughtsTokenCount`` is 0.
+
+An error body (``{"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", …}}``, or a batch output line
+whose ``status`` reports a failure and that has no response) is not usage: it is skipped as
+``error response (<status>)``. A line that is neither a response with ``usageMetadata`` nor an error is
+rejected: it cannot be read as usage.
 """
 
 from __future__ import annotations
@@ -65,6 +72,7 @@ def _fields(record: dict[str, object]) -> dict[str, object]:
     latency = record.get("latencyMs", record.get("latency_ms"))
     return {
         "is_response": response is not None,
+        "error": None if response is not None else _error(record),
         "batch": response is not record if response is not None else None,
         "time": (response or {}).get("createTime") or record.get("processed_time") or record.get("timestamp"),
         "model": (response or {}).get("modelVersion"),
@@ -76,6 +84,21 @@ def _fields(record: dict[str, object]) -> dict[str, object]:
         "traffic": usage.get("trafficType"),
         "latency": latency,
     }
+
+
+def _error(record: dict[str, object]) -> str | None:
+    """What failed, when a line is an error body: its status (else its code) — a short list of names, so the
+    kinds of skipped rows stay few — or None for any other line."""
+    error = record.get("error")
+    if isinstance(error, dict):
+        return str(error.get("status") or error.get("code") or "no status")[:40]
+    # A message (free text, different on every line) or a batch prediction output line of a failed request
+    # (the failure in "status", no response): counted as one kind.
+    status = record.get("status")
+    failed_batch = "request" in record and isinstance(status, str) and bool(status.strip())
+    if (isinstance(error, str) and error.strip()) or failed_batch:
+        return "no status"
+    return None
 
 
 _COLUMNS = list(_fields({}))
@@ -92,6 +115,7 @@ def gemini_records(frame: pd.DataFrame) -> pd.DataFrame:
     latency = parse_numbers(frame["latency"], "latencyMs")
     traffic = text(frame["traffic"])
     tier = traffic.map(lambda value: TRAFFIC_TIERS.get(value.upper(), value.lower()), na_action="ignore")
+    error = text(frame["error"])
     no_usage = pd.Series(None, index=frame.index, dtype=object).mask(
         ~frame["is_response"].astype(bool), "no usageMetadata: not a generateContent response"
     )
@@ -110,6 +134,7 @@ def gemini_records(frame: pd.DataFrame) -> pd.DataFrame:
         output_tokens=candidates.values + thoughts.values,
         reasoning_tokens=thoughts.values,
         latency_ms=latency.values,
+        skipped=("error response (" + error.astype(str) + ")").where(error.notna(), None),
         reason=first_reason(
             no_usage,
             time.reasons,

@@ -33,9 +33,13 @@ custom property (``request_properties``, else ``properties``) named ``feature`` 
 ``feature`` stays missing; other properties (``app``, ``environment``, session ids) are not dimensions.
 Helicone has no project or API-key dimension in these rows.
 
-Not model usage, rejected with the reason: requests answered from Helicone's response cache
-(``cache_reference_id`` set — Helicone stores them with zero tokens) and failed requests (HTTP status
-400 or more) that used no tokens.
+Not in this source: the export CLI's CSV has no cache or reasoning columns, so there cache reads, cache
+writes and reasoning are unknown (and ``input_tokens`` is the uncached input it has); a blank count in
+either shape is unknown too. Helicone keeps no 1-hour split of cache writes.
+
+Not model usage, skipped: requests answered from Helicone's response cache (``cache_reference_id`` set —
+Helicone stores them with zero tokens; ``answered from Helicone's cache``) and failed requests (HTTP status
+400 or more) that used no tokens (``failed request, no usage``).
 """
 
 from __future__ import annotations
@@ -86,9 +90,14 @@ def _sniff_jsonl(peek: Peek) -> bool:
     return isinstance(row, dict) and {"request_id", "response_id", "request_created_at", "prompt_tokens"} <= set(row)
 
 
-def _counts(frame: pd.DataFrame, name: str) -> tuple[pd.Series, pd.Series]:
-    parsed = parse_counts(column(frame, name), name)
+def _counts(frame: pd.DataFrame, name: str, default: int | None = None) -> tuple[pd.Series, pd.Series]:
+    """A count column: blank, or a column the rows do not have, is unknown unless ``default`` says."""
+    parsed = parse_counts(column(frame, name), name, default=default)
     return parsed.values, parsed.reasons
+
+
+FAILED = "failed request, no usage"
+CACHED = "answered from Helicone's cache"
 
 
 def request_records(frame: pd.DataFrame) -> pd.DataFrame:
@@ -96,12 +105,14 @@ def request_records(frame: pd.DataFrame) -> pd.DataFrame:
     prompt, prompt_reasons = _counts(frame, "prompt_tokens")
     reads, read_reasons = _counts(frame, "prompt_cache_read_tokens")
     writes, write_reasons = _counts(frame, "prompt_cache_write_tokens")
-    prompt_audio, prompt_audio_reasons = _counts(frame, "prompt_audio_tokens")
+    # Audio counts only add to input and output (older rows): none when absent.
+    prompt_audio, prompt_audio_reasons = _counts(frame, "prompt_audio_tokens", 0)
     completion, completion_reasons = _counts(frame, "completion_tokens")
     reasoning, reasoning_reasons = _counts(frame, "reasoning_tokens")
-    completion_audio, completion_audio_reasons = _counts(frame, "completion_audio_tokens")
-    input_tokens = prompt + reads + writes + prompt_audio
-    output_tokens = completion + reasoning + completion_audio
+    completion_audio, completion_audio_reasons = _counts(frame, "completion_audio_tokens", 0)
+    # Unknown cache or reasoning parts add nothing: the input and output known are at least the rest.
+    input_tokens = prompt + reads.fillna(0) + writes.fillna(0) + prompt_audio
+    output_tokens = completion + reasoning.fillna(0) + completion_audio
 
     requested = parse_timestamps(column(frame, "request_created_at"), "request_created_at")
     responded = optional_timestamps(column(frame, "response_created_at"), "response_created_at")
@@ -121,15 +132,10 @@ def request_records(frame: pd.DataFrame) -> pd.DataFrame:
     cache_reference = text(column(frame, "cache_reference_id"))
     status = parse_numbers(column(frame, "response_status"), "response_status")
     no_tokens = (input_tokens.fillna(0) + output_tokens.fillna(0)) == 0
+    # Answered from the cache, no provider was called; a failure that used no tokens did no model work.
     not_usage = first_reason(
-        reason_where(
-            cache_reference.notna() & (cache_reference != NOT_CACHED),
-            "answered from Helicone's response cache (cache_reference_id): no provider was called, so no model usage",
-        ),
-        reason_where(
-            (status.values >= 400) & no_tokens,
-            "failed request with no tokens (response_status " + status.values.astype("Int64").astype(str) + ")",
-        ),
+        reason_where(cache_reference.notna() & (cache_reference != NOT_CACHED), CACHED),
+        reason_where((status.values >= 400) & no_tokens, FAILED),
     )
     return make_records(
         frame.index,
@@ -164,8 +170,8 @@ def request_records(frame: pd.DataFrame) -> pd.DataFrame:
             cost.reasons,
             properties.reasons,
             more_properties.reasons,
-            not_usage,
         ),
+        skipped=not_usage,
     )
 
 

@@ -6,8 +6,9 @@ generations (``langfuse_generations_csv``) whose header is the API's field names
 the ``usageDetails``, ``costDetails``, ``modelParameters`` and ``metadata`` cells.
 
 Only ``GENERATION`` observations (and the newer ``EMBEDDING`` type, which Langfuse also prices) are model
-calls; spans, events, tools, agents … are rejected with the reason. A row without a ``type`` is taken as
-a generation (a generations export).
+calls; spans, events, tools, agents … are not usage and are skipped as ``<TYPE> observation``, as is a
+failed generation (``level`` ERROR) that used no tokens (``failed generation, no usage``). A row without a
+``type`` is taken as a generation (a generations export).
 
 Measures come from ``usageDetails``, a map of free-form usage types. Langfuse's types are *additive*:
 its integrations move each detail out of its parent (OpenAI ``prompt_tokens_details.cached_tokens``
@@ -27,7 +28,9 @@ So ``input_tokens`` = ``input`` + cache reads + cache writes + other input keys,
 ``output`` + reasoning + other output keys. One exception keeps a hand-written map from being counted
 twice: when ``total`` equals ``input + output`` alone although detail keys are non-zero, the details are
 inside ``input``/``output`` and are not added again. Without ``usageDetails`` the legacy ``usage``
-object's ``input``/``output`` are read.
+object's ``input``/``output`` are read. A usage type the map leaves out is none of it (the integrations
+write only the types they saw); but an observation with no usage at all has unknown tokens, not 0, and cache
+writes not split by TTL (no ``1h``/``ephemeral_*`` key) have an unknown 1-hour part.
 
 Cost: ``totalCost`` (v1: ``calculatedTotalCost``; else ``costDetails.total``) in USD → reported cost.
 Timings are in **seconds**: ``latency`` × 1000 → latency (``endTime − startTime`` when absent),
@@ -73,6 +76,7 @@ __all__ = ["API_FORMAT", "CSV_FORMAT", "MODEL_TYPES", "observation_records", "us
 
 # Observation types that are model calls; Langfuse tracks usage and cost on these.
 MODEL_TYPES = frozenset({"GENERATION", "EMBEDDING"})
+FAILED = "failed generation, no usage"
 _OBSERVATION = re.compile(r'"traceId"\s*:')
 _USAGE_FIELDS = re.compile(r'"(usageDetails|providedModelName|calculatedTotalCost)"\s*:')
 
@@ -105,13 +109,13 @@ def _kind(key: str) -> str | None:
     return None
 
 
-def usage_measures(details: object) -> tuple[dict[str, int], str | None]:
-    """Canonical token measures of one ``usageDetails`` map, and why it cannot be read (or None).
+def usage_measures(details: object) -> tuple[dict[str, int | None], str | None]:
+    """Canonical token measures of one ``usageDetails`` map (None: unknown), and why it cannot be read (or None).
 
     >>> usage_measures({"input": 4989, "output": 71, "input_cached_tokens": 1663, "total": 6723})[0]["input_tokens"]
     6652
     """
-    measures = dict.fromkeys(TOKEN_MEASURES, 0)
+    measures: dict[str, int | None] = dict.fromkeys(TOKEN_MEASURES)
     if details is None:
         return measures, None
     if not isinstance(details, dict):
@@ -138,6 +142,7 @@ def usage_measures(details: object) -> tuple[dict[str, int], str | None]:
     writes_1h = parts.get("cache_write_1h", 0) or parts.get("ephemeral_1h", 0)
     if not writes:
         writes = parts.get("ephemeral", 0) + parts.get("ephemeral_1h", 0)
+    split_by_ttl = any(kind in parts for kind in ("cache_write_1h", "ephemeral", "ephemeral_1h"))
     reads, reasoning = parts.get("cache_read", 0), parts.get("reasoning", 0)
     plain_input, plain_output = parts.get("input", 0), parts.get("output", 0)
     nested = total is not None and total == plain_input + plain_output and (reads + writes + reasoning) > 0
@@ -145,11 +150,15 @@ def usage_measures(details: object) -> tuple[dict[str, int], str | None]:
         input_tokens=plain_input + (0 if nested else reads + writes),
         cache_read_tokens=reads,
         cache_write_tokens=writes,
-        cache_write_1h_tokens=writes_1h,
+        # Writes not split by TTL: their 1-hour part is unknown (of no writes, none).
+        cache_write_1h_tokens=writes_1h if split_by_ttl or not writes else None,
         output_tokens=plain_output + (0 if nested else reasoning),
         reasoning_tokens=reasoning,
     )
     return measures, None
+
+
+_LEGACY_UNKNOWN = ("cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens")
 
 
 def _legacy_tokens(usage: object) -> dict[str, object] | None:
@@ -162,11 +171,17 @@ def _legacy_tokens(usage: object) -> dict[str, object] | None:
 def _usage(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     details = json_column(column(frame, "usagedetails"), "usageDetails")
     legacy = json_column(column(frame, "usage"), "usage")
-    chosen = [
-        detail if isinstance(detail, dict) and detail else _legacy_tokens(usage)
-        for detail, usage in zip(details.objects(), legacy.objects(), strict=True)
-    ]
-    results = [usage_measures(d) for d in chosen]
+    results = []
+    for detail, usage in zip(details.objects(), legacy.objects(), strict=True):
+        if isinstance(detail, dict) and detail:
+            results.append(usage_measures(detail))
+            continue
+        tokens = _legacy_tokens(usage)
+        measures, reason = usage_measures(tokens)
+        if tokens is not None:
+            # The legacy object has input and output only: the cache and reasoning parts are not in it.
+            measures.update(dict.fromkeys(_LEGACY_UNKNOWN))
+        results.append((measures, reason))
     measures = pd.DataFrame([m for m, _ in results], index=frame.index, columns=list(TOKEN_MEASURES)).astype("Int64")
     reasons = pd.Series([r for _, r in results], index=frame.index, dtype=object)
     return measures, first_reason(details.reasons, legacy.reasons, reasons)
@@ -204,13 +219,11 @@ def observation_records(frame: pd.DataFrame) -> pd.DataFrame:
 
     kind = text(column(frame, "type")).str.upper()
     level = text(column(frame, "level")).str.upper()
-    no_tokens = measures[["input_tokens", "output_tokens"]].sum(axis=1) == 0
+    no_tokens = measures[["input_tokens", "output_tokens"]].fillna(0).sum(axis=1) == 0
+    # Only generations and embeddings are model calls; a failed one that used no tokens did no model work.
     not_usage = first_reason(
-        reason_where(
-            kind.notna() & ~kind.isin(sorted(MODEL_TYPES)),
-            "not a model call (a " + kind.astype(str) + " observation): only GENERATION and EMBEDDING are usage",
-        ),
-        reason_where(level.eq("ERROR") & no_tokens, "failed generation with no tokens (level ERROR)"),
+        reason_where(kind.notna() & ~kind.isin(sorted(MODEL_TYPES)), kind.astype(str) + " observation"),
+        reason_where(level.eq("ERROR") & no_tokens, FAILED),
     )
     return make_records(
         frame.index,
@@ -225,8 +238,8 @@ def observation_records(frame: pd.DataFrame) -> pd.DataFrame:
         reported_cost_usd=cost.values.where(cost.values.notna(), detail_total.values),
         latency_ms=latency,
         ttft_ms=ttft,
+        skipped=not_usage,
         reason=first_reason(
-            not_usage,
             start.reasons,
             usage_reasons,
             end.reasons,

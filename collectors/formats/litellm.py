@@ -29,8 +29,12 @@ is blank), ``api_base``'s host → host, ``model`` (``model_group`` when blank) 
 ``feature_tag`` / ``use_case`` / ``workload`` key in ``metadata.spend_logs_metadata`` (the metadata the
 caller sent) or in ``metadata`` itself; otherwise ``request_tags`` joined with ","; otherwise missing.
 
-Not model usage, rejected with the reason: rows served from the proxy's own cache (``cache_hit`` true —
-no provider was called) and failed calls that used no tokens.
+Not in this source: a row without ``metadata.additional_usage_values`` (older LiteLLM releases, or a
+provider that returned no usage detail) has unknown cache reads, cache writes, their 1-hour part and
+reasoning; where the block is there, a detail it leaves out is 0.
+
+Not model usage, skipped: rows served from the proxy's own cache (``cache_hit`` true — no provider was
+called; ``answered from LiteLLM's cache``) and failed calls that used no tokens (``failed request, no usage``).
 """
 
 from __future__ import annotations
@@ -79,6 +83,8 @@ _PROVIDERS = {
     "cohere_chat": "cohere",
 }
 _USAGE = "additional_usage_values"
+CACHED = "answered from LiteLLM's cache"
+FAILED = "failed request, no usage"
 # The columns read (lower-cased); the logged messages and responses are left unread.
 _READ = (
     "request_id",
@@ -150,7 +156,11 @@ def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
         ),
     }
     values = {name: parsed.values for name, parsed in counts.items()}
-    reads, writes = values["cache_read_tokens"], values["cache_write_tokens"]
+    # The detail block is written when the provider returned any; without it the parts are unknown, not 0.
+    detailed = metadata.has_object((_USAGE,)).to_numpy()
+    for name in ("cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens"):
+        values[name] = values[name].mask(~detailed)
+    reads, writes = values["cache_read_tokens"].fillna(0), values["cache_write_tokens"].fillna(0)
     writes_outside = (reads + writes > values["input_tokens"]).fillna(False)
     values["input_tokens"] = values["input_tokens"] + writes.where(writes_outside, 0)
 
@@ -172,15 +182,10 @@ def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
     cache_hit = parse_bools(column(frame, "cache_hit"), "cache_hit")
     status = text(column(frame, "status"))
     no_tokens = (values["input_tokens"].fillna(0) + values["output_tokens"].fillna(0)) == 0
+    # Served from the proxy's cache, no provider was called; a failure that used no tokens did no model work.
     not_usage = first_reason(
-        reason_where(
-            cache_hit.values.fillna(False),
-            "served from the LiteLLM proxy cache (cache_hit): no provider was called, so no model usage",
-        ),
-        reason_where(
-            (map_distinct(status, str.lower) == "failure") & no_tokens,
-            "failed request with no tokens (status 'failure'): no model usage",
-        ),
+        reason_where(cache_hit.values.fillna(False), CACHED),
+        reason_where((map_distinct(status, str.lower) == "failure") & no_tokens, FAILED),
     )
     return make_records(
         frame.index,
@@ -207,8 +212,8 @@ def spend_log_records(frame: pd.DataFrame) -> pd.DataFrame:
             spend.reasons,
             cache_hit.reasons,
             tags.reasons,
-            not_usage,
         ),
+        skipped=not_usage,
     )
 
 

@@ -129,8 +129,11 @@ def mapped_format(mapping: dict[str, str]) -> Format:
         for chunk in read_csv(source):
             records = to_records(_canonical_frame(chunk.frame, mapping))
             if not _includes_cache(mapping):
-                # The file counts input without the cache; canonical input includes reads and writes.
-                records["input_tokens"] += records["cache_read_tokens"] + records["cache_write_tokens"]
+                # The file counts input without the cache; canonical input includes reads and writes (an unmapped
+                # one is unknown and adds nothing).
+                records["input_tokens"] += records["cache_read_tokens"].fillna(0) + records[
+                    "cache_write_tokens"
+                ].fillna(0)
             yield chunk.batch(records)
 
     return Format("mapped_csv", "CSV read through a column mapping", lambda peek: False, read)

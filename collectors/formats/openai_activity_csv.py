@@ -17,7 +17,12 @@ not tokens, and are not read. The time is the row's aggregation bucket (``aggreg
 ``user`` (else ``email``, else ``user_id``); the API key is ``api_key_id`` (else ``api_key_name``); the
 project is ``project_id``. ``operation`` (``completion``, ``completion-realtime``, ``embeddings`` …) names the
 endpoint; every one of them is token usage. A ``usage_type`` of images, audio or speech (the legacy API's
-DALL·E, Whisper and TTS records) is not token usage: such a row is recorded as rejected with that reason.
+DALL·E, Whisper and TTS records) is usage without tokens, which the ledger has no measure for: such a row is
+skipped as ``not token usage (usage_type <type>)``.
+
+Not in this source: cache writes, the reasoning part of the output and the 1-hour part of cache writes are
+unknown, and so are cache reads in a file without ``n_cached_context_tokens_total`` (the Activity export);
+where the column is there, a blank cell is none.
 """
 
 from __future__ import annotations
@@ -70,7 +75,9 @@ def to_records(frame: pd.DataFrame) -> pd.DataFrame:
         "requests": parse_counts(frame["n_requests"], "n_requests", default=None),
         "input_tokens": parse_counts(frame["n_context_tokens_total"], "n_context_tokens_total", required=True),
         "cache_read_tokens": parse_counts(
-            _column(frame, "n_cached_context_tokens_total"), "n_cached_context_tokens_total"
+            _column(frame, "n_cached_context_tokens_total"),
+            "n_cached_context_tokens_total",
+            default=0 if "n_cached_context_tokens_total" in frame.columns else None,
         ),
         "output_tokens": parse_counts(frame["n_generated_tokens_total"], "n_generated_tokens_total", required=True),
     }
@@ -82,7 +89,7 @@ def to_records(frame: pd.DataFrame) -> pd.DataFrame:
     usage_type = _column(frame, "usage_type").str.lower()
     not_tokens = pd.Series(None, index=frame.index, dtype=object).mask(
         usage_type.isin(NOT_TOKEN_USAGE).fillna(False).astype(bool),
-        "not token usage (usage_type " + usage_type.fillna("") + "): not imported",
+        "not token usage (usage_type " + usage_type.fillna("") + ")",
     )
     model = _column(frame, *_MODEL)
     no_model = pd.Series(None, index=frame.index, dtype=object).mask(model.isna(), "snapshot_id/model is missing")
@@ -95,7 +102,8 @@ def to_records(frame: pd.DataFrame) -> pd.DataFrame:
         api_key=_column(frame, "api_key_id", "api_key_name"),
         user=_column(frame, "user", "email", "user_id"),
         **{name: parsed.values for name, parsed in counts.items()},
-        reason=first_reason(not_tokens, time_reasons, no_model, *(p.reasons for p in counts.values()), too_many_cached),
+        skipped=not_tokens,
+        reason=first_reason(time_reasons, no_model, *(p.reasons for p in counts.values()), too_many_cached),
     )
 
 

@@ -1,8 +1,10 @@
 """OpenAI's legacy, undocumented ``GET /v1/usage?date=…`` JSON, still saved by older tools (FORMATS.md §1.7).
 
 ``n_context_tokens_total`` is all prompt tokens and ``n_cached_context_tokens_total`` the cached part of
-them. Image, audio and speech arrays in the same response are not token usage: each entry is recorded as
-rejected with that reason, so nothing disappears silently.
+them (unknown in older responses that lack it). The response has no cache writes, no reasoning split and no
+1-hour cache split: those are unknown. Image, audio and speech arrays in the same response are usage without
+tokens, which the ledger has no measure for: each entry is skipped as ``not token usage (<array>)``, so
+nothing disappears silently.
 """
 
 from __future__ import annotations
@@ -48,11 +50,13 @@ def _read(source: Source) -> Iterator[Batch]:
     counts = {
         "requests": parse_counts(column("n_requests"), "n_requests", default=None),
         "input_tokens": parse_counts(column("n_context_tokens_total"), "n_context_tokens_total"),
-        "cache_read_tokens": parse_counts(column("n_cached_context_tokens_total"), "n_cached_context_tokens_total"),
+        "cache_read_tokens": parse_counts(
+            column("n_cached_context_tokens_total"), "n_cached_context_tokens_total", default=None
+        ),
         "output_tokens": parse_counts(column("n_generated_tokens_total"), "n_generated_tokens_total"),
     }
     not_tokens = pd.Series(None, index=frame.index, dtype=object).mask(
-        frame["_array"] != "data", "not token usage (" + frame["_array"].astype(str) + "): not imported"
+        frame["_array"] != "data", "not token usage (" + frame["_array"].astype(str) + ")"
     )
     records = make_records(
         frame.index,
@@ -63,7 +67,8 @@ def _read(source: Source) -> Iterator[Batch]:
         api_key=column("api_key_id"),
         user=column("email"),
         **{name: parsed.values for name, parsed in counts.items()},
-        reason=first_reason(not_tokens, time.reasons, *(p.reasons for p in counts.values())),
+        skipped=not_tokens,
+        reason=first_reason(time.reasons, *(p.reasons for p in counts.values())),
     )
     yield Batch(
         records,

@@ -3,6 +3,12 @@
 A file holds one page (``{"object": "page", "data": [buckets…]}``) or a JSON list of pages. Each
 bucket's results become records at the bucket's start time. OpenAI counts cached tokens and cache
 writes *inside* ``input_tokens`` (FORMATS.md §1.3), which is the canonical meaning, so they map as is.
+
+Not in this source: the reasoning part of the output and the 1-hour part of the cache writes (OpenAI reports
+neither), and cache writes in results older than ``input_cache_write_tokens`` (July 2026) — all unknown,
+not 0. Embeddings and moderations have no output and no cache at all: those are 0. Results of the other
+endpoints (images, audio, vector stores, tool calls …) are usage with no tokens, which the ledger has no
+measure for: they are skipped as ``not token usage (<endpoint>)``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import pandas as pd
 
 from collectors.format import Format, Peek
 from collectors.jsonfile import load_json
-from collectors.normalise import first_reason, parse_bools, parse_counts, parse_timestamps
+from collectors.normalise import first_reason, parse_bools, parse_counts, parse_timestamps, text
 from collectors.records import Batch, make_records
 from collectors.source import IngestError, Source
 
@@ -25,6 +31,8 @@ _COMPLETIONS = "organization.usage.completions.result"
 _EMBEDDINGS = "organization.usage.embeddings.result"
 _MODERATIONS = "organization.usage.moderations.result"
 _TOKEN_RESULTS = (_COMPLETIONS, _EMBEDDINGS, _MODERATIONS)
+# Results with input only: no output and no prompt cache, so those measures are 0, not unknown.
+_INPUT_ONLY = (_EMBEDDINGS, _MODERATIONS)
 # Used when a pull was not grouped by model: the tokens still count, but cannot be priced.
 UNKNOWN_MODEL = "unknown (not grouped by model)"
 
@@ -47,8 +55,14 @@ def _column(frame: pd.DataFrame, name: str, default: object = None) -> pd.Series
     return pd.Series(default, index=frame.index, dtype=object)
 
 
-def usage_records(frame: pd.DataFrame, timestamps: pd.Series, time_reasons: pd.Series) -> pd.DataFrame:
-    """Records from rows named with the usage API's result fields (the dashboard CSV uses them too)."""
+def usage_records(
+    frame: pd.DataFrame, timestamps: pd.Series, time_reasons: pd.Series, skipped: pd.Series | None = None
+) -> pd.DataFrame:
+    """Records from rows named with the usage API's result fields (the dashboard CSV uses them too); rows
+    ``skipped`` names a kind for are skipped as that.
+
+    A field the rows do not have, or a blank one, is unknown: every field but ``input_tokens`` came and went
+    over the API's life (FORMATS.md §1.3)."""
     input_tokens = parse_counts(_column(frame, "input_tokens"), "input_tokens", required=True)
     # Before July 2026 the spec counted audio input apart from input_tokens; only responses of that era
     # lack input_uncached_tokens, and only for them is audio added to make input_tokens all input.
@@ -60,11 +74,19 @@ def usage_records(frame: pd.DataFrame, timestamps: pd.Series, time_reasons: pd.S
         )
     counts = {
         "input_tokens": input_tokens,
-        "output_tokens": parse_counts(_column(frame, "output_tokens"), "output_tokens"),
-        "cache_read_tokens": parse_counts(_column(frame, "input_cached_tokens"), "input_cached_tokens"),
-        "cache_write_tokens": parse_counts(_column(frame, "input_cache_write_tokens"), "input_cache_write_tokens"),
+        "output_tokens": parse_counts(_column(frame, "output_tokens"), "output_tokens", default=None),
+        "cache_read_tokens": parse_counts(_column(frame, "input_cached_tokens"), "input_cached_tokens", default=None),
+        "cache_write_tokens": parse_counts(
+            _column(frame, "input_cache_write_tokens"), "input_cache_write_tokens", default=None
+        ),
         "requests": parse_counts(_column(frame, "num_model_requests"), "num_model_requests", default=None),
     }
+    values = {name: parsed.values for name, parsed in counts.items()}
+    input_only = _column(frame, "object").isin(_INPUT_ONLY).to_numpy(dtype=bool)
+    if input_only.any():
+        for name in ("output_tokens", "cache_read_tokens", "cache_write_tokens"):
+            # Their reasoning and 1-hour writes follow as parts of a 0 (make_records).
+            values[name] = values[name].mask(input_only & values[name].isna().to_numpy(), 0)
     batch = parse_bools(_column(frame, "batch"), "batch")
     model = _column(frame, "model").astype(object)
     model = model.where(model.notna() & (model.astype(str).str.strip() != ""), UNKNOWN_MODEL)
@@ -78,7 +100,8 @@ def usage_records(frame: pd.DataFrame, timestamps: pd.Series, time_reasons: pd.S
         user=_column(frame, "user_id"),
         service_tier=_column(frame, "service_tier"),
         batch=batch.values,
-        **{name: parsed.values for name, parsed in counts.items()},
+        **values,
+        skipped=skipped,
         reason=first_reason(time_reasons, *(p.reasons for p in counts.values()), batch.reasons),
     )
 
@@ -102,15 +125,14 @@ def _read(source: Source) -> Iterator[Batch]:
                 locations.append(f"page {p}, bucket {b}, result {r}")
     frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame({"start_time": []})
     time = parse_timestamps(_column(frame, "start_time"), "bucket start_time", unit="s")
-    records = usage_records(frame, time.values, time.reasons)
-    kind = _column(frame, "object").astype(object)
+    kind = text(_column(frame, "object"))
     unsupported = kind.notna() & ~kind.isin(_TOKEN_RESULTS)
-    records["reason"] = first_reason(
-        pd.Series(None, index=frame.index, dtype=object).mask(
-            unsupported, "not token usage (" + kind.astype(str) + "): exitplan imports token usage only"
-        ),
-        records["reason"],
+    # "organization.usage.images.result" → "images": the endpoint, as the user knows it.
+    endpoint = kind.str.removeprefix("organization.usage.").str.removesuffix(".result")
+    skipped = pd.Series(None, index=frame.index, dtype=object).mask(
+        unsupported, "not token usage (" + endpoint.astype(str) + ")"
     )
+    records = usage_records(frame, time.values, time.reasons, skipped)
     yield Batch(
         records,
         pd.DataFrame({"raw": raws}, index=frame.index),

@@ -3,9 +3,11 @@ single such document (FORMATS.md §8).
 
 Every span is a row (``rows_read`` counts spans). Only inference spans — ``gen_ai.operation.name``
 ``chat``, ``generate_content``, ``text_completion`` or ``embeddings`` — are model requests with token
-usage; agent, tool, workflow and retrieval spans, and spans that are not GenAI at all, are rejected with
-a reason saying so, so a trace export's counts reconcile and nothing is dropped silently. An inference
-span that recorded no token counts is rejected too.
+usage. The rest are not usage and are skipped, counted per kind, so a trace export's counts reconcile and
+nothing is dropped silently: spans that are not GenAI at all (``non-GenAI span``), agent, tool, workflow and
+retrieval spans (``<operation> span``), and inference spans that failed (``error.type``) without recording
+tokens (``failed call, no usage``). An inference span that did not fail and recorded no token counts is
+rejected: it should have been usage.
 
 Attribute names changed over the conventions' life; both generations are read, the current one winning:
 
@@ -17,6 +19,9 @@ Attribute names changed over the conventions' life; both generations are read, t
   ``gen_ai.usage.cache_creation.input_tokens`` are parts of it (semconv 1.40).
 - output: ``gen_ai.usage.output_tokens``, else ``gen_ai.usage.completion_tokens``; reasoning is
   ``gen_ai.usage.reasoning.output_tokens``, part of it (1.41).
+- A usage attribute a span does not carry is unknown, not 0: instrumentations older than 1.40 record no
+  cache counts, and the conventions have no 1-hour split of cache writes. An ``embeddings`` span has no
+  output, so its output (and cache and reasoning parts) are 0.
 
 Also: ``model`` is ``gen_ai.response.model`` (what served) else ``gen_ai.request.model``; the time is
 ``startTimeUnixNano`` and ``latency_ms`` is end − start (int64 nanoseconds, strings in OTLP/JSON);
@@ -50,6 +55,8 @@ from pricing.identity import provider_id
 __all__ = ["FORMAT", "INFERENCE_OPERATIONS", "attribute_values", "span_host"]
 
 INFERENCE_OPERATIONS = frozenset({"chat", "generate_content", "text_completion", "embeddings"})
+NOT_GENAI = "non-GenAI span"
+FAILED = "failed call, no usage"
 # Current attribute name → the deprecated name read when it is absent.
 _RENAMED = {
     "gen_ai.provider.name": "gen_ai.system",
@@ -159,6 +166,7 @@ def _fields(span: dict[str, object], resource: dict[str, object]) -> dict[str, o
         "cache_read": attrs.get("gen_ai.usage.cache_read.input_tokens"),
         "cache_write": attrs.get("gen_ai.usage.cache_creation.input_tokens"),
         "reasoning": attrs.get("gen_ai.usage.reasoning.output_tokens"),
+        "error": attrs.get("error.type"),
         "host": span_host(attrs.get("server.address")),
         "project": resource.get("service.name"),
         "user": _get(attrs, "user.id"),
@@ -187,21 +195,32 @@ def span_records(frame: pd.DataFrame) -> pd.DataFrame:
     """Records from a frame of the fields taken from each span (see ``_fields``)."""
     time = parse_timestamps(frame["start"], "startTimeUnixNano", unit="ns")
     counts = {
-        "input_tokens": parse_counts(frame["input"], "gen_ai.usage.input_tokens"),
-        "output_tokens": parse_counts(frame["output"], "gen_ai.usage.output_tokens"),
-        "cache_read_tokens": parse_counts(frame["cache_read"], "gen_ai.usage.cache_read.input_tokens"),
-        "cache_write_tokens": parse_counts(frame["cache_write"], "gen_ai.usage.cache_creation.input_tokens"),
-        "reasoning_tokens": parse_counts(frame["reasoning"], "gen_ai.usage.reasoning.output_tokens"),
+        "input_tokens": parse_counts(frame["input"], "gen_ai.usage.input_tokens", default=None),
+        "output_tokens": parse_counts(frame["output"], "gen_ai.usage.output_tokens", default=None),
+        "cache_read_tokens": parse_counts(frame["cache_read"], "gen_ai.usage.cache_read.input_tokens", default=None),
+        "cache_write_tokens": parse_counts(
+            frame["cache_write"], "gen_ai.usage.cache_creation.input_tokens", default=None
+        ),
+        "reasoning_tokens": parse_counts(frame["reasoning"], "gen_ai.usage.reasoning.output_tokens", default=None),
     }
+    values = {name: parsed.values for name, parsed in counts.items()}
     latency = parse_numbers(frame["latency"], "span duration")
     ttft = parse_numbers(frame["ttft"], "gen_ai.response.time_to_first_chunk")
     operation = text(frame["operation"])
+    # An embedding has no output and uses no prompt cache: those are 0, not unknown (and reasoning follows as a
+    # part of no output, in make_records).
+    embeddings = (operation == "embeddings").to_numpy(dtype=bool)
+    for name in ("output_tokens", "cache_read_tokens", "cache_write_tokens"):
+        values[name] = values[name].mask(embeddings & values[name].isna().to_numpy(), 0)
     nothing = pd.Series(None, index=frame.index, dtype=object)
-    not_inference = nothing.mask(operation.isna(), "not a GenAI span (no gen_ai.operation.name)").mask(
-        operation.notna() & ~operation.isin(INFERENCE_OPERATIONS),
-        "not a model call (gen_ai.operation.name " + operation.astype(str) + "): only inference spans carry usage",
+    unrecorded = frame["input"].isna() & frame["output"].isna()
+    failed = text(frame["error"]).notna()
+    not_usage = (
+        nothing.mask(operation.isna(), NOT_GENAI)
+        .mask(operation.notna() & ~operation.isin(INFERENCE_OPERATIONS), operation.astype(str) + " span")
+        .mask(operation.isin(INFERENCE_OPERATIONS) & unrecorded & failed, FAILED)
     )
-    no_usage = nothing.mask(frame["input"].isna() & frame["output"].isna(), "no token usage recorded on this span")
+    no_usage = nothing.mask(unrecorded, "no token usage recorded on this span")
     return make_records(
         frame.index,
         timestamp=time.values,
@@ -215,9 +234,9 @@ def span_records(frame: pd.DataFrame) -> pd.DataFrame:
         requests=1,
         latency_ms=latency.values,
         ttft_ms=ttft.values,
-        **{name: parsed.values for name, parsed in counts.items()},
+        **values,
+        skipped=not_usage,
         reason=first_reason(
-            not_inference,
             no_usage,
             time.reasons,
             *(parsed.reasons for parsed in counts.values()),

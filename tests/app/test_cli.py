@@ -25,7 +25,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([EXITPLAN, *args], capture_output=True, text=True, timeout=120)
 
 
-OPENAI_SAMPLES: dict[str, dict[str, float]] = {
+OPENAI_SAMPLES: dict[str, dict[str, float | None]] = {
     "openai_usage_completions.json": {
         "input_tokens": 43_108_511,
         "cache_read_tokens": 11_723_648,
@@ -44,8 +44,9 @@ OPENAI_SAMPLES: dict[str, dict[str, float]] = {
         "output_tokens": 7_356,
         "requests": 164,
     },
-    "openai_costs.json": {"input_tokens": 0, "reported_cost_usd": 62.182729},
-    "openai_dashboard_costs.csv": {"input_tokens": 0, "reported_cost_usd": 522.972061},
+    # Cost files have no token counts: not in the source (null), never 0.
+    "openai_costs.json": {"input_tokens": None, "reported_cost_usd": 62.182729},
+    "openai_dashboard_costs.csv": {"input_tokens": None, "reported_cost_usd": 522.972061},
 }
 
 
@@ -62,13 +63,18 @@ def test_ingest_then_summary_reproduces_each_openai_sample(name: str, ledger_url
         "rows_rejected",
         "duplicate",
         "import_id",
+        "rows_skipped",
+        "skipped",
     }
     assert line["rows_rejected"] == 0 and not line["duplicate"]
     result = run("summary", "--json", "--db", ledger_url)
     assert result.returncode == 0, result.stderr
     totals = json.loads(result.stdout)
     for key, expected in OPENAI_SAMPLES[name].items():
-        assert totals[key] == pytest.approx(expected, abs=1e-6), key
+        if expected is None:
+            assert totals[key] is None, key
+        else:
+            assert totals[key] == pytest.approx(expected, abs=1e-6), key
     assert set(totals["by_provider"]) == {"openai"}
 
 
@@ -128,6 +134,56 @@ def test_imports_list_show_delete(ledger_url: str, tmp_path: Path) -> None:
     assert json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)["input_tokens"] is None
     missing = runner.invoke(app, ["imports", "delete", str(import_id), "--db", ledger_url])
     assert missing.exit_code == 2 and f"no import {import_id}" in missing.stderr
+
+
+LANGFUSE_PAGE = {
+    "data": [
+        {
+            "id": f"o{n}",
+            "traceId": "t1",
+            "type": kind,
+            "startTime": "2025-09-01T10:00:00.000Z",
+            "providedModelName": "gpt-4o-2024-08-06",
+            "usageDetails": {"input": 100, "output": 20, "total": 120},
+        }
+        for n, kind in enumerate(["GENERATION", "SPAN", "SPAN", "EVENT"])
+    ]
+}
+
+
+def test_ingest_and_imports_show_say_what_was_skipped_as_not_usage_by_kind(ledger_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "observations.json"
+    path.write_text(json.dumps(LANGFUSE_PAGE))
+    ingested = runner.invoke(app, ["ingest", str(path), "--db", ledger_url])
+    assert ingested.exit_code == 0, ingested.stderr
+    assert "4 rows read, 1 accepted, 0 rejected, 3 skipped as not usage (2 SPAN observation, 1 EVENT observation)" in (
+        ingested.stdout.replace("\n", "")
+    )
+    line = json.loads(runner.invoke(app, ["ingest", str(path), "--json", "--db", ledger_url]).stdout)
+    assert (line["rows_skipped"], line["skipped"]) == (3, {"SPAN observation": 2, "EVENT observation": 1})
+    import_id = line["import_id"]
+
+    shown = runner.invoke(app, ["imports", "show", str(import_id), "--db", ledger_url]).stdout
+    assert "rows read 4, accepted 1, rejected 0, skipped 3" in shown
+    assert "skipped as not usage: 2 SPAN observation, 1 EVENT observation" in shown
+    as_json = json.loads(runner.invoke(app, ["imports", "show", str(import_id), "--json", "--db", ledger_url]).stdout)
+    assert (as_json["rows_skipped"], as_json["skipped"], as_json["rejected"]) == (
+        3,
+        {"SPAN observation": 2, "EVENT observation": 1},
+        [],
+    )
+    listed = json.loads(runner.invoke(app, ["imports", "list", "--json", "--db", ledger_url]).stdout)
+    assert (listed[0]["rows_skipped"], listed[0]["skipped"]) == (3, {"SPAN observation": 2, "EVENT observation": 1})
+
+
+def test_summary_says_not_in_this_source_rather_than_zero(ledger_url: str) -> None:
+    runner.invoke(app, ["ingest", str(FIXTURES / "anthropic_cost_report.json"), "--db", ledger_url])
+    totals = json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)
+    assert totals["input_tokens"] is None and totals["cost_usd"] is None
+    assert totals["not_in_source"]["input_tokens"] == totals["rows"]
+    table = runner.invoke(app, ["summary", "--db", ledger_url]).stdout
+    assert "not in this source" in table and "nothing to price (no tokens)" in table
+    assert " 0 " not in table
 
 
 def test_summary_date_range(ledger_url: str) -> None:

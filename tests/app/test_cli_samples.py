@@ -24,7 +24,7 @@ SAMPLES: dict[str, dict[str, float | int | None]] = {
         "requests": None,
     },
     "anthropic_console_usage_export.csv": {"input_tokens": 173_924_535, "output_tokens": 5_871_874},
-    "anthropic_cost_report.json": {"reported_cost_usd": 212.9146315, "input_tokens": 0},
+    "anthropic_cost_report.json": {"reported_cost_usd": 212.9146315, "input_tokens": None},
     "anthropic_console_cost_export.csv": {"reported_cost_usd": 208.52},
     "bedrock_invocation_logs.jsonl": {"input_tokens": 266_878, "output_tokens": 33_379, "requests": 60},
     "gemini_generate_content_responses.jsonl": {

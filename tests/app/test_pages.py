@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from collectors import ingest, source_from_bytes
 from collectors.demo import load_demo
+from collectors.files import FileOutcome
 from db import list_imports
 from tests.app.apptest import ENTRY, open_page
 
@@ -70,3 +73,37 @@ def test_data_page_maps_an_unknown_csv_and_remembers_the_mapping(ledger: Engine)
     assert not at.exception, at.exception
     assert any("custom.csv" in s.value and "3 accepted, 1 rejected" in s.value for s in at.warning)
     assert find_mapping(ledger, header)["provider"] == "=openai"
+
+
+def test_data_page_shows_skipped_rows_by_kind_apart_from_rejections(ledger: Engine) -> None:
+    def observation(n: int, kind: str) -> dict[str, object]:
+        return {
+            "id": f"o{n}",
+            "traceId": "t1",
+            "type": kind,
+            "startTime": "2025-09-01T10:00:00.000Z",
+            "providedModelName": "gpt-4o-2024-08-06" if kind == "GENERATION" else None,
+            "usageDetails": {"input": 100, "output": 20, "total": 120} if kind == "GENERATION" else {},
+        }
+
+    kinds = ["GENERATION", "SPAN", "SPAN", "EVENT"]
+    page = {"data": [observation(n, kind) for n, kind in enumerate(kinds)], "meta": {}}
+    result = ingest(ledger, source_from_bytes("observations.json", json.dumps(page).encode()))
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.session_state["data-results"] = [FileOutcome("observations.json", result=result)]
+    at.run()
+    at.switch_page(PAGES[1])
+    at.run()
+    assert not at.exception, at.exception
+    # Not usage is no fault of the file: the outcome is a success, its skipped rows named by kind.
+    expected = "4 rows read, 1 accepted, 0 rejected, 3 skipped as not usage (2 SPAN observation, 1 EVENT observation)"
+    assert any(expected in message.value for message in at.success), [m.value for m in at.success]
+    assert not at.warning
+    skipped = next(frame.value for frame in at.dataframe if "Kind" in frame.value.columns)
+    assert dict(zip(skipped["Kind"], skipped["Rows"], strict=True)) == {"SPAN observation": 2, "EVENT observation": 1}
+    # The import history says it too, and so does the import chosen in it.
+    history = next(frame.value for frame in at.dataframe if "rows_skipped" in frame.value.columns)
+    row = history.set_index("id").loc[result.import_id]
+    assert (row["rows_read"], row["rows_accepted"], row["rows_rejected"], row["rows_skipped"]) == (4, 1, 0, 3)
+    assert row["skipped_as"] == "2 SPAN observation, 1 EVENT observation"
+    assert any(c.value == "Skipped as not usage: 2 SPAN observation, 1 EVENT observation" for c in at.caption)

@@ -29,6 +29,7 @@ def test_read_the_risk_and_change_a_weight(page: Page, server: Server) -> None:
     weight = page.get_by_role("spinbutton", name="Retirement exposure")
     weight.fill("60")
     page.get_by_role("button", name="Save weights").click()
-    expect(page.get_by_text("Weights saved: the score is computed with them.")).to_be_visible()
+    # The score is computed again with the new weight (the confirmation itself is checked in AppTest: on a busy
+    # machine the browser may only see the page after the rerun that follows it).
     expect(score).not_to_have_text(before)
     expect_no_exception(page)

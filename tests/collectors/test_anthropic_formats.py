@@ -36,7 +36,7 @@ USAGE = {
     "cache_write_tokens": CACHE_WRITES_5M + CACHE_WRITES_1H,
     "cache_write_1h_tokens": CACHE_WRITES_1H,
     "output_tokens": 5_871_874,
-    "reasoning_tokens": 0,
+    "reasoning_tokens": None,  # not in this source: Anthropic does not split thinking out of the output
     "reported_cost_usd": None,
 }
 # Input of the rows whose service_tier is "batch" (all claude-3-5-haiku in the default workspace).
@@ -233,8 +233,10 @@ def test_cost_api_cents_become_dollars(ledger: Engine) -> None:
     )
     totals = summary(ledger).as_dict()
     assert totals["reported_cost_usd"] == pytest.approx(COST_API_USD, abs=1e-6)
-    # Cost rows carry no tokens, so nothing is double counted against a usage import.
-    assert totals["input_tokens"] == 0 and totals["requests"] is None
+    # Cost rows carry no tokens: unknown, not 0 (and nothing double counted against a usage import); and no
+    # computed cost, rather than one of $0.
+    assert totals["input_tokens"] is None and totals["requests"] is None and totals["cost_usd"] is None
+    assert totals["not_in_source"]["input_tokens"] == totals["rows"] > 0
     assert totals["by_model"]["unattributed (Web Search Usage)"]["reported_cost_usd"] == pytest.approx(WEB_SEARCH_USD)
     assert "claude-sonnet-4-20250514" in totals["by_model"]
 
@@ -354,7 +356,7 @@ def test_console_cost_csv_is_dollars(ledger: Engine) -> None:
     totals = summary(ledger).as_dict()
     # Web-search lines are not in the Console CSV, so this is a little under the API's total.
     assert totals["reported_cost_usd"] == pytest.approx(CONSOLE_COST_USD, abs=1e-6)
-    assert totals["input_tokens"] == 0 and totals["requests"] is None
+    assert totals["input_tokens"] is None and totals["requests"] is None and totals["cost_usd"] is None
     # Display names are kept as written.
     assert set(totals["by_model"]) == {"Claude Sonnet 4", "Claude Haiku 3.5", "Claude Opus 4.1"}
     usage = read_usage(ledger, ["project", "api_key", "service_tier", "prompt_band"])

@@ -1,7 +1,8 @@
 """Cloud-provider and open-standard samples import with the totals their own semantics give, and each
 format's trap holds: Bedrock cache counts outside input, Gemini cached tokens inside the prompt and thoughts
-outside the candidates, OTel's renamed attributes, Azure Monitor's total-token metrics never added, and
-billing rows that are not AI usage (or not in USD) rejected with a reason."""
+outside the candidates, OTel's renamed attributes, Azure Monitor's total-token metrics never added, billing
+rows that are not AI usage skipped and counted per kind (and rows not in USD rejected with a reason), and a
+measure a source does not report kept unknown (None), never 0."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from analysis.reconcile import reconcile
 from analysis.spend import summary
 from collectors import IngestResult, ingest, source_from_bytes, source_from_path
 from collectors.detect import detect
 from collectors.formats.attribution import model_named, tags_feature
+from collectors.formats.focus import direction
 from collectors.formats.otel import span_host
 from db.imports import rejected_rows_of
 from db.usage import read_usage
@@ -35,19 +38,22 @@ BEDROCK = {
     "cache_read_tokens": 44_854,
     "cache_write_tokens": 11_125,
     "output_tokens": 33_379,
-    "reasoning_tokens": 0,
+    "reasoning_tokens": None,  # not in this source
 }
 GEMINI = {
     "requests": 40,
     "input_tokens": 215_289,
     "cache_read_tokens": 57_112,
-    "cache_write_tokens": 0,
+    "cache_write_tokens": None,  # Gemini reports no cache writes
     "output_tokens": 78_153,
     "reasoning_tokens": 50_397,
 }
 OTEL = {
     "requests": 97,
     "input_tokens": 345_975,
+    # Only 18 of the 97 spans carry a cache-read count (semconv ≥ 1.40), none a cache-write or reasoning count;
+    # the 17 embedding spans have no output and no cache, so 0. What is known is summed, the rest is not in the
+    # source (not_in_source counts it).
     "cache_read_tokens": 24_854,
     "cache_write_tokens": 0,
     "output_tokens": 55_823,
@@ -56,10 +62,10 @@ OTEL = {
 AZURE_MONITOR = {
     "requests": 2_058,
     "input_tokens": 4_844_331,
-    "cache_read_tokens": 0,
-    "cache_write_tokens": 0,
+    "cache_read_tokens": None,  # the metrics carry no cache or reasoning split
+    "cache_write_tokens": None,
     "output_tokens": 602_559,
-    "reasoning_tokens": 0,
+    "reasoning_tokens": None,
 }
 
 SAMPLES = [
@@ -133,8 +139,9 @@ def test_bedrock_line_dimensions_and_cache_outside_input(ledger: Engine) -> None
     }
     failed = {**line, "errorCode": "ThrottlingException", "input": {"inputTokenCount": 10}}
     result = _ingest(ledger, "logs.jsonl", json.dumps(line) + "\n" + json.dumps(failed) + "\n")
-    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 1, 1)
-    assert _reasons(ledger, result) == ["invocation failed (errorCode ThrottlingException): not billed usage"]
+    # A failed invocation is not billed usage: skipped and counted, not rejected.
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (2, 1, 0, 1)
+    assert result.skipped == {"failed invocation (ThrottlingException)": 1}
     assert _tokens(ledger)["input_tokens"] == 443 + 2574 + 100
     row = read_usage(ledger, ["host", "model", "project", "user", "feature"]).iloc[0]
     assert (row["host"], row["model"], row["project"], row["feature"]) == (
@@ -180,7 +187,7 @@ def test_gemini_cached_inside_prompt_thoughts_outside_candidates(ledger: Engine)
         "requests": 1,
         "input_tokens": 107,  # the prompt count already holds the 40 cached tokens
         "cache_read_tokens": 40,
-        "cache_write_tokens": 0,
+        "cache_write_tokens": None,
         "output_tokens": 15,  # thinking tokens are counted apart from the candidates
         "reasoning_tokens": 5,
     }
@@ -195,7 +202,8 @@ def test_gcp_billing_cost_rows(ledger: Engine) -> None:
     result = ingest(ledger, source_from_path(FIXTURES / "gcp_billing_export_v1.jsonl"))
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (128, 128, 0)
     totals = summary(ledger).as_dict()
-    assert totals["requests"] is None and totals["input_tokens"] == 0
+    # A bill has no token counts: unknown, not 0, and no computed cost either.
+    assert totals["requests"] is None and totals["input_tokens"] is None and totals["cost_usd"] is None
     assert totals["reported_cost_usd"] == 181.218526
     assert {m: row["reported_cost_usd"] for m, row in totals["by_model"].items()} == {
         "gemini-2.5-flash": 38.08335,
@@ -208,7 +216,7 @@ def test_gcp_billing_cost_rows(ledger: Engine) -> None:
     }
 
 
-def test_gcp_billing_rejects_other_services_currencies_and_taxes(ledger: Engine) -> None:
+def test_gcp_billing_skips_other_services_and_taxes_and_rejects_other_currencies(ledger: Engine) -> None:
     first = json.loads(_lines("gcp_billing_export_v1.jsonl")[0])
     compute = {**first, "service": {"id": "6F81", "description": "Compute Engine"}, "sku": {"description": "N2 Core"}}
     euros = {**first, "currency": "EUR"}
@@ -216,12 +224,9 @@ def test_gcp_billing_rejects_other_services_currencies_and_taxes(ledger: Engine)
     credited = {**first, "cost": 2.0, "credits": [{"name": "Free tier", "amount": -0.5}]}
     content = "\n".join(json.dumps(row) for row in (first, compute, euros, tax, credited)) + "\n"
     result = _ingest(ledger, "billing.jsonl", content)
-    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (5, 2, 3)
-    assert _reasons(ledger, result) == [
-        "not AI usage (service Compute Engine)",
-        "amount is in EUR; exitplan records USD only",
-        "not usage (cost_type tax)",
-    ]
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (5, 2, 1, 2)
+    assert _reasons(ledger, result) == ["amount is in EUR; exitplan records USD only"]
+    assert result.skipped == {"not AI: Compute Engine": 1, "not usage: tax": 1}
     # cost is taken before credits.
     assert summary(ledger).as_dict()["reported_cost_usd"] == round(first["cost"] + 2.0, 6)
 
@@ -234,7 +239,7 @@ def test_azure_cost_export(ledger: Engine) -> None:
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (64, 64, 0)
     totals = summary(ledger).as_dict()
     assert totals["reported_cost_usd"] == 49.762874
-    assert totals["requests"] is None and totals["input_tokens"] == 0
+    assert totals["requests"] is None and totals["input_tokens"] is None
     # "gpt-4o-0806-Inp-glbl Tokens", "…-Outp-…" and "gpt 4o 0806 cached Inp glbl Tokens" name one model.
     assert {m: row["reported_cost_usd"] for m, row in totals["by_model"].items()} == {
         "gpt-4o-0806": 43.962839,
@@ -260,7 +265,7 @@ def _edited_csv(name: str, edits: list[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-def test_azure_cost_rejects_other_currencies_and_services(ledger: Engine) -> None:
+def test_azure_cost_skips_other_services_and_purchases_and_rejects_other_currencies(ledger: Engine) -> None:
     content = _edited_csv(
         "azure_cost_details_export.csv",
         [
@@ -277,12 +282,9 @@ def test_azure_cost_rejects_other_currencies_and_services(ledger: Engine) -> Non
         ],
     )
     result = _ingest(ledger, "costs.csv", content)
-    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (5, 2, 3)
-    assert _reasons(ledger, result) == [
-        "amount is in EUR; exitplan records USD only",
-        "not AI usage (meterCategory Virtual Machines)",
-        "not usage (chargeType Purchase)",
-    ]
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (5, 2, 1, 2)
+    assert _reasons(ledger, result) == ["amount is in EUR; exitplan records USD only"]
+    assert result.skipped == {"not AI: Virtual Machines": 1, "not usage: Purchase": 1}
     assert set(summary(ledger).as_dict()["by_model"]) == {"gpt-4o-0806", "unattributed (S0 Speech to Text)"}
 
 
@@ -352,7 +354,90 @@ def test_focus_export(ledger: Engine) -> None:
     assert hosts == {"aoai-prod-eastus2", "us-east-1", "us-central1"}
 
 
-def test_focus_rejects_non_ai_non_usage_and_other_currencies(ledger: Engine) -> None:
+# The sample's token charges, summed by a throwaway csv script per SkuMeter direction (Inp/Input, Outp/Output):
+# input 32,151,233 (Azure) + 19,282,325 (AWS) + 21,720,490 (Google); output 5,942,242 + 5,948,947. Priced at
+# each row's ListUnitPrice (which the price book agrees with) they cost $139.8005025 (Azure), $39.221648 (AWS),
+# $6.516147 (Google); the file's EffectiveCost is $125.820453, $39.221648, $6.516148. Azure's contracted
+# price is 10% under list (2.25 against 2.50 per million input, 9 against 10 output): 1/0.9 − 1 = +11.1%.
+FOCUS_TOKENS = {
+    "requests": None,
+    "input_tokens": 73_154_048,
+    "cache_read_tokens": 0,
+    "cache_write_tokens": 0,
+    "output_tokens": 5_942_242 + 5_948_947,
+    "reasoning_tokens": 0,  # only of the input charges (a part of no output); of the output charges, unknown
+}
+
+
+def test_focus_ai_rows_carry_their_tokens_and_reconcile(ledger: Engine) -> None:
+    result = ingest(ledger, source_from_path(FIXTURES / "focus_cost_export.csv"))
+    assert _tokens(ledger) == FOCUS_TOKENS
+    totals = summary(ledger).as_dict()
+    assert totals["cost_usd"] == pytest.approx(139.8005025 + 39.221648 + 6.516147, abs=1e-6)
+    gaps = {row.provider: row for row in reconcile(ledger, result.import_id).itertuples()}
+    assert gaps["aws"].gap_usd == pytest.approx(0.0, abs=1e-6) and not gaps["aws"].flagged
+    assert gaps["google"].gap_usd == pytest.approx(-0.000001, abs=1e-6) and not gaps["google"].flagged
+    # The negotiated discount shows as the gap it is, not as −100%.
+    assert gaps["azure"].gap_share == pytest.approx(1 / 0.9 - 1, abs=1e-6) and gaps["azure"].flagged
+
+
+def test_focus_token_charges_of_every_direction_reconcile(ledger: Engine) -> None:
+    """focus_ai_token_charges.csv: each direction's charge at its list price (per million: gpt-4o input 2.50,
+    cached input 1.25, output 10; Claude 3.5 Haiku input 0.80, cache read 0.08, cache write 1.00, output 4.00),
+    plus a Vertex caching charge whose meter names no direction and 10 hours of provisioned throughput."""
+    result = ingest(ledger, source_from_path(FIXTURES / "focus_ai_token_charges.csv"))
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (9, 9, 0, 0)
+    by_model = summary(ledger).as_dict()["by_model"]
+    gpt4o, haiku, gemini = by_model["gpt-4o-0806"], by_model["claude-3.5-haiku"], by_model["gemini-2.5-flash"]
+    assert (gpt4o["input_tokens"], gpt4o["cache_read_tokens"], gpt4o["output_tokens"]) == (
+        3_000_000,
+        1_000_000,
+        500_000,
+    )
+    assert (haiku["input_tokens"], haiku["cache_read_tokens"], haiku["cache_write_tokens"]) == (
+        1_000_000 + 2_000_000 + 400_000,
+        2_000_000,
+        400_000,
+    )
+    assert haiku["output_tokens"] == 250_000
+    # "Input Text Caching" says neither read nor write, and hours are no tokens: their tokens are unknown.
+    assert gemini["input_tokens"] is None and gemini["cost_usd"] is None and gemini["reported_cost_usd"] == 0.1
+    assert gpt4o["not_in_source"]["input_tokens"] == 1  # the PTU hours' row
+    checks = {row.model: row for row in reconcile(ledger, result.import_id).itertuples()}
+    # 2M × 2.50 + 1M × 1.25 + 0.5M × 10 = $11.25; 1M × 0.80 + 2M × 0.08 + 0.4M × 1.00 + 0.25M × 4 = $2.36. The
+    # $20 of provisioned hours has nothing computed to set against it and is left out of the comparison.
+    assert (checks["gpt-4o-0806"].computed_usd, checks["gpt-4o-0806"].reported_usd) == pytest.approx((11.25, 11.25))
+    assert (checks["claude-3.5-haiku"].computed_usd, checks["claude-3.5-haiku"].reported_usd) == pytest.approx(
+        (2.36, 2.36)
+    )
+    assert not any(row.flagged for row in checks.values()) and set(checks) == {"gpt-4o-0806", "claude-3.5-haiku"}
+
+
+@pytest.mark.parametrize(
+    ("meter", "way"),
+    [
+        ("gpt-4o-0806-Inp-glbl Tokens", "input"),
+        ("gpt-4o-mini-0718-Outp-glbl Tokens", "output"),
+        ("gpt 4.1 mini cached Inp glbl", "cache_read"),
+        ("GPT 5 Inpt Glbl", "input"),
+        ("R1 Inp glbl Tokens", "input"),
+        ("Claude 3.5 Haiku Cache Read Input Tokens", "cache_read"),
+        ("Claude Sonnet 4 Cache Write Input Tokens", "cache_write"),
+        ("Claude Sonnet 4 Cache Write 5m Input Tokens", "cache_write_5m"),
+        ("Claude Sonnet 4 Cache Write 1h Input Tokens", "cache_write_1h"),
+        ("Gemini 2.5 Flash GA Thinking Text Output - Predictions", "output"),
+        ("Gemini 2.5 Flash GA Input Text Caching (Long)", None),  # read or write: it does not say
+        ("Gemini 2.5 Flash Context Cache Storage", None),
+        ("gpt-4-8K PTU Inp Gl Tokens", None),  # provisioned throughput: not billed per token
+        ("text-embedding-3-small-glbl Tokens", None),  # no direction named
+        ("gpt-4o Input and Output Tokens", None),  # both
+    ],
+)
+def test_focus_meter_directions(meter: str, way: str | None) -> None:
+    assert direction(meter) == way
+
+
+def test_focus_skips_non_ai_and_non_usage_and_rejects_other_currencies(ledger: Engine) -> None:
     content = _edited_csv(
         "focus_cost_export.csv",
         [
@@ -363,12 +448,9 @@ def test_focus_rejects_non_ai_non_usage_and_other_currencies(ledger: Engine) -> 
         ],
     )
     result = _ingest(ledger, "focus.csv", content)
-    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (5, 2, 3)
-    assert _reasons(ledger, result) == [
-        "not AI usage (ServiceCategory Compute)",
-        "amount is in EUR; exitplan records USD only",
-        "not usage (ChargeCategory Purchase)",
-    ]
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (5, 2, 1, 2)
+    assert _reasons(ledger, result) == ["amount is in EUR; exitplan records USD only"]
+    assert result.skipped == {"not AI: Compute": 1, "not usage: Purchase": 1}
     first = next(csv.DictReader(io.StringIO(content)))
     assert summary(ledger).as_dict()["reported_cost_usd"] == round(float(first["EffectiveCost"]) + 3.5, 6)
 
@@ -442,7 +524,7 @@ def _span(name: str, attributes: dict[str, Any], start: int = 1_757_171_568_528_
     }
 
 
-def test_otel_non_inference_spans_are_rejected_and_new_measures_read(ledger: Engine) -> None:
+def test_otel_non_inference_spans_are_skipped_and_new_measures_read(ledger: Engine) -> None:
     chat = _span(
         "chat o4-mini",
         {
@@ -462,21 +544,27 @@ def test_otel_non_inference_spans_are_rejected_and_new_measures_read(ledger: Eng
     agent = _span("invoke_agent planner", {"gen_ai.operation.name": "invoke_agent", "gen_ai.provider.name": "openai"})
     tool = _span("execute_tool search", {"gen_ai.operation.name": "execute_tool"})
     http = _span("GET /health", {"http.request.method": "GET"})
+    failed = _span("chat o4-mini", {"gen_ai.operation.name": "chat", "error.type": "429"})
+    silent = _span("chat o4-mini", {"gen_ai.operation.name": "chat", "gen_ai.request.model": "o4-mini"})
     export = {
         "resourceSpans": [
             {
                 "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "planner"}}]},
-                "scopeSpans": [{"scope": {"name": "test"}, "spans": [chat, agent, tool, http]}],
+                "scopeSpans": [{"scope": {"name": "test"}, "spans": [chat, agent, tool, http, failed, silent]}],
             }
         ]
     }
     result = _ingest(ledger, "spans.jsonl", json.dumps(export) + "\n")
-    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (4, 1, 3)
-    assert _reasons(ledger, result) == [
-        "not a model call (gen_ai.operation.name invoke_agent): only inference spans carry usage",
-        "not a model call (gen_ai.operation.name execute_tool): only inference spans carry usage",
-        "not a GenAI span (no gen_ai.operation.name)",
-    ]
+    # Not usage (agent, tool and HTTP spans, a failed call that used nothing) is skipped, per kind; an inference
+    # span that did not fail yet recorded no tokens should have been usage, and is rejected.
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (6, 1, 1, 4)
+    assert result.skipped == {
+        "invoke_agent span": 1,
+        "execute_tool span": 1,
+        "non-GenAI span": 1,
+        "failed call, no usage": 1,
+    }
+    assert _reasons(ledger, result) == ["no token usage recorded on this span"]
     assert _tokens(ledger) == {
         "requests": 1,
         "input_tokens": 1000,  # cache reads and writes are inside it

@@ -26,7 +26,7 @@ from analysis.spend import summary
 from collectors import ingest, source_from_bytes, source_from_path
 from collectors.detect import detect
 from db import read_usage
-from db.imports import list_imports, rejected_rows_of
+from db.imports import get_import, list_imports, rejected_rows_of
 from tests.conftest import FIXTURES
 
 TOTALS = ("requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
@@ -59,8 +59,15 @@ HELICONE_TIMINGS = {
     "gpt-4o-2024-08-06": (18, 166_059.0, 18, 42_568.0),
     "gpt-4o-mini-2024-07-18": (16, 60_509.0, 16, 14_289.0),
 }
-# The export CLI's CSV has no cache, reasoning or TTFT columns: only the uncached input is there.
-HELICONE_CSV = {**HELICONE_JSONL, "input_tokens": 246_778, "cache_read_tokens": 0, "cache_write_tokens": 0}
+# The export CLI's CSV has no cache, reasoning or TTFT columns: only the uncached input is there, and the cache
+# and reasoning counts are not in this source (None), not 0.
+HELICONE_CSV = {
+    **HELICONE_JSONL,
+    "input_tokens": 246_778,
+    "cache_read_tokens": None,
+    "cache_write_tokens": None,
+    "reasoning_tokens": None,
+}
 LANGFUSE = {
     "requests": 45,
     "input_tokens": 230_463,
@@ -101,9 +108,17 @@ def _by(ledger: Engine, dimension: str, measure: str = "requests") -> dict[objec
     }
 
 
-def _ingest(ledger: Engine, path: Path) -> tuple[int, int, int]:
+def _ingest(ledger: Engine, path: Path) -> tuple[int, int, int, int]:
+    """Rows read, accepted, rejected and skipped."""
     result = ingest(ledger, source_from_path(path))
-    return result.rows_read, result.rows_accepted, result.rows_rejected
+    assert sum(result.skipped.values()) == result.rows_skipped
+    return result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped
+
+
+def _skipped(ledger: Engine) -> dict[str, int]:
+    record = get_import(ledger, _last_import(ledger))
+    assert record is not None
+    return dict(record.skipped)
 
 
 def _last_import(ledger: Engine) -> int:
@@ -152,14 +167,12 @@ def _litellm_rows() -> list[dict[str, object]]:
 
 
 def test_litellm_csv(ledger: Engine) -> None:
-    # 80 rows; the proxy-cache hit is rejected with its reason, the rest are one request each.
-    assert _ingest(ledger, FIXTURES / "litellm_spendlogs.csv") == (80, 79, 1)
+    # 80 rows; the proxy-cache hit is not usage (skipped, by kind), the rest are one request each.
+    assert _ingest(ledger, FIXTURES / "litellm_spendlogs.csv") == (80, 79, 0, 1)
     assert _totals(ledger) == LITELLM
     assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.671233)
     assert _timings(ledger) == LITELLM_TIMINGS
-    assert _reasons(ledger) == [
-        "served from the LiteLLM proxy cache (cache_hit): no provider was called, so no model usage"
-    ]
+    assert _reasons(ledger) == [] and _skipped(ledger) == {"answered from LiteLLM's cache": 1}
     # The feature is spend_logs_metadata.feature, not the request tags.
     assert _by(ledger, "feature") == {"classifier": 29, "rag-answer": 26, "ticket-summary": 24}
     assert _by(ledger, "provider") == {"anthropic": 15, "azure": 24, "openai": 40}
@@ -177,12 +190,10 @@ def test_litellm_json_reads_like_the_csv(ledger: Engine, tmp_path: Path, wrapped
     path = tmp_path / "spend.json"
     path.write_text(json.dumps({"data": rows, "total": len(rows), "page": 1} if wrapped else rows))
     assert detect(source_from_path(path)).name == "litellm_spendlogs_json"
-    assert _ingest(ledger, path) == (80, 79, 1)
+    assert _ingest(ledger, path) == (80, 79, 0, 1)
     assert _totals(ledger) == LITELLM
     assert _timings(ledger) == LITELLM_TIMINGS
-    assert rejected_rows_of(ledger, _last_import(ledger))["location"].tolist() == [
-        f"{'data' if wrapped else ''}[{next(i for i, r in enumerate(rows) if r['cache_hit'] == 'True')}]"
-    ]
+    assert _skipped(ledger) == {"answered from LiteLLM's cache": 1}
 
 
 def _litellm_row(**changes: object) -> dict[str, object]:
@@ -218,7 +229,7 @@ def test_litellm_traps(ledger: Engine, tmp_path: Path) -> None:
     ]
     path = tmp_path / "spend.json"
     path.write_text(json.dumps(rows))
-    assert _ingest(ledger, path) == (3, 2, 1)
+    assert _ingest(ledger, path) == (3, 2, 0, 1)
     assert _totals(ledger) == {
         "requests": 2,
         "input_tokens": 1_000 + 1_300,
@@ -229,7 +240,7 @@ def test_litellm_traps(ledger: Engine, tmp_path: Path) -> None:
     }
     assert _timings(ledger) == {"claude-sonnet-4-20250514": (2, 5_000.0, 2, 800.0)}
     assert _by(ledger, "feature") == {None: 1, "prod,batch-jobs": 1}
-    assert _reasons(ledger) == ["failed request with no tokens (status 'failure'): no model usage"]
+    assert _reasons(ledger) == [] and _skipped(ledger) == {"failed request, no usage": 1}
     day = read_usage(ledger, [], grain="hour")["bucket_start"].iloc[0]
     assert str(day) == "2025-09-01 10:00:00"
 
@@ -249,11 +260,9 @@ def test_litellm_cache_hit_as_the_proxy_writes_it(ledger: Engine, tmp_path: Path
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    assert _ingest(ledger, path) == (80, 79, 1)
+    assert _ingest(ledger, path) == (80, 79, 0, 1)
     assert _totals(ledger) == LITELLM
-    assert _reasons(ledger) == [
-        "served from the LiteLLM proxy cache (cache_hit): no provider was called, so no model usage"
-    ]
+    assert _skipped(ledger) == {"answered from LiteLLM's cache": 1}
 
 
 def test_a_writers_null_is_missing_not_a_rejection(ledger: Engine) -> None:
@@ -268,7 +277,7 @@ def test_a_writers_null_is_missing_not_a_rejection(ledger: Engine) -> None:
 
 
 def test_helicone_jsonl(ledger: Engine) -> None:
-    assert _ingest(ledger, FIXTURES / "helicone_requests.jsonl") == (50, 50, 0)
+    assert _ingest(ledger, FIXTURES / "helicone_requests.jsonl") == (50, 50, 0, 0)
     assert _totals(ledger) == HELICONE_JSONL
     assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.767424)
     assert _timings(ledger) == HELICONE_TIMINGS
@@ -279,7 +288,7 @@ def test_helicone_jsonl(ledger: Engine) -> None:
 
 
 def test_helicone_csv(ledger: Engine) -> None:
-    assert _ingest(ledger, FIXTURES / "helicone_requests.csv") == (50, 50, 0)
+    assert _ingest(ledger, FIXTURES / "helicone_requests.csv") == (50, 50, 0, 0)
     assert _totals(ledger) == HELICONE_CSV
     assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.767424)
     # The CSV has latency but no time to first token; its provider comes from the model name.
@@ -332,7 +341,7 @@ def test_helicone_traps(ledger: Engine, tmp_path: Path) -> None:
     ]
     path = tmp_path / "requests.jsonl"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    assert _ingest(ledger, path) == (3, 2, 1)
+    assert _ingest(ledger, path) == (3, 2, 0, 1)
     assert _totals(ledger) == {
         "requests": 2,
         "input_tokens": 100 + 20_512,
@@ -344,9 +353,7 @@ def test_helicone_traps(ledger: Engine, tmp_path: Path) -> None:
     # A time to first token of 0 means "not timed".
     assert _timings(ledger) == {"claude-sonnet-4-20250514": (1, 3_000.0, 1, 800.0), "o4-mini": (1, 3_000.0, 0, 0.0)}
     assert _by(ledger, "feature") == {None: 1, "triage": 1}
-    assert _reasons(ledger) == [
-        "answered from Helicone's response cache (cache_reference_id): no provider was called, so no model usage"
-    ]
+    assert _reasons(ledger) == [] and _skipped(ledger) == {"answered from Helicone's cache": 1}
 
 
 def test_helicone_csv_latency_from_times_when_blank(ledger: Engine, tmp_path: Path) -> None:
@@ -366,7 +373,7 @@ def test_helicone_csv_latency_from_times_when_blank(ledger: Engine, tmp_path: Pa
 
 
 def test_langfuse_api_page(ledger: Engine) -> None:
-    assert _ingest(ledger, FIXTURES / "langfuse_observations_v2.json") == (45, 45, 0)
+    assert _ingest(ledger, FIXTURES / "langfuse_observations_v2.json") == (45, 45, 0, 0)
     assert _totals(ledger) == LANGFUSE
     assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.699521)
     # latency and timeToFirstToken are seconds in the source.
@@ -377,7 +384,7 @@ def test_langfuse_api_page(ledger: Engine) -> None:
 
 
 def test_langfuse_csv(ledger: Engine) -> None:
-    assert _ingest(ledger, FIXTURES / "langfuse_generations.csv") == (45, 45, 0)
+    assert _ingest(ledger, FIXTURES / "langfuse_generations.csv") == (45, 45, 0, 0)
     assert _totals(ledger) == LANGFUSE
     assert summary(ledger).as_dict()["reported_cost_usd"] == pytest.approx(0.699521)
     assert _timings(ledger) == LANGFUSE_TIMINGS
@@ -431,7 +438,7 @@ def test_langfuse_traps(ledger: Engine, tmp_path: Path) -> None:
     ]
     path = tmp_path / "observations.json"
     path.write_text(json.dumps({"data": observations, "meta": {"cursor": None}}))
-    assert _ingest(ledger, path) == (4, 3, 1)
+    assert _ingest(ledger, path) == (4, 3, 0, 1)
     assert _totals(ledger) == {
         "requests": 3,
         "input_tokens": 100 + 4_610 + 1_000,
@@ -446,8 +453,4 @@ def test_langfuse_traps(ledger: Engine, tmp_path: Path) -> None:
     # Seconds become milliseconds; without them, the start/end and completion-start times are used.
     assert _timings(ledger)["gpt-4o"] == (1, 2_000.0, 1, 500.0)
     assert _timings(ledger)["my-finetune"] == (1, 2_000.0, 1, 250.0)
-    rejected = rejected_rows_of(ledger, _last_import(ledger))
-    assert rejected["location"].tolist() == ["data[3]"]
-    assert rejected["reason"].tolist() == [
-        "not a model call (a SPAN observation): only GENERATION and EMBEDDING are usage"
-    ]
+    assert _reasons(ledger) == [] and _skipped(ledger) == {"SPAN observation": 1}

@@ -76,7 +76,7 @@ def test_a_file_out_of_time_order_stores_one_row_per_hour_and_dimensions(
     """Hours are written as the file moves past them; an hour that comes back is merged afterwards."""
     rows = [
         f"2025-09-{1 + n % 3:02d}T{(7 * n) % 24:02d}:{n % 60:02d}:00Z,"
-        f"openai,gpt-4o,u{n % 4},{10 + n},{n % 5},{n % 7 * 100}"
+        f"openai,gpt-4o,u{n % 4},{10 + n},{1 + n % 5},{n % 7 * 100}"
         for n in range(300)
     ]
     header = "timestamp,provider,model,user,input_tokens,output_tokens,latency_ms\n"
@@ -90,6 +90,31 @@ def test_a_file_out_of_time_order_stores_one_row_per_hour_and_dimensions(
     assert len(ordered) == len({(r[0], r[7]) for r in ordered})  # one row per hour and user
     assert scattered == ordered
     assert summary(ledgers[1]).as_dict()["input_tokens"] == sum(10 + n for n in range(300))
+    for ledger in ledgers:
+        ledger.dispose()
+
+
+def test_an_hour_that_comes_back_keeps_known_and_unknown_apart(
+    new_ledger_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file has no reasoning column, so reasoning is unknown — except in rows without output, where it is 0.
+    Merged back after coming out of time order, an hour still keeps the two kinds of rows apart."""
+    hours = [(1 + n % 2, (5 * n) % 24) for n in range(200)]
+    rows = [f"2025-09-{d:02d}T{h:02d}:00:00Z,openai,gpt-4o,u,{10 + n},{n % 3}" for n, (d, h) in enumerate(hours)]
+    header = "timestamp,provider,model,user,input_tokens,output_tokens\n"
+    monkeypatch.setattr("collectors.csvfile.BLOCK_BYTES", 512)
+    ledgers = []
+    for order in (sorted(rows), rows):
+        ledger = open_ledger(new_ledger_url())
+        ingest(ledger, source_from_bytes("log.csv", (header + "\n".join(order) + "\n").encode()))
+        ledgers.append(ledger)
+    ordered, scattered = (_stored_rows(ledger) for ledger in ledgers)
+    assert scattered == ordered
+    # One row per hour and kind: rows without output (n % 3 == 0) know their reasoning is 0, the others do not.
+    assert len(ordered) == len({(d, h, n % 3 == 0) for n, (d, h) in enumerate(hours)})
+    totals = summary(ledgers[1]).overall
+    assert totals.output_tokens == sum(n % 3 for n in range(200))
+    assert totals.reasoning_tokens == 0 and totals.not_in_source["reasoning_tokens"] > 0
     for ledger in ledgers:
         ledger.dispose()
 

@@ -102,3 +102,28 @@ def test_a_file_far_from_time_order_is_written_once_too_many_rows_are_open() -> 
     result, rollup = _rolled(some, others, some, hold_rows=40)
     assert rollup.reopened == {pd.Timestamp("2025-09-01T00:00Z")}
     assert result["requests"].sum() == 90
+
+
+def test_records_that_know_a_measure_and_records_that_do_not_stay_apart() -> None:
+    """A cost-only record (no tokens) and a token record of the same hour and dimensions are two rows: their sum
+    would pass the known tokens off as the whole. Records alike in what they know still merge."""
+    records = _records(
+        4,
+        input_tokens=pd.Series([100, 200, None, None], dtype="Int64"),
+        output_tokens=pd.Series([10, 20, None, None], dtype="Int64"),
+        reported_cost_usd=pd.Series([None, None, 1.5, 2.5]),
+    )
+    result = _rolled(records)[0].sort_values("input_tokens", na_position="last").reset_index(drop=True)
+    assert len(result) == 2
+    assert result["input_tokens"].tolist() == [300, pd.NA]
+    assert result["output_tokens"].tolist() == [30, pd.NA]
+    # Neither kind of record says how many cache reads or how much reasoning: unknown, never 0.
+    assert result["cache_read_tokens"].isna().all() and result["reasoning_tokens"].isna().all()
+    assert result["reported_cost_nano_usd"].tolist() == [pd.NA, 4_000_000_000]
+
+
+def test_a_part_of_a_measure_known_to_be_zero_is_zero() -> None:
+    records = _records(2, input_tokens=pd.Series([0, 5]), output_tokens=pd.Series([0, 5]))
+    assert records["cache_read_tokens"].tolist() == [0, pd.NA]
+    assert records["cache_write_1h_tokens"].tolist() == [0, pd.NA]
+    assert records["reasoning_tokens"].tolist() == [0, pd.NA]

@@ -60,7 +60,9 @@ def litellm_requests() -> pd.DataFrame:
     """The LiteLLM sample's requests that a direct import accepts, in the raw layout."""
     parts = []
     for batch in CSV_FORMAT.read(source_from_path(sample("litellm_spendlogs.csv"))):
-        parts.append(batch.records[validate(batch.records).isna().to_numpy()])
+        # Accepted rows: neither rejected nor skipped as not usage (the proxy-cache hit).
+        accepted = validate(batch.records).isna() & batch.records["skipped"].isna()
+        parts.append(batch.records[accepted.to_numpy()])
     records = pd.concat(parts, ignore_index=True)
     raw = records.rename(columns={"timestamp": "request_time", "reported_cost_usd": "cost_usd"})
     return raw[list(RAW_COLUMNS)]

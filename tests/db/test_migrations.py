@@ -333,3 +333,47 @@ def test_0007_adds_scenarios_and_takes_only_them_away(first_revision: Engine) ->
     _assert_first_revision_data(first_revision)
     upgrade(first_revision)
     assert list_scenarios(first_revision).empty
+
+
+def test_0008_counts_skipped_rows_and_lets_measures_be_unknown(first_revision: Engine) -> None:
+    upgrade(first_revision, "0007")
+    tables = MetaData()
+    tables.reflect(first_revision)
+    with first_revision.begin() as conn:
+        # An import of an earlier version: 10 rows read, 7 accepted, 1 rejected, so 2 left out unnamed.
+        key = conn.execute(
+            insert(tables.tables["imports"]).values(
+                {**IMPORTS[0], "sha256": "d" * 64, "rows_read": 10, "rows_accepted": 7, "rows_rejected": 1}
+            )
+        ).inserted_primary_key
+    assert key is not None
+    older = key[0]
+
+    upgrade(first_revision, "0008")
+    record = get_import(first_revision, older)
+    assert record is not None and (record.rows_skipped, dict(record.skipped)) == (2, {})
+    assert [get_import(first_revision, i).rows_skipped for i in _imports_by_sha(first_revision).values()] == [0, 0, 2]  # type: ignore[union-attr]
+    # A cost-only row: its tokens are not in the source.
+    with first_revision.begin() as conn:
+        new_id = start_import(conn, source_name="costs.json", format="openai_costs_api", sha256="e" * 64)
+        row = {**USAGE[1][1], **dict.fromkeys(TOKEN_MEASURES, None), "reported_cost_nano_usd": 1_000_000_000}
+        add_usage(conn, new_id, pd.DataFrame([{**row, "ttft_count": 0, "ttft_sum_ms": 0.0}]))
+        finish_import(
+            conn,
+            new_id,
+            rows_read=3,
+            rows_accepted=1,
+            rows_rejected=0,
+            period_start=None,
+            period_end=None,
+            skipped={"empty bucket": 2},
+        )
+    assert read_usage(first_revision, import_id=new_id, keep_unknown=True).iloc[0]["input_tokens"] is pd.NA
+    assert dict(get_import(first_revision, new_id).skipped) == {"empty bucket": 2}  # type: ignore[union-attr]
+
+    # Down again, an unknown measure reads as the 0 that revision stored, and the kinds go with their table.
+    downgrade(first_revision, "0007")
+    assert "skipped_rows" not in set(inspect(first_revision).get_table_names())
+    assert read_usage(first_revision, import_id=new_id).iloc[0]["input_tokens"] == 0
+    upgrade(first_revision)
+    assert get_import(first_revision, older).rows_skipped == 2  # type: ignore[union-attr]
