@@ -37,6 +37,7 @@ __all__ = [
     "DemoRemoved",
     "StatusPage",
     "Workload",
+    "demo_imports",
     "demo_in_ledger",
     "demo_loaded",
     "load_demo",
@@ -578,7 +579,8 @@ def write_demo_status_files(folder: Path, end: date | None = None) -> list[Path]
 SOURCE_PREFIX = "demo/"
 
 
-def _demo_imports(engine: Engine) -> list[int]:
+def demo_imports(engine: Engine) -> list[int]:
+    """The ids of the demo's imports (named under :data:`SOURCE_PREFIX`)."""
     found = list_imports(engine)
     return [int(i) for i in found.loc[found["source_name"].str.startswith(SOURCE_PREFIX), "id"]]
 
@@ -589,13 +591,13 @@ def _demo_incident_sources(engine: Engine) -> list[str]:
 
 def demo_loaded(engine: Engine) -> bool:
     """Whether the ledger holds demo imports (of any end date)."""
-    return bool(_demo_imports(engine))
+    return bool(demo_imports(engine))
 
 
 def demo_in_ledger(engine: Engine) -> bool:
     """Whether anything the demo wrote is in the ledger: its imports, or its status pages' incidents (which
     stay, and weigh on the risk score, when only the demo's imports were deleted by hand)."""
-    return bool(_demo_imports(engine) or _demo_incident_sources(engine))
+    return bool(demo_imports(engine) or _demo_incident_sources(engine))
 
 
 @dataclass(frozen=True)
@@ -609,9 +611,10 @@ class DemoRemoved:
 def remove_demo(engine: Engine) -> DemoRemoved:
     """Take everything :func:`load_demo` wrote out of the ledger: every import named under
     :data:`SOURCE_PREFIX` (with its usage and rejected rows) and the incidents stored from the demo's status
-    pages. The user's own imports and incidents stay, and so do workloads and scenarios (they are the user's
-    work, even when made on the demo). Running it again removes nothing more."""
-    imports = sum(delete_import(engine, import_id) for import_id in _demo_imports(engine))
+    pages. The user's own imports and incidents stay. Workloads and scenarios are not the collectors' to
+    judge: ``analysis.made_on`` finds those made on the demo alone, and is asked first (it reads the demo's
+    usage). Running it again removes nothing more."""
+    imports = sum(delete_import(engine, import_id) for import_id in demo_imports(engine))
     incidents = sum(delete_incidents(engine, source) for source in _demo_incident_sources(engine))
     return DemoRemoved(imports, incidents)
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from app import cache
-from collectors.demo import remove_demo
+from app.demo_removal import remove_demo_data
 from collectors.files import FileOutcome
 from db import default_url
 
@@ -19,23 +19,10 @@ _FLASH = "demo-removed"
 
 
 def _remove() -> None:
-    """Take the demo out of the ledger, forget every cached read and say what went on the next run — and,
-    as workloads are the user's and stay, which of them now claim no usage (made on the demo, most likely)."""
-    removed = remove_demo(cache.engine())
+    """Take the demo out of the ledger (and what was made on it alone), forget every cached read and say what
+    went on the next run."""
+    st.session_state[_FLASH] = remove_demo_data(cache.engine()).words()
     cache.clear()
-    url = default_url()
-    costs = cache.workload_costs(url) if cache.workloads(url) else None
-    idle = 0 if costs is None else int((costs["workload_id"].notna() & costs["requests"].eq(0)).sum())
-    st.session_state[_FLASH] = (
-        f"The demo data is removed: {removed.imports} import{'s' if removed.imports != 1 else ''} and "
-        f"{removed.incidents} status-page incident{'s' if removed.incidents != 1 else ''}."
-        + (
-            f" {idle} workload{'s claim' if idle != 1 else ' claims'} none of the usage left: re-propose workloads "
-            "on Workloads (your own usage in first)."
-            if idle
-            else ""
-        )
-    )
     st.rerun()
 
 

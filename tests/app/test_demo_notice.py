@@ -3,6 +3,7 @@ removes it (nothing of the user's), and the Data page offers that once the user'
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,10 +11,12 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from analysis.scenarios.model import Move, Scenario, scenario_to_dict
 from analysis.workloads import list_workloads, propose_workloads, replace_with_proposals
 from collectors.demo import SOURCE_PREFIX, load_demo
 from collectors.files import ingest_files
 from db import list_imports
+from db.scenarios import list_scenarios, save_scenario
 from tests.app.apptest import ENTRY, open_page
 from tests.conftest import FIXTURES
 
@@ -56,7 +59,7 @@ def test_every_page_says_so_and_one_click_removes_it(ledger: Engine, tmp_path: P
     assert not at.exception, at.exception
     assert not any(name.startswith(SOURCE_PREFIX) for name in list_imports(ledger)["source_name"])
     assert list(list_imports(ledger)["source_name"]) == [str(OWN)]
-    assert any(s.value.startswith("The demo data is removed: 3 imports and ") for s in at.success)
+    assert any(s.value == "The demo data is removed: 3 imports and 69 status-page incidents." for s in at.success)
     assert not notice_shown(at)
 
 
@@ -83,17 +86,20 @@ def test_the_data_page_offers_to_remove_the_demo_after_the_user_s_own_import(led
     assert not notice_shown(at)
 
 
-def test_workloads_made_on_the_demo_stay_and_are_named_as_claiming_nothing(ledger: Engine, tmp_path: Path) -> None:
+def test_workloads_and_scenarios_made_on_the_demo_alone_go_with_it(ledger: Engine, tmp_path: Path) -> None:
     load_demo(ledger, tmp_path, date(2026, 10, 31))
     made = replace_with_proposals(ledger, propose_workloads(ledger))
+    moved = made[0].name
+    body = json.dumps(scenario_to_dict(Scenario("Plan A", (Move(moved, "openai", "gpt-4o-mini"),))))
+    save_scenario(ledger, "Plan A", body)
     own_import(ledger)
     at = open_page(PAGES[0])
     at.button(key="demo-remove").click().run()
     assert not at.exception, at.exception
     flash = next(s.value for s in at.success if s.value.startswith("The demo data is removed"))
-    assert f"{len(made)} workloads claim none of the usage left: re-propose workloads on Workloads" in flash
-    # They are the user's to re-propose; the Report page says why it has nothing to report.
-    assert len(list_workloads(ledger)) == len(made)
+    assert flash.endswith(f" {len(made)} workloads and 1 scenario made on it alone.")
+    assert list_workloads(ledger) == [] and list_scenarios(ledger).empty
+    # The Report page points to the next step: workloads of the user's own usage.
     at.switch_page("app/pages/report.py").run()
     assert not at.exception, at.exception
-    assert any("No workload claims any of the usage in the ledger" in info.value for info in at.info)
+    assert any("No workloads yet" in info.value for info in at.info)
