@@ -22,7 +22,7 @@ url = default_url()
 demo_notice()
 
 if cache.span(url) is None and cache.imports(url).empty:
-    offer_demo("data-demo")
+    offer_demo("data-demo", upload_link=False)
 
 st.subheader("Import usage")
 st.caption(
@@ -130,6 +130,10 @@ for outcome in st.session_state.get("data-results", []):
 
 # The demo never mixes silently with the user's own data: once a file of theirs is in, offer to remove it.
 offer_demo_removal(st.session_state.get("data-results", []))
+if any(o.result is not None and not o.result.duplicate for o in st.session_state.get("data-results", [])):
+    st.page_link(
+        "app/pages/workloads.py", label="Next: group your usage by product and team", icon=":material/account_tree:"
+    )
 
 sync_now("data-sync")
 

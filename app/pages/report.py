@@ -20,8 +20,10 @@ from app.components.report_preview import as_typed, report_preview
 from db import default_url
 from db.errors import UserError
 from db.scenarios import save_scenario
+from reports.charts import monthly_figure
 from reports.pack import MAX_COMPARED
 from reports.render import FOCUS_FORMAT, SCENARIO_FORMATS, file_name
+from reports.sentences import directional_note
 
 PICKED = "report-scenarios"
 
@@ -87,7 +89,7 @@ if not picked:
 
 chosen = tuple(bodies[name] for name in picked)
 try:
-    cache.report_packs(url, chosen)
+    packs = cache.report_packs(url, chosen)
 except UserError as exc:
     # The message names workloads and scenarios: the user's names, shown as typed.
     st.error(f"The report cannot be built: {as_typed(str(exc))}. Correct the scenario on Scenarios.")
@@ -99,7 +101,8 @@ today = datetime.now(UTC).date()
 st.subheader(" vs ".join(as_typed(name) for name in picked))
 st.caption(
     "The business case as files to send. Each is built when you click (the PDF and the HTML draw their chart "
-    "in a headless browser: a few seconds) and says the same as the preview below."
+    "in a headless browser: a few seconds) and says the same as the preview below. "
+    + as_typed(directional_note(packs[0]))
 )
 row = st.container(horizontal=True)
 for shown in SCENARIO_FORMATS.values():
@@ -115,7 +118,7 @@ for shown in SCENARIO_FORMATS.values():
     )
 
 st.subheader("Preview")
-report_preview(cache.report_file(url, "md", chosen, today))
+report_preview(cache.report_file(url, "md", chosen, today), monthly_figure(packs), key="report-chart")
 
 st.subheader("For FinOps tools")
 st.download_button(

@@ -130,6 +130,10 @@ def business_case(name: str) -> None:
     st.caption(f"{horizon_words(result, context)} {assumption_words(scenario)}")
     draw_tiles(result)
     why(scenario)
+    if st.button("Leadership pack: PDF, spreadsheet, deck", key="scenarios-report", icon=":material/summarize:"):
+        # The Report page opens on this scenario.
+        st.session_state["report-scenarios"] = [name]
+        st.switch_page("app/pages/report.py")
 
     st.subheader("Month by month")
     st.plotly_chart(projection_chart(result.monthly), key="scenarios-projection")

@@ -62,6 +62,13 @@ if not workloads:
     propose("workloads-propose", "Propose from my data")
     st.stop()
 
+if cache.scenarios(url).empty:
+    st.page_link(
+        "app/pages/scenarios.py",
+        label="Next: suggest a migration plan",
+        icon=":material/route:",
+    )
+
 table = workload_table(cache.workload_costs(url), workloads, cache.book(url))
 totals = workload_totals(table)
 if totals.window is not None:

@@ -4,14 +4,21 @@ Markdown image that stays text."""
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 from markdown_it import MarkdownIt
+from pptx import Presentation
+from pypdf import PdfReader
 from sqlalchemy import Engine
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from analysis.money import usd
@@ -24,7 +31,7 @@ from app.components.report_preview import for_streamlit
 from collectors.demo import load_demo
 from db.scenarios import list_scenarios, save_scenario
 from pricing.sources import load_book
-from reports.render import FOCUS_FORMAT, SCENARIO_FORMATS
+from reports.render import FOCUS_FORMAT, SCENARIO_FORMATS, file_name
 from tests.app.apptest import open_page
 
 PAGE = "app/pages/report.py"
@@ -58,10 +65,34 @@ def keep_suggested(ledger: Engine, name: str, horizon: int = 24) -> str:
 
 
 def preview(at: AppTest) -> str:
-    """The preview's Markdown, as the page hands it to st.markdown."""
-    found = [md.value for md in at.markdown if "the business case for moving" in md.value or "compared" in md.value]
-    assert len(found) == 1, [md.value[:80] for md in at.markdown]
-    return found[0]
+    """The preview's Markdown, as the page hands it to st.markdown: before the chart and after it."""
+    values = [md.value for md in at.markdown]
+    found = [i for i, v in enumerate(values) if "the business case for moving" in v or "compared" in v]
+    assert len(found) == 1, [v[:80] for v in values]
+    return values[found[0]] + values[found[0] + 1]
+
+
+@pytest.fixture
+def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, Callable[[], bytes]]]:
+    """What each download button would build when clicked — its file's name and the call that builds it — by
+    its deferred file id (AppTest's runtime drops them once a run ends)."""
+    found: dict[str, tuple[str | None, Callable[[], bytes]]] = {}
+    add = MediaFileManager.add_deferred
+
+    def keep(
+        self: MediaFileManager,
+        data_callable: Callable[[], bytes],
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        file_id = add(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        found[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return found
 
 
 def html_tables(markdown: str) -> int:
@@ -125,6 +156,42 @@ def test_a_kept_scenario_is_previewed_with_its_headline_and_every_format_offered
     assert labels == [*(f.label for f in SCENARIO_FORMATS.values()), FOCUS_FORMAT.label]
     # Built when clicked: no file is made while the page draws.
     assert all(button.proto.deferred_file_id for button in at.download_button)
+    # The chart the PDF draws is on the page, with a line for staying and one for the scenario.
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [trace["name"] for trace in chart["data"]] == ["Staying (baseline)", "Plan A (scenario)"]
+    # The directional-estimate line, over the downloads.
+    assert any("A directional estimate, not a quote\\: from your usage of" in c.value for c in at.caption)
+
+
+def test_each_download_opens_in_a_real_reader_with_the_engine_s_figures(
+    ledger: Engine, tmp_path: Path, deferred: dict[str, tuple[str | None, Callable[[], bytes]]]
+) -> None:
+    demo_with_workloads(ledger, tmp_path)
+    body = keep_suggested(ledger, "Plan A")
+    result = run(scenario_from_json(body), context_of(ledger))
+    at = open_report()
+    built = [deferred[button.proto.deferred_file_id] for button in at.download_button]
+    files = {name: build() for name, build in built}
+    assert sorted(files) == sorted(
+        [file_name(["Plan A"], f.name) for f in SCENARIO_FORMATS.values()] + [file_name([], FOCUS_FORMAT.name)]
+    )
+
+    pdf = PdfReader(io.BytesIO(files["exitplan-plan-a.pdf"]))
+    first = pdf.pages[0].extract_text()
+    assert f"Saves {usd(result.monthly_savings_usd)} a month once done" in " ".join(first.split())
+
+    workbook = openpyxl.load_workbook(io.BytesIO(files["exitplan-plan-a.xlsx"]))
+    assert "Summary" in workbook.sheetnames
+
+    deck = Presentation(io.BytesIO(files["exitplan-plan-a.pptx"]))
+    words = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert "Plan A" in words
+
+    assert files["exitplan-plan-a.md"].decode().startswith("# Plan A: the business case for moving")
+    assert files["exitplan-plan-a.html"].startswith(b"<!DOCTYPE html>")
+    focus = files["exitplan-ledger-focus.csv"].decode().splitlines()
+    assert focus[0].split(",")[:3] == ["AvailabilityZone", "BilledCost", "BillingAccountId"]
+    assert len(focus) > 1
 
 
 def test_two_scenarios_are_compared(ledger: Engine, tmp_path: Path) -> None:

@@ -5,9 +5,15 @@ and goes in one click."""
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
 from pathlib import Path
 
+import openpyxl
 from playwright.sync_api import Locator, Page, expect
+from pptx import Presentation
+from pypdf import PdfReader
 
 from collectors.demo import SOURCE_PREFIX, load_demo
 from db import list_imports, open_ledger
@@ -18,8 +24,7 @@ from tests.conftest import FIXTURES
 # A gateway's export exitplan did not write: two vendors, several models, a row it rejects, models it cannot price.
 SAMPLE = FIXTURES / "litellm_spendlogs.csv"
 NOTICE = "The figures include the demo company's data"
-# What each file starts with.
-MAGIC = {"pdf": b"%PDF-", "xlsx": b"PK\x03\x04", "pptx": b"PK\x03\x04", "md": b"# ", "html": b"<!DOCTYPE html>"}
+EXITPLAN = str(Path(sys.executable).with_name("exitplan"))
 
 
 class Clicks:
@@ -44,10 +49,23 @@ def download(page: Page, clicks: Clicks, label: str) -> tuple[str, bytes]:
     return done.suggested_filename, Path(done.path()).read_bytes()
 
 
-def test_a_newcomer_gets_from_an_upload_to_the_pdf_in_under_ten_clicks(page: Page, server: Server) -> None:
+def exitplan_report(server: Server, path: Path, *args: str) -> bytes:
+    """What ``exitplan report`` writes: the files the page offers come from the same pipeline, so they say the
+    same."""
+    done = subprocess.run(
+        [EXITPLAN, "report", *args, "-o", str(path), "--db", server.db_url], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return path.read_bytes()
+
+
+def test_a_newcomer_gets_from_their_own_export_to_every_file_in_under_ten_clicks(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
     clicks = Clicks()
-    page.goto(f"{server.url}/data")
+    page.goto(server.url)
     expect(page.get_by_text("The ledger is empty")).to_be_visible()
+    clicks.click(page.get_by_role("link", name="Upload your own export"))
     clicks.choose_file(page, SAMPLE)
     expect(page.get_by_role("button", name=f"Remove {SAMPLE.name}")).to_be_visible()
     clicks.click(page.get_by_role("button", name="Import", exact=True))
@@ -55,30 +73,45 @@ def test_a_newcomer_gets_from_an_upload_to_the_pdf_in_under_ten_clicks(page: Pag
     expect(page.get_by_text(NOTICE)).to_have_count(0)
     expect_no_exception(page)
 
-    clicks.click(page.get_by_role("link", name="Workloads"))
+    # Each page points to the next step.
+    clicks.click(page.get_by_role("link", name="Next: group your usage by product and team"))
     clicks.click(page.get_by_role("button", name="Propose from my data"))
     expect(page.get_by_text("workloads proposed from your usage.")).to_be_visible()
-
-    clicks.click(page.get_by_role("link", name="Report"))
-    expect(page.get_by_text("No scenario kept yet")).to_be_visible()
-    clicks.click(page.get_by_role("button", name="Suggest a plan"))
+    clicks.click(page.get_by_role("link", name="Next: suggest a migration plan"))
+    clicks.click(page.get_by_role("button", name="Suggest and save"))
     expect(page.get_by_text("Suggested and saved Suggested plan")).to_be_visible()
-    expect(page.get_by_text("Suggested plan: the business case for moving")).to_be_visible()
+    clicks.click(page.get_by_role("button", name="Leadership pack: PDF, spreadsheet, deck"))
+    expect(page.get_by_role("heading", name="Suggested plan", exact=True)).to_be_visible()
+    expect(page.get_by_text("A directional estimate, not a quote").first).to_be_visible()
+    # The preview draws the report's chart: a line for staying, one for the plan.
+    expect(page.get_by_test_id("stPlotlyChart").get_by_text("Staying (baseline)")).to_be_visible()
 
     name, pdf = download(page, clicks, SCENARIO_FORMATS["pdf"].label)
+    # Upload your own, choose the file, Import, Next, Propose, Next, Suggest and save, Leadership pack, PDF.
+    assert clicks.count == 9 < 10
     assert name == "exitplan-suggested-plan.pdf" and pdf.startswith(b"%PDF-")
-    # Upload, Import, Workloads, Propose, Report, Suggest, PDF.
-    assert clicks.count == 7 < 10
     expect_no_exception(page)
 
+    # The page's files say what `exitplan report` says: the same Markdown, the same headline in the PDF.
+    markdown = exitplan_report(server, tmp_path / "cli.md", "Suggested plan", "--format", "md").decode()
+    # Its first line in bold: "Saves $… a month once done, by … (P10–P90 …)" (the range may wrap in the PDF).
+    headline = next(line for line in markdown.splitlines() if line.startswith("**")).strip("*").split(" (")[0]
+    words = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert headline.replace("\\", "") in words
+
+    files = {"pdf": pdf}
     for shown in [*SCENARIO_FORMATS.values(), FOCUS_FORMAT]:
-        if shown.name == "pdf":
-            continue
-        name, data = download(page, clicks, shown.label)
-        assert name.endswith(shown.extension) and data, shown.name
-        if shown.name in MAGIC:
-            assert data.startswith(MAGIC[shown.name]), shown.name
-    assert data.startswith(b"AvailabilityZone,BilledCost,")  # FOCUS: its columns, in order
+        if shown.name != "pdf":
+            name, files[shown.name] = download(page, clicks, shown.label)
+            assert name.endswith(shown.extension), shown.name
+    assert files["md"].decode() == markdown
+    workbook = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
+    assert workbook.sheetnames[0] == "Summary"
+    deck = Presentation(io.BytesIO(files["pptx"]))
+    assert "Suggested plan" in " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert files["html"].startswith(b"<!DOCTYPE html>")
+    assert files["focus"].startswith(b"AvailabilityZone,BilledCost,BillingAccountId,")
+    assert files["focus"] == exitplan_report(server, tmp_path / "cli.csv", "--format", "focus")
     expect_no_exception(page)
 
 
