@@ -52,6 +52,8 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
     st.session_state["data-results"] = [outcome for outcome in outcomes if not outcome.header]
     st.session_state["data-unmapped"] = unmapped
     cache.clear()
+    # Drawn again with the ledger as it now is: the empty ledger's offer above no longer holds.
+    st.rerun()
 
 pending = st.session_state.get("data-unmapped", [])
 for n, waiting in enumerate(list(pending)):
