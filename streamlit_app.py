@@ -11,6 +11,7 @@ st.navigation(
         st.Page("app/pages/alternatives.py", title="Alternatives", icon=":material/alt_route:"),
         st.Page("app/pages/risk.py", title="Risk", icon=":material/shield:"),
         st.Page("app/pages/scenarios.py", title="Scenarios", icon=":material/route:"),
+        st.Page("app/pages/report.py", title="Report", icon=":material/summarize:"),
         st.Page("app/pages/data.py", title="Data", icon=":material/upload_file:"),
     ]
 ).run()

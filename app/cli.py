@@ -31,9 +31,10 @@ from app.cli_rollup_sql import rollup_sql_command
 from app.cli_samples import samples_app
 from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
+from app.demo_removal import remove_demo_data
 from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
-from collectors.demo import demo_loaded, load_demo
+from collectors.demo import demo_in_ledger, demo_loaded, load_demo
 from collectors.files import FileOutcome, ingest_files
 from collectors.samples import PromptKeeping
 from db import (
@@ -106,9 +107,24 @@ def demo(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Keep the generated export files in this folder.")
     ] = None,
+    remove: Annotated[
+        bool,
+        typer.Option(
+            "--remove",
+            help="Take the demo data out instead: its imports, its status pages' incidents, and the workloads and "
+            "scenarios made on it alone. Your own imports, workloads and scenarios stay.",
+        ),
+    ] = False,
 ) -> None:
-    """Load six months of usage of a fictional company, written as real export files and imported."""
+    """Load six months of usage of a fictional company, written as real export files and imported (--remove
+    takes it out again)."""
     engine = open_ledger(db)
+    if remove:
+        if not demo_in_ledger(engine):
+            out.print("The demo data is not in the ledger: nothing to remove.")
+            return
+        out.print(remove_demo_data(engine).words(), markup=False)
+        return
     if if_empty and usage_span(engine) is not None:
         out.print("The ledger already has usage; demo data not loaded.")
         return

@@ -11,6 +11,7 @@ from analysis.candidates import REGIONS
 from app import cache
 from app.components.charts import cost_quality_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.evaluate_panel import evaluate_panel
 from app.components.self_hosting import self_hosting_panel
 from app.components.your_evidence import evaluations_panel, latency_panel
@@ -18,6 +19,7 @@ from db import default_url
 
 st.title("Alternatives")
 url = default_url()
+demo_notice()
 if flash := st.session_state.pop("alternatives-flash", None):
     st.success(flash)
 if cache.span(url) is None:

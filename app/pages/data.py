@@ -12,6 +12,7 @@ from analysis.reconcile import GAP_THRESHOLD, reconcile
 from app import cache
 from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice, offer_demo_removal
 from app.components.sync import sync_now
 from collectors.files import FileOutcome, ingest_files
 from collectors.samples import DEFAULT_LIMIT, PromptKeeping
@@ -20,9 +21,10 @@ from db.column_mappings import find_mapping, save_mapping
 
 st.title("Data")
 url = default_url()
+demo_notice()
 
 if cache.span(url) is None and cache.imports(url).empty:
-    offer_demo("data-demo")
+    offer_demo("data-demo", upload_link=False)
 
 st.subheader("Import usage")
 st.caption(
@@ -68,6 +70,8 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
     st.session_state["data-results"] = [outcome for outcome in outcomes if not outcome.header]
     st.session_state["data-unmapped"] = unmapped
     cache.clear()
+    # Drawn again with the ledger as it now is: the empty ledger's offer above no longer holds.
+    st.rerun()
 
 pending = st.session_state.get("data-unmapped", [])
 for n, waiting in enumerate(list(pending)):
@@ -159,6 +163,13 @@ for outcome in st.session_state.get("data-results", []):
             show_skipped(dict(r.skipped), key=f"data-skipped-{r.import_id}")
     show_reconciliation(r.import_id, key=f"data-reconcile-{r.import_id}")
     show_kept_prompts(outcome)
+
+# The demo never mixes silently with the user's own data: once a file of theirs is in, offer to remove it.
+offer_demo_removal(st.session_state.get("data-results", []))
+if any(o.result is not None and not o.result.duplicate for o in st.session_state.get("data-results", [])):
+    st.page_link(
+        "app/pages/workloads.py", label="Next: group your usage by product and team", icon=":material/account_tree:"
+    )
 
 sync_now("data-sync")
 

@@ -13,6 +13,7 @@ from app import cache
 from app.components.catalog import catalog_filters, catalog_table, keep_filters, mix_caption
 from app.components.charts import price_history_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.display import count, highlight_rows
 from app.components.model_mapping import mapping_target
 from app.components.price_overrides import override_form, override_list
@@ -28,6 +29,7 @@ MAPPING_FORMS = 20
 
 st.title("Models")
 url = default_url()
+demo_notice()
 keep_filters(FILTERS)
 models = cache.models(url)
 calendar = cache.calendar(url)

@@ -10,11 +10,13 @@ from analysis.overview import by_project_and_model, kpis, spend_over_time
 from app import cache
 from app.components.charts import spend_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.display import count
 from db import default_url
 
 st.title("Overview")
 url = default_url()
+demo_notice()
 span = cache.span(url)
 if span is None:
     offer_demo("overview-demo")

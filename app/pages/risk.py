@@ -10,6 +10,7 @@ from analysis.risk.score import DEFAULT_WEIGHTS
 from app import cache
 from app.components.charts import concentration_chart, retirement_chart, risk_heat_map
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.incidents import incidents_panel
 from db import default_url
 from db.errors import UserError
@@ -17,6 +18,7 @@ from db.risk_weights import reset_risk_weights, save_risk_weights
 
 st.title("Risk")
 url = default_url()
+demo_notice()
 if flash := st.session_state.pop("risk-flash", None):
     st.success(flash)
 if cache.span(url) is None:

@@ -23,6 +23,7 @@ from analysis.scenarios.trust import METHOD, forecast_frame, forecast_words
 from app import cache
 from app.components.charts import cumulative_chart, projection_chart, savings_waterfall, tornado_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.scenario_form import scenario_form
 from db import default_url
 from db.errors import UserError
@@ -34,6 +35,7 @@ VIEWS = ["Business case", "Build or edit", "Suggest a plan", "Compare"]
 
 st.title("Scenarios")
 url = default_url()
+demo_notice()
 # A save picks what to show next; a widget's state can only be set before the widget is drawn.
 if pending := st.session_state.pop("scenarios-next", None):
     st.session_state.update(pending)
@@ -128,6 +130,10 @@ def business_case(name: str) -> None:
     st.caption(f"{horizon_words(result, context)} {assumption_words(scenario)}")
     draw_tiles(result)
     why(scenario)
+    if st.button("Leadership pack: PDF, spreadsheet, deck", key="scenarios-report", icon=":material/summarize:"):
+        # The Report page opens on this scenario.
+        st.session_state["report-scenarios"] = [name]
+        st.switch_page("app/pages/report.py")
 
     st.subheader("Month by month")
     st.plotly_chart(projection_chart(result.monthly), key="scenarios-projection")

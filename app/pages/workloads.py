@@ -20,6 +20,7 @@ from analysis.workloads import (
 )
 from app import cache
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.workload_form import QUALITY_FLOOR_HELP, workload_form
 from db import default_url
 from db.errors import UserError
@@ -33,6 +34,7 @@ PROPOSING = (
 
 st.title("Workloads")
 url = default_url()
+demo_notice()
 st.caption(
     "A workload is a named slice of your usage — a product feature, a team's bot — with what it needs from a "
     "model: its task, how critical it is, the quality it must keep and how fast it must answer. Each workload "
@@ -59,6 +61,13 @@ if not workloads:
     st.info("No workloads yet. " + PROPOSING)
     propose("workloads-propose", "Propose from my data")
     st.stop()
+
+if cache.scenarios(url).empty:
+    st.page_link(
+        "app/pages/scenarios.py",
+        label="Next: suggest a migration plan",
+        icon=":material/route:",
+    )
 
 table = workload_table(cache.workload_costs(url), workloads, cache.book(url))
 totals = workload_totals(table)
