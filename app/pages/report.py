@@ -4,22 +4,19 @@ they say; and the priced ledger as FinOps FOCUS 1.2 CSV. The same files as ``exi
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from functools import partial
 
 import streamlit as st
 
 from analysis.scenarios.editing import free_name
-from analysis.scenarios.model import scenario_to_dict
-from analysis.scenarios.optimiser import suggest
 from app import cache
 from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice
 from app.components.report_preview import as_typed, report_preview
+from app.components.suggested_plan import keep_suggestion
 from db import default_url
 from db.errors import UserError
-from db.scenarios import save_scenario
 from reports.charts import monthly_figure
 from reports.pack import MAX_COMPARED
 from reports.render import FOCUS_FORMAT, SCENARIO_FORMATS, file_name
@@ -57,17 +54,8 @@ if not bodies:
     )
     row = st.container(horizontal=True, vertical_alignment="center")
     if row.button("Suggest a plan", type="primary", key="report-suggest"):
-        name = free_name("Suggested plan", bodies)
-        plan = suggest(context, name=name)
-        save_scenario(cache.engine(), name, json.dumps(scenario_to_dict(plan.scenario)))
-        # The Scenarios page shows why the rest stay for a plan suggested in this session.
-        st.session_state.setdefault("scenarios-suggested", {})[name] = {"stays": plan.stays, "unmet": list(plan.unmet)}
-        cache.scenarios.clear()
-        moves = len(plan.scenario.moves)
-        st.session_state["report-flash"] = (
-            f"Suggested and saved {name}: {moves} move{'s' if moves != 1 else ''}. Why each workload moves or stays, "
-            "and editing it, are on Scenarios."
-        )
+        said = keep_suggestion(context, free_name("Suggested plan", bodies))
+        st.session_state["report-flash"] = f"{said} Why each workload moves or stays, and editing it, are on Scenarios."
         st.rerun()
     row.page_link("app/pages/scenarios.py", label="Open Scenarios", icon=":material/route:")
     st.stop()

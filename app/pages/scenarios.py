@@ -17,7 +17,6 @@ from analysis.scenarios.context import ScenarioContext
 from analysis.scenarios.editing import file_name, free_name, targets_frame
 from analysis.scenarios.engine import ScenarioResult
 from analysis.scenarios.model import HORIZONS, Scenario, scenario_from_dict, scenario_from_json, scenario_to_dict
-from analysis.scenarios.optimiser import suggest
 from analysis.scenarios.template import template
 from analysis.scenarios.trust import METHOD, forecast_frame, forecast_words
 from app import cache
@@ -25,6 +24,7 @@ from app.components.charts import cumulative_chart, projection_chart, savings_wa
 from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice
 from app.components.scenario_form import scenario_form
+from app.components.suggested_plan import SUGGESTED, keep_suggestion
 from db import default_url
 from db.errors import UserError
 from db.scenarios import delete_scenario, save_scenario
@@ -84,7 +84,7 @@ def show_next(name: str, message: str, then: str = VIEWS[0]) -> None:
 
 def why(scenario: Scenario) -> None:
     """Each move's reason and, for a plan suggested in this session, why the rest stay and what was not met."""
-    suggested = st.session_state.get("scenarios-suggested", {}).get(scenario.name)
+    suggested = st.session_state.get(SUGGESTED, {}).get(scenario.name)
     if not scenario.moves and suggested is None:
         return
     with st.expander("Why this plan", expanded=suggested is not None):
@@ -353,18 +353,14 @@ def suggestion() -> None:
     if problem := name_problem(name):
         st.error(problem)
         return
-    plan = suggest(
+    said = keep_suggestion(
         context,
-        name=name,
+        name,
         horizon_months=int(horizon),
         max_vendor_share=cap / 100.0 if cap is not None else None,
         critical_on_two_vendors=two_vendors,
     )
-    save_scenario(cache.engine(), name, json.dumps(scenario_to_dict(plan.scenario)))
-    # Why the rest stay is the suggestion's, not the scenario's: it is shown for this session only.
-    st.session_state.setdefault("scenarios-suggested", {})[name] = {"stays": plan.stays, "unmet": list(plan.unmet)}
-    moves = len(plan.scenario.moves)
-    show_next(name, f"Suggested and saved {name}: {moves} move{'s' if moves != 1 else ''}.")
+    show_next(name, said)
 
 
 def compare() -> None:
