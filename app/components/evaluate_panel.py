@@ -5,6 +5,7 @@ estimate shown before anything runs, a progress bar while it does, and the resul
 from __future__ import annotations
 
 import os
+import shlex
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,7 @@ from analysis.evaluation import (
 )
 from analysis.workload_rules import Workload
 from app import cache
+from app.components.escape import md
 from collectors.api.chat import ChatRouter, endpoints_for, parse_base_urls
 from db.errors import UserError
 
@@ -46,9 +48,10 @@ def evaluate_panel(url: str, workload: Workload, result: Alternatives) -> None:
     if not kept:
         st.info(
             "No prompt samples for this workload yet: keep some when importing logs that carry prompts "
-            "(`exitplan ingest FILE --keep-prompts 200`), or add a file with `exitplan samples add FILE "
-            f"--workload {workload.name!r}`."
+            "(`exitplan ingest FILE --keep-prompts 200`), or add a file of them:"
         )
+        # A code block shows the name as typed (no Markdown there) and quoted for the shell.
+        st.code(f"exitplan samples add FILE --workload {shlex.quote(workload.name)}", language="bash")
         return
     choices = [f"{c.host}/{c.model}" for c in result.candidates]
     with st.form("alternatives-evaluate"):
@@ -82,7 +85,7 @@ def evaluate_panel(url: str, workload: Workload, result: Alternatives) -> None:
     try:
         _estimate_and_run(url, workload, workloads, *asked)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 
 
 def _estimate_and_run(
@@ -109,17 +112,18 @@ def _estimate_and_run(
             endpoints |= endpoints_for([plan.incumbent.host], base_urls, os.environ)
         except UserError:
             st.caption(
-                f"Today's model {plan.incumbent.label} has no endpoint: prompts without a logged answer are timed only."
+                f"Today's model {md(plan.incumbent.label)} has no endpoint: prompts without a logged answer are "
+                "timed only."
             )
     price = book_pricer(cache.book(url), pd.Timestamp.now("UTC").date())
     estimate = estimate_cost(plan, price)
     lines = [
-        f"- {what}: {calls:,} calls, {'no price' if usd is None else f'${usd:,.4f}'}"
+        f"- {md(what)}: {calls:,} calls, {'no price' if usd is None else f'${usd:,.4f}'}"
         for what, calls, usd in estimate.lines
     ]
     st.markdown(
         f"**Estimated cost ${estimate.total_usd:,.4f}** for {len(plan.samples)} prompts, judged by "
-        f"{plan.judged_by or 'no one'} (budget ${budget:,.2f}; the run stops there):\n" + "\n".join(lines)
+        f"{md(plan.judged_by or 'no one')} (budget ${budget:,.2f}; the run stops there):\n" + "\n".join(lines)
     )
     if not st.button("Run the evaluation", key="evaluate-run", type="primary"):
         return
@@ -154,7 +158,8 @@ def _last_results() -> None:
     """What the last run found, shown once after it (the page reruns to rank on the new evidence)."""
     rows, said, judged_by = st.session_state.pop("evaluate-results")
     for message in said:
-        st.warning(message)
+        st.warning(md(message))
     st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—")
     checks = " or ".join(CHECKS.values())
-    st.caption(f"Judged by {judged_by or f'no one (name a judge, or a {checks} check applies by task)'}.")
+    nobody = f"no one (name a judge, or a {checks} check applies by task)"
+    st.caption(f"Judged by {md(judged_by) if judged_by else nobody}.")

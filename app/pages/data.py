@@ -11,6 +11,7 @@ from analysis.reconcile import GAP_THRESHOLD, reconcile
 from app import cache
 from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
+from app.components.escape import md
 from app.components.sync import sync_now
 from collectors.files import ingest_files
 from db import default_url, delete_import, rejected_rows_of, skipped_kinds
@@ -37,7 +38,7 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
     bar = st.progress(0.0, text="Importing…")
 
     def report(index: int, name: str, rows: int) -> None:
-        bar.progress(index / len(files), text=f"{name}: {rows:,} rows read")
+        bar.progress(index / len(files), text=f"{md(name)}: {rows:,} rows read")
 
     outcomes = list(ingest_files(cache.engine(), files, on_progress=report))
     bar.empty()
@@ -100,12 +101,14 @@ def show_reconciliation(import_id: int, key: str) -> None:
 for outcome in st.session_state.get("data-results", []):
     r = outcome.result
     if r is None:
-        st.error(f"**{outcome.file}** was not imported: {outcome.error}")
+        st.error(f"**{md(outcome.file)}** was not imported: {md(outcome.error)}")
         continue
     if r.duplicate:
-        st.info(f"**{r.file}** was already imported (import {r.import_id}); nothing changed.")
+        st.info(f"**{md(r.file)}** was already imported (import {r.import_id}); nothing changed.")
         continue
-    message = f"**{r.file}** ({r.format}): " + outcome_words(r.rows_read, r.rows_accepted, r.rows_rejected, r.skipped)
+    message = f"**{md(r.file)}** ({md(r.format)}): " + md(
+        outcome_words(r.rows_read, r.rows_accepted, r.rows_rejected, r.skipped)
+    )
     # Rows skipped as not usage are no fault of the file: only rejections make the outcome a warning.
     if r.rows_rejected:
         st.warning(message)
@@ -163,7 +166,7 @@ chosen = st.selectbox("Import", list(labels), format_func=labels.__getitem__, ke
 if chosen is not None:
     row = history[history["id"] == chosen].iloc[0]
     if kinds.get(int(chosen)):
-        st.caption(f"Skipped as not usage: {skipped_words(kinds[int(chosen)])}")
+        st.caption(f"Skipped as not usage: {md(skipped_words(kinds[int(chosen)]))}")
     show_reconciliation(chosen, key="data-history-reconcile")
     left, right = st.columns(2)
     if row["rows_rejected"]:

@@ -11,6 +11,7 @@ from app import cache
 from app.components.charts import spend_chart
 from app.components.demo_data import offer_demo
 from app.components.display import count
+from app.components.escape import md
 from db import default_url
 
 st.title("Overview")
@@ -40,11 +41,11 @@ cols[1].metric("Monthly run-rate", run_rate, border=True)
 cols[2].metric(f"Requests, {last}", count(headline.requests), border=True)
 cols[3].metric(f"Tokens, {last}", count(headline.tokens), border=True)
 share = f"{headline.top_provider_share:.0%}" if headline.top_provider_share is not None else "—"
-cols[4].metric(f"Top provider ({headline.top_provider or '—'})", share, border=True)
+cols[4].metric(f"Top provider ({md(headline.top_provider or '—')})", share, border=True)
 if headline.unpriced_models:
     st.warning(
         "Unpriced — exitplan has no price for these models, so their usage is not in the spend figures: "
-        + ", ".join(headline.unpriced_models)
+        + md(", ".join(headline.unpriced_models))
     )
 
 st.subheader("Spend over time")
