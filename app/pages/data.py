@@ -13,9 +13,12 @@ from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
 from app.components.escape import md
 from app.components.sync import sync_now
+from app.serving import MAX_UPLOAD_ENV, max_upload_mb
 from collectors.files import ingest_files
 from db import default_url, delete_import, rejected_rows_of, skipped_kinds
 from db.column_mappings import find_mapping, save_mapping
+from db.errors import UserError
+from reports.safety import safe_csv
 
 st.title("Data")
 url = default_url()
@@ -28,13 +31,29 @@ st.caption(
     "Usage and cost exports from OpenAI, Anthropic, Azure, AWS Bedrock, Google (Gemini, Vertex, billing), "
     "LiteLLM, Helicone, Langfuse, OpenTelemetry GenAI spans and FOCUS, or exitplan's canonical CSV; any other "
     "CSV through a column mapping. The format is recognised from the content; .gz and .zip are accepted. "
-    "For files over 200 MB use `exitplan ingest`. Every row read is accepted, rejected (it should have been usage "
-    "and could not be read: each is kept with its reason) or skipped as not usage by the source's own definition "
-    "(a span, a failed request that used nothing, a storage line of a cloud bill), counted by kind."
+    "Every row read is accepted, rejected (it should have been usage and could not be read: each is kept with its "
+    "reason) or skipped as not usage by the source's own definition (a span, a failed request that used nothing, "
+    "a storage line of a cloud bill), counted by kind."
 )
-uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload")
+try:
+    limit_mb = max_upload_mb()
+except UserError as exc:
+    st.error(md(exc))
+    st.stop()
+st.caption(
+    f"Files up to **{limit_mb:,} MB** each here (`{MAX_UPLOAD_ENV}` sets it); import bigger ones with "
+    "`exitplan ingest FILE`, which streams them."
+)
+uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload", max_upload_size=limit_mb)
+# Streamlit refuses a bigger upload in the browser and at the server; this says so should one get here.
+too_big = [upload.name for upload in uploads or [] if upload.size > limit_mb * 1024 * 1024]
+if too_big:
+    st.error(
+        f"Over the {limit_mb:,} MB limit, not imported: {md(', '.join(too_big))}. Import them with "
+        "`exitplan ingest FILE`."
+    )
 if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
-    files = [(upload.name, upload.getvalue()) for upload in uploads or []]
+    files = [(upload.name, upload.getvalue()) for upload in uploads or [] if upload.name not in too_big]
     bar = st.progress(0.0, text="Importing…")
 
     def report(index: int, name: str, rows: int) -> None:
@@ -117,7 +136,7 @@ for outcome in st.session_state.get("data-results", []):
             st.dataframe(rejected.head(200), hide_index=True, placeholder="—")
         st.download_button(
             "Download rejected rows (CSV)",
-            rejected.to_csv(index=False),
+            safe_csv(rejected),
             file_name=f"rejected_rows_import_{r.import_id}.csv",
             mime="text/csv",
             key=f"download-rejected-{r.import_id}",
@@ -172,7 +191,7 @@ if chosen is not None:
     if row["rows_rejected"]:
         left.download_button(
             f"Download its {row['rows_rejected']:,} rejected rows",
-            rejected_rows_of(cache.engine(), chosen).to_csv(index=False),
+            safe_csv(rejected_rows_of(cache.engine(), chosen)),
             file_name=f"rejected_rows_import_{chosen}.csv",
             mime="text/csv",
             key="data-history-download",

@@ -19,3 +19,15 @@ def open_page(page: str, *, timeout: float = 60) -> AppTest:
         at.run()
     assert not at.exception, at.exception
     return at
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees of Streamlit Markdown: escapes resolved, emphasis and code marks dropped."""
+    from html import unescape
+
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").renderInline(markdown)
+    for tag in ("strong", "em", "code"):
+        rendered = rendered.replace(f"<{tag}>", "").replace(f"</{tag}>", "")
+    return unescape(rendered)
