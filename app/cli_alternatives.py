@@ -11,7 +11,6 @@ from rich.table import Table
 
 from analysis.alternatives import CandidateFilter, alternatives
 from analysis.alternatives_table import candidates_frame
-from analysis.assumptions import window_words
 from analysis.latency_measurements import list_measurements
 from analysis.money import usd
 from analysis.quality import list_evaluations
@@ -87,8 +86,8 @@ def alternatives_command(
         verbosity=verbosity,
         include_excluded=everything,
     )
-    if result.incumbent is None:
-        raise fail(f"workload {chosen.name!r} has no usage in {window_words()}")
+    if (nothing := result.no_estimate()) is not None:
+        raise fail(nothing)
     if as_json:
         print(json.dumps(result.as_dict(top, everything=everything), default=str))
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.alternatives_table import candidates_frame, quality_chart, tiles
-from analysis.assumptions import OUTPUT_LENGTH_RANGE, window_words
+from analysis.assumptions import OUTPUT_LENGTH_RANGE
 from analysis.candidates import REGIONS
 from app import cache
 from app.components.charts import cost_quality_chart
@@ -61,8 +61,8 @@ with st.sidebar:
 
 workload = next(w for w in workloads if w.id == chosen)
 result = cache.alternatives(url, chosen, tuple(sorted(hosts)), open_weights, region_names[region], verbosity, previews)
-if result.incumbent is None:
-    st.info(f"{md(workload.name)} has no usage in {window_words()}.")
+if (nothing := result.no_estimate()) is not None:
+    st.info(md(nothing))
     st.stop()
 
 today = result.incumbent

@@ -38,8 +38,9 @@ cols = st.columns(5)
 spend, run_rate = usd_together([headline.spend_usd, headline.monthly_run_rate_usd])
 cols[0].metric(f"Spend, {last}", spend, border=True)
 cols[1].metric("Monthly run-rate", run_rate, border=True)
-cols[2].metric(f"Requests, {last}", count(headline.requests), border=True)
-cols[3].metric(f"Tokens, {last}", count(headline.tokens), border=True)
+for col, label, value in ((cols[2], "Requests", headline.requests), (cols[3], "Tokens", headline.tokens)):
+    unknown = "Not in this period's sources (a cost report has no counts): unknown, not 0." if value is None else None
+    col.metric(f"{label}, {last}", count(value), border=True, help=unknown)
 share = f"{headline.top_provider_share:.0%}" if headline.top_provider_share is not None else "—"
 cols[4].metric(f"Top provider ({md(headline.top_provider or '—')})", share, border=True)
 if headline.unpriced_models:

@@ -113,6 +113,7 @@ _REVIEWED = {
     "reason": "exitplan's words",
     "lines": "built with md() parts (Evaluate panel)",
     "chosen": "an import id (Data page)",
+    "unknown": "exitplan's words (Overview)",
     "help_text": "FLAG_LABELS' constant help (workload form)",
 }
 # Attributes reviewed to hold numbers or exitplan's own words, whatever object they are read from.
