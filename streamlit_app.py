@@ -2,7 +2,11 @@
 
 import streamlit as st
 
+from app.components.access import require_login
+
 st.set_page_config(page_title="exitplan", page_icon="🧭", layout="wide")
+# Before any page: with a login configured, nothing of the ledger is read until the visitor has logged in.
+require_login()
 st.navigation(
     [
         st.Page("app/pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),

@@ -32,6 +32,7 @@ from app.cli_samples import samples_app
 from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
 from app.demo_removal import remove_demo_data
+from app.serving import exposure_warning, login_configured, secrets_files, server_settings
 from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
 from collectors.demo import demo_in_ledger, demo_loaded, load_demo
@@ -87,14 +88,10 @@ def serve(
     """Open the dashboard in a local web server."""
     entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
     env = {**os.environ, "EXITPLAN_DB_URL": db or default_url()}
-    settings = {
-        "server.address": host,
-        "server.port": str(port),
-        "server.headless": "true",
-        "browser.gatherUsageStats": "false",
-        "client.toolbarMode": "minimal",
-    }
-    options = [word for name, value in settings.items() for word in (f"--{name}", value)]
+    # Hosts, origins, XSRF and the upload limit: app.serving says why each is set.
+    options = [word for name, value in server_settings(host, port) for word in (f"--{name}", value)]
+    if warning := exposure_warning(host, login_configured(secrets_files())):
+        err.print(f"Warning: {warning}", markup=False, highlight=False)
     command = [sys.executable, "-m", "streamlit", "run", str(entry), *options]
     # Become the server (no child process), so stopping `exitplan serve` stops Streamlit too.
     os.execve(sys.executable, command, env)

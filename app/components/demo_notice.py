@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from app import cache
+from app.components.escape import md
 from app.demo_removal import remove_demo_data
 from collectors.files import FileOutcome
 from db import default_url
@@ -30,7 +31,7 @@ def demo_notice() -> None:
     """Near the top of every page: a line saying the figures include the demo company's data, with a button
     that removes it; after a removal, what went."""
     if flash := st.session_state.pop(_FLASH, None):
-        st.success(flash)
+        st.success(md(flash))
     if not cache.demo(default_url()):
         return
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")

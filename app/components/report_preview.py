@@ -12,9 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from reports.markdown import escape_markdown
-
-__all__ = ["around_chart", "as_typed", "for_streamlit", "report_preview"]
+__all__ = ["around_chart", "for_streamlit", "report_preview"]
 
 # Tall enough for the summary's first screen; the rest of the report scrolls inside the frame.
 HEIGHT_PX = 640
@@ -40,16 +38,6 @@ def for_streamlit(markdown: str) -> str:
     """
     lines = (line if _DELIMITER_ROW.match(line) else _STREAMLIT_OWN.sub(r"\\\1", line) for line in markdown.split("\n"))
     return _HEADING.sub(r"##\1 ", "\n".join(lines))
-
-
-def as_typed(name: str) -> str:
-    """A name the user gave, for ``st.markdown`` or a heading to show as typed (never as an image, a link or
-    a colour).
-
-    >>> print(as_typed("![t](http://host/x.png) $1"))
-    !\\[t\\](http\\://host/x.png) \\$1
-    """
-    return _STREAMLIT_OWN.sub(r"\\\1", escape_markdown(name))
 
 
 def around_chart(markdown: str) -> tuple[str, str | None]:

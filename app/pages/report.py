@@ -13,7 +13,8 @@ from analysis.scenarios.editing import free_name
 from app import cache
 from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice
-from app.components.report_preview import as_typed, report_preview
+from app.components.escape import md
+from app.components.report_preview import report_preview
 from app.components.suggested_plan import keep_suggestion
 from db import default_url
 from db.errors import UserError
@@ -28,7 +29,7 @@ st.title("Report")
 url = default_url()
 demo_notice()
 if flash := st.session_state.pop("report-flash", None):
-    st.success(flash)
+    st.success(md(flash))
 if cache.span(url) is None:
     offer_demo("report-demo")
     st.stop()
@@ -80,17 +81,16 @@ try:
     packs = cache.report_packs(url, chosen)
 except UserError as exc:
     # The message names workloads and scenarios: the user's names, shown as typed.
-    st.error(f"The report cannot be built: {as_typed(str(exc))}. Correct the scenario on Scenarios.")
+    st.error(f"The report cannot be built: {md(str(exc))}. Correct the scenario on Scenarios.")
     st.page_link("app/pages/scenarios.py", label="Open Scenarios", icon=":material/route:")
     st.stop()
 # A file is built when first asked for and kept for the day (its "generated" date).
 today = datetime.now(UTC).date()
 
-st.subheader(" vs ".join(as_typed(name) for name in picked))
+st.subheader(" vs ".join(md(name) for name in picked))
 st.caption(
     "The business case as files to send. Each is built when you click (the PDF and the HTML draw their chart "
-    "in a headless browser: a few seconds) and says the same as the preview below. "
-    + as_typed(directional_note(packs[0]))
+    "in a headless browser: a few seconds) and says the same as the preview below. " + md(directional_note(packs[0]))
 )
 row = st.container(horizontal=True)
 for shown in SCENARIO_FORMATS.values():
