@@ -43,9 +43,11 @@ from app.cli_rollup_sql import rollup_sql_command
 from app.cli_samples import samples_app
 from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
+from app.demo_removal import remove_demo_data
+from app.serving import exposure_warning, login_configured, secrets_files, server_settings
 from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
-from collectors.demo import demo_loaded, load_demo
+from collectors.demo import demo_in_ledger, demo_loaded, load_demo
 from collectors.files import FileOutcome, ingest_files
 from collectors.samples import PromptKeeping
 from db import (
@@ -101,14 +103,10 @@ def serve(
     open_ledger(db or default_url()).dispose()
     entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
     env = {**os.environ, "EXITPLAN_DB_URL": db or default_url()}
-    settings = {
-        "server.address": host,
-        "server.port": str(port),
-        "server.headless": "true",
-        "browser.gatherUsageStats": "false",
-        "client.toolbarMode": "minimal",
-    }
-    options = [word for name, value in settings.items() for word in (f"--{name}", value)]
+    # Hosts, origins, XSRF and the upload limit: app.serving says why each is set.
+    options = [word for name, value in server_settings(host, port) for word in (f"--{name}", value)]
+    if warning := exposure_warning(host, login_configured(secrets_files())):
+        err.print(f"Warning: {warning}", markup=False, highlight=False)
     command = [sys.executable, "-m", "streamlit", "run", str(entry), *options]
     # Become the server (no child process), so stopping `exitplan serve` stops Streamlit too.
     os.execve(sys.executable, command, env)
@@ -121,9 +119,24 @@ def demo(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Keep the generated export files in this folder.")
     ] = None,
+    remove: Annotated[
+        bool,
+        typer.Option(
+            "--remove",
+            help="Take the demo data out instead: its imports, its status pages' incidents, and the workloads and "
+            "scenarios made on it alone. Your own imports, workloads and scenarios stay.",
+        ),
+    ] = False,
 ) -> None:
-    """Load six months of usage of a fictional company, written as real export files and imported."""
+    """Load six months of usage of a fictional company, written as real export files and imported (--remove
+    takes it out again)."""
     engine = open_ledger(db)
+    if remove:
+        if not demo_in_ledger(engine):
+            out.print("The demo data is not in the ledger: nothing to remove.")
+            return
+        out.print(remove_demo_data(engine).words(), markup=False)
+        return
     if if_empty and usage_span(engine) is not None:
         out.print("The ledger already has usage; demo data not loaded.")
         return
