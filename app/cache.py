@@ -37,7 +37,7 @@ from analysis.spend import priced_usage
 from analysis.workloads import Workload
 from collectors.demo import demo_in_ledger
 from db import default_url, list_imports, open_ledger, usage_span
-from db.errors import NotFound
+from db.errors import NotFound, UserError
 from db.incidents import list_incidents
 from db.price_overrides import PriceOverride, list_overrides
 from db.risk_weights import load_risk_weights
@@ -111,7 +111,13 @@ def _read(*, show_spinner: bool | str = False) -> Callable[[Callable[_P, _R]], C
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    return open_ledger(url)
+    try:
+        return open_ledger(url)
+    except UserError as exc:
+        # A ledger that cannot be opened (a server down, a file that is not a database) stops every page
+        # with its one line; nothing is cached, so the next run tries again once it is fixed.
+        st.error(str(exc))
+        st.stop()
 
 
 def engine() -> Engine:

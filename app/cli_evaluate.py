@@ -29,7 +29,7 @@ from analysis.evaluation import (
 )
 from analysis.workloads import list_workloads
 from app.cli_alternatives import find_workload
-from app.cli_common import DbOption, JsonOption, err, fail, out, usd
+from app.cli_common import MAX_SAMPLES, DbOption, JsonOption, err, fail, out, price_option, usd
 from collectors.api.chat import ChatRouter, Endpoint, endpoint_for, endpoints_for, parse_base_urls
 from db import open_ledger
 from pricing.sources import load_book
@@ -108,10 +108,10 @@ def evaluate_command(
         list[str],
         typer.Option(help="A candidate as HOST/MODEL, e.g. groq/llama-3.3-70b-versatile (repeatable)."),
     ],
-    n: Annotated[int, typer.Option("--n", min=1, help="How many of the workload's prompt samples to replay.")] = 50,
-    budget_usd: Annotated[
-        float, typer.Option(min=0.0, help="Stop before the calls would cost more than this (USD).")
-    ] = 5.0,
+    n: Annotated[
+        int, typer.Option("--n", min=1, max=MAX_SAMPLES, help="How many of the workload's prompt samples to replay.")
+    ] = 50,
+    budget_usd: Annotated[float, price_option("Stop before the calls would cost more than this (USD).")] = 5.0,
     judge: Annotated[
         str | None,
         typer.Option(help="The judge model as HOST/MODEL: compares each answer with today's, twice, swapped."),

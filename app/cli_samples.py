@@ -13,7 +13,7 @@ from rich.table import Table
 from analysis.evaluation import purge_samples, sample_summary
 from analysis.workloads import list_workloads
 from app.cli_alternatives import find_workload
-from app.cli_common import DbOption, JsonOption, out
+from app.cli_common import MAX_SAMPLES, DbOption, JsonOption, out
 from collectors.samples import DEFAULT_LIMIT, PromptKeeping, add_sample_file
 from collectors.source import source_from_path
 from db import open_ledger
@@ -43,7 +43,7 @@ def samples_add(
         typer.Option(help='The workload the samples are of (else each line\'s "workload").'),
     ] = None,
     limit: Annotated[
-        int, typer.Option(min=1, help="Keep at most this many per workload (a seeded uniform sample).")
+        int, typer.Option(min=1, max=MAX_SAMPLES, help="Keep at most this many per workload (a seeded uniform sample).")
     ] = DEFAULT_LIMIT,
     redact: RedactOption = True,
     as_json: JsonOption = False,
