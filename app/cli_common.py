@@ -45,8 +45,10 @@ __all__ = [
 ]
 
 # Piped output is not cut to a terminal's width: tables keep whole model ids.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, soft_wrap=True)
+# No console markup: names in tables and messages come from users' files, and "[/x]" in one would be read as a
+# style (or raise a markup error); exitplan's own output uses none.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 DbOption = Annotated[
     str | None,
