@@ -2,7 +2,11 @@
 
 import streamlit as st
 
+from app.components.access import require_login
+
 st.set_page_config(page_title="exitplan", page_icon="🧭", layout="wide")
+# Before any page: with a login configured, nothing of the ledger is read until the visitor has logged in.
+require_login()
 st.navigation(
     [
         st.Page("app/pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
@@ -11,6 +15,7 @@ st.navigation(
         st.Page("app/pages/alternatives.py", title="Alternatives", icon=":material/alt_route:"),
         st.Page("app/pages/risk.py", title="Risk", icon=":material/shield:"),
         st.Page("app/pages/scenarios.py", title="Scenarios", icon=":material/route:"),
+        st.Page("app/pages/report.py", title="Report", icon=":material/summarize:"),
         st.Page("app/pages/data.py", title="Data", icon=":material/upload_file:"),
     ]
 ).run()

@@ -22,12 +22,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from analysis.assumptions import RETIREMENT_HORIZON_DAYS, WINDOW_DAYS
+from analysis.assumptions import RETIREMENT_HORIZON_DAYS, WINDOW_DAYS, window_words
 from analysis.cache_writes import CacheWriteRatio, cache_write_ratio
 from analysis.candidates import candidate_set
 from analysis.costing import CandidateCost, CostRange, cost_candidates, self_hosted_cost
@@ -148,6 +149,18 @@ class Alternatives:
     retirement: Retirement | None = None
     today: date | None = None
     excluded_candidates: list[Option] = field(default_factory=list)
+    cost_only: bool = False  # its usage has cost but no counts (a cost report): nothing to price candidates on
+
+    def no_estimate(self) -> str | None:
+        """Why there is nothing to compare, in one sentence; None when there is."""
+        if self.incumbent is not None:
+            return None
+        if self.cost_only:
+            return (
+                f"{self.workload.name}'s usage in {window_words()} comes from a cost report, with no token counts "
+                "to price candidates on: import a usage export of the same period (tokens per model) as well."
+            )
+        return f"{self.workload.name} has no usage in {window_words()}."
 
     @property
     def top(self) -> Option | None:
@@ -341,9 +354,11 @@ def alternatives(
     book = book or load_book(engine)
     today = today or datetime.now(UTC).date()
     filters = filters or CandidateFilter()
-    profile = profile_of(workload_usage(engine, workload, workloads, days=WINDOW_DAYS), WINDOW_DAYS)
+    usage = workload_usage(engine, workload, workloads, days=WINDOW_DAYS)
+    profile = profile_of(usage, WINDOW_DAYS)
     if profile.empty:
-        return Alternatives(workload, profile, None, today=today)
+        cost_only = bool(usage["reported_cost_nano_usd"].notna().any()) if not usage.empty else False
+        return Alternatives(workload, profile, None, today=today, cost_only=cost_only)
     assert profile.provider is not None and profile.model is not None and profile.start and profile.end
     retirement = retirement_of(book, profile.provider, profile.model)
     pool = _pool(model_catalog(book), workload, profile, filters, retirement, today)
@@ -456,6 +471,11 @@ class _Estimator:
     wants_batch: bool
     replays: pd.DataFrame | None = None
 
+    @cached_property
+    def observed(self) -> tuple[float, float] | None:
+        """Today's p50 and p95 on the workload's own requests: read once, not per candidate."""
+        return observed_latency(self.profile.latency_bins)
+
     def _quality(self, host: str, model: str) -> QualityEstimate:
         w = self.workload
         return quality_estimate(
@@ -472,14 +492,13 @@ class _Estimator:
         provider, model = str(row["provider"]), str(row["model"])
         profile, cost = self.profile, priced.cost
         problems = _fit_problems(row, self.workload, profile, ratio.base, horizon)
-        observed = observed_latency(profile.latency_bins)
         measured_output = priced.measured_output[1] if priced.measured_output is not None else None
         output = profile.output_per_request * ratio.base * (measured_output or self.verbosity)
         latency = candidate_latency(
             provider,
             model,
             output,
-            incumbent=observed,
+            incumbent=self.observed,
             slo_p95_s=self.workload.latency_slo_p95_s,
             measured=measured_latency(self.latency_measurements, provider, model),
         )
@@ -550,7 +569,7 @@ class _Estimator:
                 "self-hosted",
                 option.model,
                 output,
-                incumbent=observed_latency(profile.latency_bins),
+                incumbent=self.observed,
                 slo_p95_s=w.latency_slo_p95_s,
                 measured=timed,
             )

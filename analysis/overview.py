@@ -38,8 +38,8 @@ class Kpis:
     window_end: date
     spend_usd: float
     monthly_run_rate_usd: float
-    requests: int
-    tokens: int
+    requests: int | None  # None: no source in the window reports it (a cost report has no counts), never 0
+    tokens: int | None
     top_provider: str | None
     top_provider_share: float | None
     unpriced_models: tuple[str, ...]
@@ -61,12 +61,22 @@ def kpis(priced: pd.DataFrame) -> Kpis | None:
         window_end=end,
         spend_usd=spend,
         monthly_run_rate_usd=spend / WINDOW_DAYS * DAYS_PER_MONTH,
-        requests=int(window["requests"].fillna(0).sum()),
-        tokens=int(window["input_tokens"].sum() + window["output_tokens"].sum()),
+        requests=_known_sum(window["requests"]),
+        tokens=_known_sum(pd.concat([window["input_tokens"], window["output_tokens"]])),
         top_provider=str(top) if top is not None else None,
         top_provider_share=float(by_provider.iloc[0] / spend) if top is not None else None,
         unpriced_models=tuple(sorted(set(unpriced["provider"] + "/" + unpriced["model"]))),
     )
+
+
+def _known_sum(values: pd.Series) -> int | None:
+    """The sum of the counts some source reports, or None when none does.
+
+    >>> _known_sum(pd.Series([2.0, None])), _known_sum(pd.Series([None, None], dtype=float))
+    (2, None)
+    """
+    total = values.sum(min_count=1)
+    return None if pd.isna(total) else int(total)
 
 
 def spend_over_time(priced: pd.DataFrame, by: str, grain: str = "W") -> pd.DataFrame:

@@ -126,14 +126,16 @@ class QualityEvidence:
         '1486 vs 1476 (+10 pts, wins 51%)'
         >>> QualityEvidence("your evaluation (n=200)", None, "score", 0.72, 0.8).summary()
         "0.72 vs 0.8 (90% of today's)"
-        >>> QualityEvidence("your replay", None, "win_rate", 0.46, 0.5, (0.33, 0.6), 50).summary()
-        'wins 46% of 50 against today (33–60%)'
+        >>> QualityEvidence("your replay", "2026-12-01", "win_rate", 0.46, 0.5, (0.33, 0.6), 50).summary()
+        'wins 46% of 50 against today (33–60%), replayed 2026-12-01'
         """
         if self.metric == "same_model":
             return "same model"
         if self.metric == "win_rate":
+            # Its n, interval and day travel with it into scenarios and the leadership pack.
             interval = f" ({self.interval[0] * 100:.0f}–{self.interval[1]:.0%})" if self.interval else ""
-            return f"wins {self.value:.0%} of {self.n or 0} against today{interval}"
+            day = f", replayed {self.as_of}" if self.as_of else ""
+            return f"wins {self.value:.0%} of {self.n or 0} against today{interval}{day}"
         if self.metric == "rating":
             points = self.value - self.incumbent_value
             return f"{self.value:.0f} vs {self.incumbent_value:.0f} ({points:+.0f} pts, wins {self.win_rate:.0%})"

@@ -319,6 +319,12 @@ def _latency_table() -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=1)
+def _latency_by_host_and_key() -> dict[tuple[str, str], pd.DataFrame]:
+    # Grouped once: a page ranks a thousand candidates, and a filter of the whole table each costs milliseconds.
+    return {(str(p), str(k)): rows for (p, k), rows in _latency_table().groupby(["provider", "key"])}
+
+
 @lru_cache(maxsize=8192)
 def latency_reference(provider: str, model: str) -> LatencyRef | None:
     """The newest published latency of ``model``'s family on ``provider``, or None.
@@ -330,9 +336,8 @@ def latency_reference(provider: str, model: str) -> LatencyRef | None:
     (0.178, 291.3, 'thefastest.ai', 'groq.com')
     """
     key, _ = reference_key(model)
-    table = _latency_table()
-    rows = table[(table["provider"] == provider_id(provider)) & (table["key"] == key)]
-    if rows.empty:
+    rows = _latency_by_host_and_key().get((provider_id(provider), key))
+    if rows is None:
         return None
     newest = rows[rows["date"] == rows["date"].max()].sort_values("ttft_p50_s")
     row = newest.iloc[(len(newest) - 1) // 2]

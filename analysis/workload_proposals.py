@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from analysis.assumptions import DEFAULT_FLOOR_PCT, WINDOW_DAYS
 from analysis.spend import priced_usage
 from analysis.workload_rules import Rule, Workload
+from db.measures import TOOL_CHARGE_PREFIX
 from db.usage import usage_span
 from pricing.identity import family_of
 
@@ -165,6 +166,8 @@ def _slices(engine: Engine) -> list[_Slice]:
     if window is None:
         return []
     frame = priced_usage(engine, ["project", "feature", "canonical_model"], since=window[0], until=window[1])
+    # A tool's charge (web search calls) is not a model's work: no candidate model could take it over.
+    frame = frame[~frame["model"].astype("string").str.startswith(TOOL_CHARGE_PREFIX, na=False)]
     if frame.empty:
         return []
     named = frame["model"].map(family_of)

@@ -25,6 +25,7 @@ from analysis.models import (
     unresolved_models,
     usage_mix,
 )
+from analysis.report_facts import ledger_facts
 from analysis.risk.report import CompanyRisk, company_risk, concentration_over_time
 from analysis.risk.score import weights_of
 from analysis.scenarios.context import ScenarioContext
@@ -34,8 +35,9 @@ from analysis.scenarios.model import scenario_from_json
 from analysis.selfhost import SelfHostedOption, list_options
 from analysis.spend import priced_usage
 from analysis.workloads import Workload
+from collectors.demo import demo_in_ledger
 from db import default_url, list_imports, open_ledger, usage_span
-from db.errors import NotFound
+from db.errors import NotFound, UserError
 from db.incidents import list_incidents
 from db.price_overrides import PriceOverride, list_overrides
 from db.risk_weights import load_risk_weights
@@ -43,6 +45,9 @@ from db.scenarios import list_scenarios
 from pricing.book import PriceBook
 from pricing.comparison import disagreements, price_history, registry_prices
 from pricing.sources import load_book
+from reports.focus import focus_csv
+from reports.pack import ReportPack, report_pack
+from reports.render import render_report
 
 if TYPE_CHECKING:
     from streamlit.runtime.caching.cache_utils import CachedFunc
@@ -54,9 +59,11 @@ __all__ = [
     "catalog",
     "clear",
     "concentration",
+    "demo",
     "disagreeing",
     "engine",
     "evaluations",
+    "focus_file",
     "history",
     "imports",
     "incidents",
@@ -65,6 +72,8 @@ __all__ = [
     "models",
     "overrides",
     "priced",
+    "report_file",
+    "report_packs",
     "risk",
     "risk_weights",
     "rule_values",
@@ -102,7 +111,13 @@ def _read(*, show_spinner: bool | str = False) -> Callable[[Callable[_P, _R]], C
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    return open_ledger(url)
+    try:
+        return open_ledger(url)
+    except UserError as exc:
+        # A ledger that cannot be opened (a server down, a file that is not a database) stops every page
+        # with its one line; nothing is cached, so the next run tries again once it is fixed.
+        st.error(str(exc))
+        st.stop()
 
 
 def engine() -> Engine:
@@ -286,6 +301,36 @@ def scenario_result(url: str, body: str) -> ScenarioResult:
     if context is None:
         raise NotFound("no workloads with usage: propose them on the Workloads page")
     return run(scenario_from_json(body), context)
+
+
+@_read()
+def demo(url: str) -> bool:
+    """Whether the demo company's data is in the ledger (every page says so while it is)."""
+    return demo_in_ledger(_engine(url))
+
+
+@_read(show_spinner="Gathering the report…")
+def report_packs(url: str, bodies: tuple[str, ...]) -> tuple[ReportPack, ...]:
+    """What the report of the scenarios written as ``bodies`` (their JSON) shows, each run against the cached
+    context; :class:`NotFound` without usage or workloads."""
+    context = scenario_context(url)
+    if context is None:
+        raise NotFound("no workloads with usage: propose them on the Workloads page")
+    facts = ledger_facts(_engine(url), book=book(url), today=datetime.now(UTC).date())
+    return tuple(report_pack(scenario_from_json(body), scenario_result(url, body), context, facts) for body in bodies)
+
+
+@_read()
+def report_file(url: str, format_name: str, bodies: tuple[str, ...], day: date) -> bytes:
+    """The report of ``bodies`` in ``format_name``, generated once a ``day`` (a PDF's chart starts a browser,
+    so a file is built when first asked for and then kept)."""
+    return render_report(format_name, report_packs(url, bodies), generated_at=datetime.now(UTC))
+
+
+@_read()
+def focus_file(url: str) -> bytes:
+    """The priced ledger as FinOps FOCUS 1.2 CSV."""
+    return focus_csv(priced_usage(_engine(url), ("host", "project", "feature")))
 
 
 def clear() -> None:

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +21,19 @@ from analysis.spend import Totals
 from analysis.spend import summary as ledger_summary
 from analysis.workloads import list_workloads
 from app.cli_alternatives import alternatives_command
-from app.cli_common import Commands, DbOption, JsonOption, day_option, err, fail, number, out, usd
+from app.cli_common import (
+    MAX_SAMPLES,
+    Commands,
+    DbOption,
+    IdArgument,
+    JsonOption,
+    day_option,
+    err,
+    fail,
+    number,
+    out,
+    usd,
+)
 from app.cli_evaluate import evaluate_command
 from app.cli_incidents import collect_status_command, demo_incident_lines, incidents_app
 from app.cli_prices import cost, prices_app
@@ -31,9 +43,11 @@ from app.cli_rollup_sql import rollup_sql_command
 from app.cli_samples import samples_app
 from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
+from app.demo_removal import remove_demo_data
+from app.serving import exposure_warning, login_configured, secrets_files, server_settings
 from collectors.api import PROVIDERS, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
-from collectors.demo import demo_loaded, load_demo
+from collectors.demo import demo_in_ledger, demo_loaded, load_demo
 from collectors.files import FileOutcome, ingest_files
 from collectors.samples import PromptKeeping
 from db import (
@@ -80,20 +94,19 @@ app.command(name="rollup-sql")(rollup_sql_command)
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8501,
     db: DbOption = None,
 ) -> None:
     """Open the dashboard in a local web server."""
+    # Opened here first: a ledger that cannot be opened ends the command with one line, before the server
+    # starts (the page would only show it to whoever opens it); a new ledger is migrated once, here.
+    open_ledger(db or default_url()).dispose()
     entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
     env = {**os.environ, "EXITPLAN_DB_URL": db or default_url()}
-    settings = {
-        "server.address": host,
-        "server.port": str(port),
-        "server.headless": "true",
-        "browser.gatherUsageStats": "false",
-        "client.toolbarMode": "minimal",
-    }
-    options = [word for name, value in settings.items() for word in (f"--{name}", value)]
+    # Hosts, origins, XSRF and the upload limit: app.serving says why each is set.
+    options = [word for name, value in server_settings(host, port) for word in (f"--{name}", value)]
+    if warning := exposure_warning(host, login_configured(secrets_files())):
+        err.print(f"Warning: {warning}", markup=False, highlight=False)
     command = [sys.executable, "-m", "streamlit", "run", str(entry), *options]
     # Become the server (no child process), so stopping `exitplan serve` stops Streamlit too.
     os.execve(sys.executable, command, env)
@@ -106,9 +119,24 @@ def demo(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Keep the generated export files in this folder.")
     ] = None,
+    remove: Annotated[
+        bool,
+        typer.Option(
+            "--remove",
+            help="Take the demo data out instead: its imports, its status pages' incidents, and the workloads and "
+            "scenarios made on it alone. Your own imports, workloads and scenarios stay.",
+        ),
+    ] = False,
 ) -> None:
-    """Load six months of usage of a fictional company, written as real export files and imported."""
+    """Load six months of usage of a fictional company, written as real export files and imported (--remove
+    takes it out again)."""
     engine = open_ledger(db)
+    if remove:
+        if not demo_in_ledger(engine):
+            out.print("The demo data is not in the ledger: nothing to remove.")
+            return
+        out.print(remove_demo_data(engine).words(), markup=False)
+        return
     if if_empty and usage_span(engine) is not None:
         out.print("The ledger already has usage; demo data not loaded.")
         return
@@ -131,6 +159,7 @@ def ingest_command(
         int | None,
         typer.Option(
             min=1,
+            max=MAX_SAMPLES,
             help="Also keep a seeded sample of at most N prompts per workload, from logs that carry them "
             "(LiteLLM, Langfuse, Helicone, OTel), to replay with `exitplan evaluate`. Off unless given.",
         ),
@@ -196,12 +225,11 @@ def _kept_line(outcome: FileOutcome) -> None:
 
 
 SinceOption = Annotated[
-    str | None,
-    typer.Option(help=f"First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or {DEFAULT_DAYS} days back."),
+    date | None,
+    day_option(f"First day (YYYY-MM-DD, UTC). Default: where the last sync ended, or {DEFAULT_DAYS} days back."),
 ]
 UntilOption = Annotated[
-    str | None,
-    typer.Option(help="Last day (YYYY-MM-DD, UTC), inclusive. Default: yesterday, the last complete day."),
+    date | None, day_option("Last day (YYYY-MM-DD, UTC), inclusive. Default: yesterday, the last complete day.")
 ]
 
 
@@ -238,13 +266,12 @@ def collect_anthropic(
 collect_app.command("status")(collect_status_command)
 
 
-def _collect(provider: str, since: str | None, until: str | None, as_json: bool, db: str | None) -> None:
+def _collect(provider: str, since: date | None, until: date | None, as_json: bool, db: str | None) -> None:
     spec = PROVIDERS[provider]
     key = os.environ.get(spec.key_env, "").strip()
     if not key:
         raise fail(f"{spec.key_env} is not set: export an {spec.title} organization admin key to pull its usage")
-    first, last = day_option(since, "--since"), day_option(until, "--until")
-    result = sync_provider(open_ledger(db), provider, key, since=first, until=last)
+    result = sync_provider(open_ledger(db), provider, key, since=since, until=until)
     if as_json:
         print(json.dumps(asdict(result), default=_iso))
         return
@@ -294,7 +321,7 @@ def imports_list(as_json: JsonOption = False, db: DbOption = None) -> None:
 
 @imports_app.command("show")
 def imports_show(
-    import_id: Annotated[int, typer.Argument(metavar="ID")],
+    import_id: IdArgument,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -350,7 +377,7 @@ def imports_show(
 
 
 @imports_app.command("delete")
-def imports_delete(import_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOption = None) -> None:
+def imports_delete(import_id: IdArgument, db: DbOption = None) -> None:
     """Undo an import completely: its usage, its rejected rows, its record."""
     if not delete_import(open_ledger(db), import_id):
         raise fail(f"no import {import_id}")
@@ -359,8 +386,8 @@ def imports_delete(import_id: Annotated[int, typer.Argument(metavar="ID")], db: 
 
 @app.command()
 def summary(
-    since: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD, UTC), inclusive.")] = None,
-    until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD, UTC), inclusive.")] = None,
+    since: Annotated[date | None, day_option("First day (YYYY-MM-DD, UTC), inclusive.")] = None,
+    until: Annotated[date | None, day_option("Last day (YYYY-MM-DD, UTC), inclusive.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -370,7 +397,7 @@ def summary(
     a total over rows of which only some report it is the known part (marked *, and counted per measure in
     --json as not_in_source).
     """
-    result = ledger_summary(open_ledger(db), since=day_option(since, "--since"), until=day_option(until, "--until"))
+    result = ledger_summary(open_ledger(db), since=since, until=until)
     if as_json:
         print(json.dumps(result.as_dict()))
         return

@@ -11,13 +11,12 @@ from rich.table import Table
 
 from analysis.alternatives import CandidateFilter, alternatives
 from analysis.alternatives_table import candidates_frame
-from analysis.assumptions import window_words
 from analysis.latency_measurements import list_measurements
 from analysis.money import usd
 from analysis.quality import list_evaluations
 from analysis.selfhost import list_options
 from analysis.workloads import Workload, list_workloads
-from app.cli_common import DbOption, JsonOption, fail, out
+from app.cli_common import MAX_SAMPLES, DbOption, JsonOption, fail, out
 from db import open_ledger
 from pricing.identity import provider_id
 
@@ -37,7 +36,7 @@ def find_workload(workloads: list[Workload], wanted: str) -> Workload | None:
 
 def alternatives_command(
     workload: Annotated[str, typer.Argument(help="The workload's id or name (see `exitplan workloads list`).")],
-    top: Annotated[int, typer.Option(help="How many candidates to print.")] = 10,
+    top: Annotated[int, typer.Option(min=1, max=MAX_SAMPLES, help="How many candidates to print.")] = 10,
     host: Annotated[
         list[str] | None, typer.Option(help="Only these hosts (repeatable): openai, aws, together…")
     ] = None,
@@ -49,7 +48,9 @@ def alternatives_command(
     ] = None,
     verbosity: Annotated[
         float,
-        typer.Option(min=0.01, help="Candidates' answer length against today's model's (1.2: a fifth longer)."),
+        typer.Option(
+            min=0.01, max=100.0, help="Candidates' answer length against today's model's (1.2: a fifth longer)."
+        ),
     ] = 1.0,
     previews: Annotated[
         bool, typer.Option("--previews", help="Include preview and experimental models (labelled).")
@@ -87,8 +88,8 @@ def alternatives_command(
         verbosity=verbosity,
         include_excluded=everything,
     )
-    if result.incumbent is None:
-        raise fail(f"workload {chosen.name!r} has no usage in {window_words()}")
+    if (nothing := result.no_estimate()) is not None:
+        raise fail(nothing)
     if as_json:
         print(json.dumps(result.as_dict(top, everything=everything), default=str))
         return

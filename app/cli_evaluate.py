@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -20,6 +20,7 @@ from analysis.evaluation import (
     EvaluationResult,
     Plan,
     book_pricer,
+    cost_words,
     estimate_cost,
     parse_target,
     plan_evaluation,
@@ -28,7 +29,7 @@ from analysis.evaluation import (
 )
 from analysis.workloads import list_workloads
 from app.cli_alternatives import find_workload
-from app.cli_common import DbOption, JsonOption, err, fail, out, usd
+from app.cli_common import MAX_SAMPLES, DbOption, JsonOption, err, fail, out, price_option, usd
 from collectors.api.chat import ChatRouter, Endpoint, endpoint_for, endpoints_for, parse_base_urls
 from db import open_ledger
 from pricing.sources import load_book
@@ -57,20 +58,22 @@ def _endpoints(plan: Plan, base_urls: dict[str, str]) -> tuple[Plan, dict[str, E
     return plan, endpoints
 
 
-def _confirm(estimate: str, yes: bool) -> None:
+def _confirm(yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise fail(f"{estimate}; add --yes to run without confirming")
+        raise fail("not run: no terminal to confirm the estimated cost on; add --yes to run it")
     if not typer.confirm("Run it?", err=True):
         raise typer.Exit(1)
 
 
-def _print(result: EvaluationResult) -> None:
+def _print(result: EvaluationResult, day: date) -> None:
     plan = result.plan
     judge = plan.judged_by or "not judged (name --judge HOST/MODEL)"
+    today = f", today's answers from {plan.incumbent.label}" if plan.incumbent is not None else ""
     out.print(
-        f"{plan.workload}: {len(plan.samples)} prompts ({result.references} with today's answer), judge: {judge}",
+        f"{plan.workload}, evaluated {day.isoformat()}: {len(plan.samples)} prompts ({result.references} with "
+        f"today's answer{today}), judge: {judge}",
         markup=False,
     )
     table = Table("host", "model", "n", "wins/ties/losses", "win rate (95%)", "TTFT p50/p95", "tokens/s", "length")
@@ -90,8 +93,13 @@ def _print(result: EvaluationResult) -> None:
             "—" if row["output_ratio"] is None else f"{row['output_ratio']:.0%} of today's",
         )
     out.print(table)
+    out.print(
+        "n: prompts answered; wins/ties/losses against today's answer, ties counting half in the win rate "
+        "(50% is parity), with its 95% Wilson interval.",
+        markup=False,
+    )
     shows = f"`exitplan alternatives {plan.workload!r}` now shows these"
-    out.print(f"Spent {usd(result.spent_usd)}. {shows}.", markup=False)
+    out.print(f"Spent {cost_words(result.spent_usd)}. {shows}.", markup=False)
 
 
 def evaluate_command(
@@ -100,10 +108,10 @@ def evaluate_command(
         list[str],
         typer.Option(help="A candidate as HOST/MODEL, e.g. groq/llama-3.3-70b-versatile (repeatable)."),
     ],
-    n: Annotated[int, typer.Option("--n", min=1, help="How many of the workload's prompt samples to replay.")] = 50,
-    budget_usd: Annotated[
-        float, typer.Option(min=0.0, help="Stop before the calls would cost more than this (USD).")
-    ] = 5.0,
+    n: Annotated[
+        int, typer.Option("--n", min=1, max=MAX_SAMPLES, help="How many of the workload's prompt samples to replay.")
+    ] = 50,
+    budget_usd: Annotated[float, price_option("Stop before the calls would cost more than this (USD).")] = 5.0,
     judge: Annotated[
         str | None,
         typer.Option(help="The judge model as HOST/MODEL: compares each answer with today's, twice, swapped."),
@@ -129,6 +137,8 @@ def evaluate_command(
     never stored; a host without one is called without a key. The results feed `exitplan alternatives`."""
     engine = open_ledger(db)
     workloads = list_workloads(engine)
+    if not workloads:
+        raise fail(f"no workload {workload!r}: none is saved yet (`exitplan workloads propose` saves them)")
     chosen = find_workload(workloads, workload)
     if chosen is None:
         names = ", ".join(f"{w.id}: {w.name}" for w in workloads) or "none (import usage first)"
@@ -143,10 +153,20 @@ def evaluate_command(
     price = book_pricer(load_book(engine), today)
     estimate = estimate_cost(plan, price)
     for what, calls, cost in estimate.lines:
-        err.print(f"  {what}: {calls:,} calls, {usd(cost, missing='no price')}", markup=False, highlight=False)
-    summary = f"Estimated cost {usd(estimate.total_usd)} for {len(plan.samples)} prompts (budget {usd(budget_usd)})"
+        err.print(f"  {what}: {calls:,} calls, {cost_words(cost)}", markup=False, highlight=False)
+    priced = len(estimate.unpriced) < len(estimate.lines)
+    total = cost_words(estimate.total_usd) + (" for the priced calls" if estimate.unpriced else "")
+    total = total if priced else "unknown: no call has a price"
+    summary = f"Estimated cost {total}, {len(plan.samples)} prompts (budget {usd(budget_usd)})"
     err.print(summary, markup=False, highlight=False)
-    _confirm(summary, yes)
+    if estimate.unpriced:
+        # A local server costs nothing; a paid host the price book does not know would spend unseen.
+        err.print(
+            f"No price for {'; '.join(estimate.unpriced)}: those calls do not count against the budget.",
+            markup=False,
+            highlight=False,
+        )
+    _confirm(yes)
     with ChatRouter(endpoints) as chat, Progress(console=err, transient=True) as progress:
         task = progress.add_task("Replaying", total=None)
         result = run_evaluation(
@@ -175,4 +195,4 @@ def evaluate_command(
     if as_json:
         print(json.dumps(result.as_dict()))
         return
-    _print(result)
+    _print(result, today)

@@ -12,7 +12,18 @@ import typer
 from rich.table import Table
 
 from analysis.models import override_problems
-from app.cli_common import DbOption, JsonOption, day_option, fail, out, usd
+from app.cli_common import (
+    MAX_TOKENS,
+    DbOption,
+    JsonOption,
+    day_option,
+    fail,
+    id_option,
+    out,
+    price_option,
+    tokens_option,
+    usd,
+)
 from collectors.prices import refresh_prices
 from db import open_ledger
 from db.price_overrides import PriceOverride, add_override, delete_override, list_overrides
@@ -105,7 +116,9 @@ def _num(value: object) -> float | None:
 
 @prices_app.command("diff")
 def prices_diff(
-    threshold: Annotated[float, typer.Option(help="Smallest difference to list, as a share.")] = DISAGREEMENT,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=100.0, help="Smallest difference to list, as a share.")
+    ] = DISAGREEMENT,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -169,12 +182,14 @@ def prices_batch(as_json: JsonOption = False) -> None:
 def prices_override(
     provider: Annotated[str, typer.Option(help="The host the price applies to.")],
     model: Annotated[str | None, typer.Option(help="One model; omit for all of the provider's models.")] = None,
-    discount_pct: Annotated[float | None, typer.Option(help="Your discount, e.g. 15 for 15% off.")] = None,
-    input_mtok: Annotated[float | None, typer.Option(help="Your input price, USD per million tokens.")] = None,
-    cache_read_mtok: Annotated[float | None, typer.Option(help="Your cached-input price.")] = None,
-    cache_write_mtok: Annotated[float | None, typer.Option(help="Your cache-write price.")] = None,
-    output_mtok: Annotated[float | None, typer.Option(help="Your output price, USD per million tokens.")] = None,
-    valid_from: Annotated[str | None, typer.Option(help="First day it applies (YYYY-MM-DD).")] = None,
+    discount_pct: Annotated[
+        float | None, typer.Option(min=0.0, max=100.0, help="Your discount, e.g. 15 for 15% off.")
+    ] = None,
+    input_mtok: Annotated[float | None, price_option("Your input price, USD per million tokens.")] = None,
+    cache_read_mtok: Annotated[float | None, price_option("Your cached-input price.")] = None,
+    cache_write_mtok: Annotated[float | None, price_option("Your cache-write price.")] = None,
+    output_mtok: Annotated[float | None, price_option("Your output price, USD per million tokens.")] = None,
+    valid_from: Annotated[date | None, day_option("First day it applies (YYYY-MM-DD).")] = None,
     note: Annotated[str | None, typer.Option(help="Where the price comes from (a contract, a quote).")] = None,
     db: DbOption = None,
 ) -> None:
@@ -187,7 +202,7 @@ def prices_override(
         cache_read_mtok=cache_read_mtok,
         cache_write_mtok=cache_write_mtok,
         output_mtok=output_mtok,
-        valid_from=day_option(valid_from, "--valid-from"),
+        valid_from=valid_from,
         note=note,
     )
     if problems := override_problems(override):
@@ -198,7 +213,7 @@ def prices_override(
 
 @prices_app.command("overrides")
 def prices_overrides(
-    delete: Annotated[int | None, typer.Option(help="Delete the override with this id.")] = None,
+    delete: Annotated[int | None, id_option("Delete the override with this id.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -229,14 +244,16 @@ def prices_overrides(
 def cost(
     provider: Annotated[str, typer.Option(help="Host as a genai-prices id: openai, anthropic, google, aws, azure, …")],
     model: Annotated[str, typer.Option(help="Model id as it appears in usage data.")],
-    day: Annotated[str | None, typer.Option("--date", help="Day the usage ran (YYYY-MM-DD); default today.")] = None,
-    input_tokens: Annotated[int, typer.Option(help="All input tokens, cache reads and writes included.")] = 0,
-    cache_read_tokens: Annotated[int, typer.Option(help="The part of the input read from a cache.")] = 0,
-    cache_write_tokens: Annotated[int, typer.Option(help="The part of the input written to a cache (all TTLs).")] = 0,
-    cache_write_1h_tokens: Annotated[int, typer.Option(help="The part of the cache writes with a 1-hour TTL.")] = 0,
-    output_tokens: Annotated[int, typer.Option(help="All output tokens, reasoning included.")] = 0,
-    reasoning_tokens: Annotated[int, typer.Option(help="The part of the output spent on reasoning.")] = 0,
-    requests: Annotated[int, typer.Option(help="Requests; each has a prompt of input/requests tokens.")] = 1,
+    day: Annotated[date | None, day_option("Day the usage ran (YYYY-MM-DD); default today.", "--date")] = None,
+    input_tokens: Annotated[int, tokens_option("All input tokens, cache reads and writes included.")] = 0,
+    cache_read_tokens: Annotated[int, tokens_option("The part of the input read from a cache.")] = 0,
+    cache_write_tokens: Annotated[int, tokens_option("The part of the input written to a cache (all TTLs).")] = 0,
+    cache_write_1h_tokens: Annotated[int, tokens_option("The part of the cache writes with a 1-hour TTL.")] = 0,
+    output_tokens: Annotated[int, tokens_option("All output tokens, reasoning included.")] = 0,
+    reasoning_tokens: Annotated[int, tokens_option("The part of the output spent on reasoning.")] = 0,
+    requests: Annotated[
+        int, typer.Option(min=1, max=MAX_TOKENS, help="Requests; each has a prompt of input/requests tokens.")
+    ] = 1,
     service_tier: Annotated[
         str,
         typer.Option(
@@ -244,7 +261,7 @@ def cost(
             "billed as standard, fast and priority_on_demand as priority."
         ),
     ] = "standard",
-    hour: Annotated[int | None, typer.Option(help="Hour of day (UTC), for time-of-day prices.")] = None,
+    hour: Annotated[int | None, typer.Option(min=0, max=23, help="Hour of day (UTC), for time-of-day prices.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -252,18 +269,6 @@ def cost(
     billed = billed_tier(service_tier)
     if billed is None:
         raise fail(f"--service-tier must be one of {', '.join(t.spelling for t in SERVICE_TIERS)}")
-    if requests < 1:
-        raise fail("--requests must be at least 1")
-    counts = (
-        input_tokens,
-        cache_read_tokens,
-        cache_write_tokens,
-        cache_write_1h_tokens,
-        output_tokens,
-        reasoning_tokens,
-    )
-    if min(counts) < 0:
-        raise fail("token counts cannot be negative")
     if cache_read_tokens + cache_write_tokens > input_tokens:
         raise fail("--input-tokens is all input: it must include the cache reads and writes")
     if cache_write_1h_tokens > cache_write_tokens or reasoning_tokens > output_tokens:
@@ -272,7 +277,7 @@ def cost(
     result = quote(
         provider_id(provider),
         model,
-        day=day_option(day, "--date") or _today(),
+        day=day or _today(),
         input_tokens=input_tokens,
         cache_read_tokens=cache_read_tokens,
         cache_write_tokens=cache_write_tokens,

@@ -13,7 +13,7 @@ from rich.table import Table
 from analysis.evaluation import purge_samples, sample_summary
 from analysis.workloads import list_workloads
 from app.cli_alternatives import find_workload
-from app.cli_common import DbOption, JsonOption, out
+from app.cli_common import MAX_SAMPLES, DbOption, JsonOption, out
 from collectors.samples import DEFAULT_LIMIT, PromptKeeping, add_sample_file
 from collectors.source import source_from_path
 from db import open_ledger
@@ -43,7 +43,7 @@ def samples_add(
         typer.Option(help='The workload the samples are of (else each line\'s "workload").'),
     ] = None,
     limit: Annotated[
-        int, typer.Option(min=1, help="Keep at most this many per workload (a seeded uniform sample).")
+        int, typer.Option(min=1, max=MAX_SAMPLES, help="Keep at most this many per workload (a seeded uniform sample).")
     ] = DEFAULT_LIMIT,
     redact: RedactOption = True,
     as_json: JsonOption = False,
@@ -52,21 +52,26 @@ def samples_add(
     """Store the prompts of a JSON-lines file, one object a line — {"messages": [{"role", "content"}, ...],
     "response": "today's answer" (optional)} — as samples of a workload."""
     engine = open_ledger(db)
-    added = add_sample_file(engine, source_from_path(path), PromptKeeping(limit, redact=redact), workload)
+    saved = list_workloads(engine)
+    # A saved workload is named as `exitplan evaluate` names it (id, name, or a unique part of it), so the
+    # samples are found when it is evaluated.
+    chosen = find_workload(saved, workload) if workload else None
+    name = chosen.name if chosen is not None else workload
+    added = add_sample_file(engine, source_from_path(path), PromptKeeping(limit, redact=redact), name)
     if as_json:
         print(json.dumps({"file": added.file, "read": added.read, "kept": added.kept, "refused": added.refused}))
         return
+    whose = f" to workload {name!r}" if name else ""
     out.print(
-        f"{added.file}: {added.read:,} lines, {added.kept:,} samples added"
+        f"{added.file}: {added.read:,} lines, {added.kept:,} samples added{whose}"
         + (f", {len(added.refused):,} refused" if added.refused else "")
         + ("" if redact else " (not redacted)"),
         markup=False,
     )
     for where, why in added.refused[:10]:
         out.print(f"  {where}: {why}", markup=False)
-    names = {w.name for w in list_workloads(engine)}
-    if workload and workload not in names:
-        out.print(f"No saved workload is called {workload!r} yet: name one so to evaluate these.", markup=False)
+    if name and chosen is None:
+        out.print(f"No saved workload is called {name!r} yet: name one so to evaluate these.", markup=False)
 
 
 @samples_app.command("list")
@@ -84,7 +89,7 @@ def samples_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     table = Table("workload", "samples", "with today's answer", "redacted", "from")
     for row in summary.itertuples():
         table.add_row(
-            row.workload or "(no workload claims them)",
+            row.workload if isinstance(row.workload, str) else "(no workload claims them)",
             f"{row.samples:,}",
             f"{row.with_response:,}",
             f"{row.redacted:,}",

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from analysis.scenarios.context import ScenarioContext, scenario_context
 from analysis.scenarios.engine import ScenarioResult, run
-from analysis.scenarios.model import Scenario, scenario_from_json, scenario_to_dict
+from analysis.scenarios.model import HORIZONS, Scenario, scenario_from_json, scenario_to_dict
 from analysis.scenarios.optimiser import suggest
 from analysis.scenarios.template import template
 from analysis.scenarios.trust import forecast_as_dict, forecast_words
@@ -160,7 +160,7 @@ def scenario_suggest(
     two_vendors_for_critical: Annotated[
         bool, typer.Option("--two-vendors-for-critical", help="Run high-criticality workloads on two hosts.")
     ] = False,
-    horizon: Annotated[int, typer.Option(help="Months: 12, 24 or 36.")] = 24,
+    horizon: Annotated[int, typer.Option(min=min(HORIZONS), max=max(HORIZONS), help="Months: 12, 24 or 36.")] = 24,
     save: Annotated[str | None, typer.Option("--save", help="Keep the plan in the ledger under this name.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,

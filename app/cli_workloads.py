@@ -23,7 +23,7 @@ from analysis.workloads import (
     workload_costs,
     workload_history,
 )
-from app.cli_common import DbOption, JsonOption, fail, out, usd
+from app.cli_common import DbOption, IdArgument, JsonOption, fail, out, usd
 from db import open_ledger
 from pricing.sources import load_book
 
@@ -155,7 +155,7 @@ def workloads_propose(
 
 @workloads_app.command("show")
 def workloads_show(
-    workload_id: Annotated[int, typer.Argument(metavar="ID")],
+    workload_id: IdArgument,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:

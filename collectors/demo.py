@@ -27,15 +27,21 @@ from sqlalchemy import Engine
 from collectors.pipeline import IngestResult, ingest
 from collectors.source import source_from_path
 from collectors.status import IMPACTS, parse_status_history, save_status_history
-from db.imports import list_imports
+from db.imports import delete_import, list_imports
+from db.incidents import delete_incidents, stored_sources
 
 __all__ = [
+    "SOURCE_PREFIX",
     "STATUS_PAGES",
     "WORKLOADS",
+    "DemoRemoved",
     "StatusPage",
     "Workload",
+    "demo_imports",
+    "demo_in_ledger",
     "demo_loaded",
     "load_demo",
+    "remove_demo",
     "write_demo_files",
     "write_demo_status_files",
 ]
@@ -573,9 +579,44 @@ def write_demo_status_files(folder: Path, end: date | None = None) -> list[Path]
 SOURCE_PREFIX = "demo/"
 
 
+def demo_imports(engine: Engine) -> list[int]:
+    """The ids of the demo's imports (named under :data:`SOURCE_PREFIX`)."""
+    found = list_imports(engine)
+    return [int(i) for i in found.loc[found["source_name"].str.startswith(SOURCE_PREFIX), "id"]]
+
+
+def _demo_incident_sources(engine: Engine) -> list[str]:
+    return [source for source in stored_sources(engine) if source.startswith(SOURCE_PREFIX)]
+
+
 def demo_loaded(engine: Engine) -> bool:
     """Whether the ledger holds demo imports (of any end date)."""
-    return bool(list_imports(engine)["source_name"].str.startswith(SOURCE_PREFIX).any())
+    return bool(demo_imports(engine))
+
+
+def demo_in_ledger(engine: Engine) -> bool:
+    """Whether anything the demo wrote is in the ledger: its imports, or its status pages' incidents (which
+    stay, and weigh on the risk score, when only the demo's imports were deleted by hand)."""
+    return bool(demo_imports(engine) or _demo_incident_sources(engine))
+
+
+@dataclass(frozen=True)
+class DemoRemoved:
+    """What :func:`remove_demo` took out of the ledger."""
+
+    imports: int
+    incidents: int
+
+
+def remove_demo(engine: Engine) -> DemoRemoved:
+    """Take everything :func:`load_demo` wrote out of the ledger: every import named under
+    :data:`SOURCE_PREFIX` (with its usage and rejected rows) and the incidents stored from the demo's status
+    pages. The user's own imports and incidents stay. Workloads and scenarios are not the collectors' to
+    judge: ``analysis.made_on`` finds those made on the demo alone, and is asked first (it reads the demo's
+    usage). Running it again removes nothing more."""
+    imports = sum(delete_import(engine, import_id) for import_id in demo_imports(engine))
+    incidents = sum(delete_incidents(engine, source) for source in _demo_incident_sources(engine))
+    return DemoRemoved(imports, incidents)
 
 
 def _import_all(engine: Engine, folder: Path, end: date | None) -> list[IngestResult]:

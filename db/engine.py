@@ -17,10 +17,11 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine.url import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from db.errors import InvalidInput, LedgerBusy
@@ -81,41 +82,112 @@ def _utc_session(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
 def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
     """An engine on the ledger at ``url`` (default: :func:`default_url`), schema upgraded to head.
 
-    Raises :class:`~db.errors.InvalidInput` when ``url`` is not a database URL SQLAlchemy can open.
+    Raises :class:`~db.errors.InvalidInput`, with one line that names the ledger (its password masked) and
+    says why, when ``url`` is not a database URL SQLAlchemy can open, its driver is not installed, the
+    database cannot be reached or created, the file is not a database, or a newer exitplan wrote it.
     """
     url = url or default_url()
+    shown = _shown_url(url)
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, connect_args=_connect_args(make_url(url)))
     except ArgumentError as exc:
-        # The URL is the user's setting (--db, EXITPLAN_DB_URL). SQLAlchemy's message names the dialect at
-        # most, never the URL, so no password it may hold is echoed.
-        raise InvalidInput(
-            f"the ledger URL (--db or EXITPLAN_DB_URL) cannot be opened: {exc}; "
-            "expected e.g. sqlite:///path/to/ledger.db or postgresql+psycopg://user@host/exitplan"
-        ) from None
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # SQLAlchemy's message names the dialect at most, never the URL, so no password is echoed.
+        raise _unusable(url, shown, str(exc), _GIVE_ANOTHER) from None
+    except ValueError as exc:  # a port that is not a number, a malformed query string
+        raise _unusable(url, shown, f"not a database URL ({exc})", _GIVE_ANOTHER) from None
+    except ImportError as exc:
+        driver = exc.name or "its database driver"
+        raise _unusable(url, shown, f"{driver} is not installed", f"pip install it, or {_GIVE_ANOTHER}") from None
+    if engine.dialect.name == "sqlite" and (database := engine.url.database) and database != ":memory:":
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _unusable(url, shown, f"its folder cannot be made ({exc.strerror or exc})") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "handle_error", _busy_is_a_message)
     elif engine.dialect.name == "postgresql" and engine.dialect.driver in ("psycopg", "psycopg2"):
         event.listen(engine, "connect", _utc_session, insert=True)
-    if migrate and not _at_head(engine):
+    at_head = _check(engine, url, shown)
+    if migrate and not at_head:
         upgrade(engine)
     return engine
+
+
+_CHECK = "check --db or EXITPLAN_DB_URL"
+_GIVE_ANOTHER = (
+    "give --db or EXITPLAN_DB_URL as e.g. sqlite:///path/to/ledger.db or postgresql+psycopg://user@host/exitplan"
+)
+
+
+# How long to wait for a database server to answer before saying so: libpq waits for the operating system
+# (two minutes and more) for a host that drops the connection, which looks like a hang.
+CONNECT_TIMEOUT_S = 10
+
+
+def _connect_args(url: URL) -> dict[str, object]:
+    """What the driver is given besides the URL: a connection timeout for PostgreSQL unless the URL sets one."""
+    libpq = url.get_backend_name() == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2")
+    return {"connect_timeout": CONNECT_TIMEOUT_S} if libpq and "connect_timeout" not in url.query else {}
+
+
+def _shown_url(url: str) -> str | None:
+    """``url`` as a message may show it, its password masked; None for a URL that cannot be parsed."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return None
+
+
+def _unusable(url: str, shown: str | None, why: str, what_to_do: str = _CHECK) -> InvalidInput:
+    """The ledger at ``url`` cannot be used: one line, which never holds the URL's password."""
+    subject = f"the ledger URL {shown}" if shown else "the ledger URL"
+    message = f"{subject} cannot be opened: {' '.join(why.split())}; {what_to_do}"
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        password = None
+    if password:
+        message = message.replace(str(password), "***")
+    return InvalidInput(message)
+
+
+def _check(engine: Engine, url: str, shown: str | None) -> bool:
+    """Connect once: whether the ledger is at the newest revision. What the driver says when it cannot
+    connect (a server that does not answer, a password refused, a file that is not a database) is the
+    user's to fix, and ends as one :class:`~db.errors.InvalidInput` line; so do a newer exitplan's ledger
+    and another application's database, which opening would fill with the ledger's tables."""
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+            others = [] if current else sorted(inspect(connection).get_table_names())
+    except DBAPIError as exc:
+        # The driver's own words, first line only: SQLAlchemy appends the SQL and a link to its docs.
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        engine.dispose()
+        raise _unusable(url, shown, reason) from None
+    if others:
+        engine.dispose()
+        listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        raise _unusable(
+            url, shown, f"it is not an exitplan ledger (it holds other tables: {listed})", "give a new, empty database"
+        )
+    script = ScriptDirectory.from_config(_config())
+    known = {revision.revision for revision in script.walk_revisions()}
+    if unknown := current - known:
+        engine.dispose()
+        raise _unusable(
+            url,
+            shown,
+            f"a newer exitplan wrote it (revision {', '.join(sorted(unknown))}); upgrade exitplan to use it",
+        )
+    return current == set(script.get_heads())
 
 
 def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
-
-
-def _at_head(engine: Engine) -> bool:
-    """Whether the ledger is already at the newest revision: opening it then takes no lock."""
-    heads = set(ScriptDirectory.from_config(_config()).get_heads())
-    with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, delete, insert, select
 
 from db.schema import incidents
 
-__all__ = ["INCIDENT_COLUMNS", "delete_incidents", "list_incidents", "replace_incidents"]
+__all__ = ["INCIDENT_COLUMNS", "delete_incidents", "list_incidents", "replace_incidents", "stored_sources"]
 
 # The columns an incident is given by; ``id``, ``source`` and ``imported_at`` are the ledger's.
 # ``components`` is a sequence of names; times are naive UTC (``resolved_at`` None while ongoing).
@@ -70,6 +70,12 @@ def list_incidents(engine: Engine) -> pd.DataFrame:
         frame[name] = pd.to_datetime(frame[name])
     frame["components"] = [json.loads(text) for text in frame["components"]]
     return frame
+
+
+def stored_sources(engine: Engine) -> list[str]:
+    """The sources (status page URLs or files) incidents are stored from, sorted."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(incidents.c.source).distinct().order_by(incidents.c.source)).scalars())
 
 
 def delete_incidents(engine: Engine, source: str | None = None) -> int:

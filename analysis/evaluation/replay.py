@@ -48,6 +48,7 @@ __all__ = [
     "Reply",
     "Target",
     "answer_limit",
+    "cost_words",
     "estimate_cost",
     "estimate_tokens",
     "parse_target",
@@ -186,6 +187,20 @@ class Plan:
         return self.answer_tokens or DEFAULT_ANSWER_TOKENS
 
 
+def cost_words(usd: float | None) -> str:
+    """A replay's cost as a reader sees it: a call costs fractions of a cent, and a priced call is never
+    shown as $0.00.
+
+    >>> cost_words(None), cost_words(0.0), cost_words(0.0000028), cost_words(0.00123), cost_words(1234.5)
+    ('no price', '$0.00', 'under $0.0001', '$0.0012', '$1,234.50')
+    """
+    if usd is None:
+        return "no price"
+    if 0 < usd < 0.0001:
+        return "under $0.0001"
+    return f"${usd:,.4f}" if 0 < usd < 0.01 else f"${usd:,.2f}"
+
+
 @dataclass(frozen=True)
 class CostEstimate:
     """What a run is expected to cost: a line per kind of call (what, how many calls, USD or None where the
@@ -267,6 +282,7 @@ class CandidateResult:
 
     target: Target
     judged: bool
+    checked: bool = False  # judged by a check (exact match, JSON structure), not a judge model
     verdicts: list[str] = field(default_factory=list)
     ttfts: list[float] = field(default_factory=list)
     rates: list[float] = field(default_factory=list)
@@ -278,7 +294,7 @@ class CandidateResult:
 
     @property
     def tally(self) -> Tally | None:
-        return tally(self.verdicts) if self.judged else None
+        return tally(self.verdicts, by_check=self.checked) if self.judged else None
 
     @property
     def ttft_p50_s(self) -> float | None:
@@ -476,7 +492,8 @@ def run_evaluation(
             f"{len(plan.samples) - len(today)} of {len(plan.samples)} prompts have no answer of today's model "
             f"to compare with{why}: they measure latency only"
         )
-    results = {c: CandidateResult(c, judged=plan.judged_by is not None) for c in plan.candidates}
+    checked = plan.judge is None and plan.check is not None
+    results = {c: CandidateResult(c, judged=plan.judged_by is not None, checked=checked) for c in plan.candidates}
 
     def replay(sample: Sample, candidate: Target, reserved: float) -> Callable[[], None]:
         def job() -> None:

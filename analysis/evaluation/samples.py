@@ -116,7 +116,10 @@ def sample_summary(engine: Engine, workloads: Sequence[Workload]) -> pd.DataFram
                 "newest": pd.Timestamp(group["created_at"].max()).to_pydatetime(),
             }
         )
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    # None, not NaN, for the samples no workload claims (pandas' string dtype would make it NaN).
+    frame["workload"] = pd.Series([row["workload"] for row in rows], index=frame.index, dtype=object)
+    return frame
 
 
 def purge_samples(engine: Engine, workloads: Sequence[Workload], name: str | None = None) -> int:

@@ -8,10 +8,17 @@ same scale as a rating gap's expected win rate (:func:`analysis.quality.win_rate
 which is what a quality floor is set against. Leaving ties out instead would report 100% for a candidate
 that won once and tied 49 times.
 
-**The interval is Wilson's score interval** for a proportion, with the score sum as the successes: unlike
-the normal approximation it stays inside [0, 1] and keeps its coverage at the small n of a replay (20–200
-prompts). A tie's score varies less than a win or a loss, so treating scores as Bernoulli draws makes the
-interval a little wider than it need be — conservative, the safe side for a decision to move.
+**The interval is Wilson's score interval** for a proportion: unlike the normal approximation it stays
+inside [0, 1] and keeps its coverage at the small n of a replay (20–200 prompts). How ties enter it depends
+on who judged:
+
+- a judge model can call a pair a win, a tie or a loss: the score sum (wins + ties/2) is taken as the
+  successes. A tie's score varies less than a win or a loss, so treating scores as Bernoulli draws makes the
+  interval wider than it need be when there are many ties — conservative, the safe side for a decision to
+  move;
+- a check (exact match, JSON structure) can only tie (match) or lose: the score is half a Bernoulli draw,
+  match or not, so the interval is exactly half Wilson's interval of the match rate — 50 matches of 50 is
+  46–50%, not the 36–64% the score sum would give, which would read as no evidence at all.
 
 **The length ratio** is the candidate's total answer length over today's on the same prompts (a ratio of
 sums: the cost of output is a sum), with a 95% percentile-bootstrap interval over prompts, seeded so that the
@@ -70,11 +77,13 @@ def wilson_interval(successes: float, n: int, z: float = _Z95) -> tuple[float, f
 @dataclass(frozen=True)
 class Tally:
     """Wins, ties and losses of a candidate against today's answers, the win rate (ties count half) and its
-    95% Wilson interval; the rate and interval are None when nothing was judged."""
+    95% Wilson interval; the rate and interval are None when nothing was judged. ``by_check``: a check
+    judged (a match is a tie, there are no wins), and the interval is half the match rate's."""
 
     wins: int
     ties: int
     losses: int
+    by_check: bool = False
 
     @property
     def n(self) -> int:
@@ -86,11 +95,21 @@ class Tally:
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        return wilson_interval(self.wins + self.ties / 2, self.n) if self.n else None
+        """The win rate's 95% interval (see the module's docstring for how ties enter it).
+
+        >>> [round(x, 4) for x in Tally(0, 50, 0, by_check=True).interval], Tally(0, 50, 0).interval[0] < 0.37
+        ([0.4643, 0.5], True)
+        """
+        if not self.n:
+            return None
+        if self.by_check:
+            low, high = wilson_interval(self.ties, self.n)
+            return low / 2, high / 2
+        return wilson_interval(self.wins + self.ties / 2, self.n)
 
 
-def tally(verdicts: Iterable[str]) -> Tally:
-    """Count verdicts (:data:`WIN`, :data:`TIE`, :data:`LOSS`).
+def tally(verdicts: Iterable[str], *, by_check: bool = False) -> Tally:
+    """Count verdicts (:data:`WIN`, :data:`TIE`, :data:`LOSS`); ``by_check``: a check gave them (no wins).
 
     >>> t = tally(["win", "win", "tie", "loss"])
     >>> (t.wins, t.ties, t.losses, t.win_rate)
@@ -101,7 +120,9 @@ def tally(verdicts: Iterable[str]) -> Tally:
         if verdict not in counts:
             raise ValueError(f"not a verdict: {verdict!r}")
         counts[verdict] += 1
-    return Tally(counts[WIN], counts[TIE], counts[LOSS])
+    if by_check and counts[WIN]:
+        raise ValueError("a check never finds an answer better than today's: no wins")
+    return Tally(counts[WIN], counts[TIE], counts[LOSS], by_check)
 
 
 def combine_orders(first: str, second: str) -> str:

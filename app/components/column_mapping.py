@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from app.components.escape import md
 from collectors.formats.mapped_csv import FIELDS, INPUT_INCLUDES_CACHE, REQUIRED, guess_mapping, mapping_problems
 
 __all__ = ["mapping_form"]
@@ -39,7 +40,7 @@ def mapping_form(file_name: str, header: Sequence[str], key: str, saved: dict[st
     initial = saved or guess_mapping(header)
     options = [_NONE, *header]
     with st.form(key=key):
-        st.markdown(f"**{file_name}**: exitplan does not know this layout. Say which column holds what.")
+        st.markdown(f"**{md(file_name)}**: exitplan does not know this layout. Say which column holds what.")
         mapping: dict[str, str] = {}
         columns = st.columns(2)
         for i, field in enumerate(FIELDS):
@@ -68,6 +69,6 @@ def mapping_form(file_name: str, header: Sequence[str], key: str, saved: dict[st
         if not st.form_submit_button("Import with this mapping", type="primary"):
             return None
     if problems := mapping_problems(mapping, header):
-        st.error("This mapping cannot be used: " + "; ".join(problems))
+        st.error("This mapping cannot be used: " + md("; ".join(problems)))
         return None
     return mapping

@@ -5,6 +5,8 @@ estimate shown before anything runs, a progress bar while it does, and the resul
 from __future__ import annotations
 
 import os
+import shlex
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +15,7 @@ from analysis.alternatives import Alternatives
 from analysis.evaluation import (
     CHECKS,
     book_pricer,
+    cost_words,
     estimate_cost,
     parse_target,
     plan_evaluation,
@@ -22,6 +25,7 @@ from analysis.evaluation import (
 )
 from analysis.workload_rules import Workload
 from app import cache
+from app.components.escape import md
 from collectors.api.chat import ChatRouter, endpoints_for, parse_base_urls
 from db.errors import UserError
 
@@ -46,9 +50,10 @@ def evaluate_panel(url: str, workload: Workload, result: Alternatives) -> None:
     if not kept:
         st.info(
             "No prompt samples for this workload yet: keep some when importing logs that carry prompts "
-            "(`exitplan ingest FILE --keep-prompts 200`), or add a file with `exitplan samples add FILE "
-            f"--workload {workload.name!r}`."
+            "(`exitplan ingest FILE --keep-prompts 200`), or add a file of them:"
         )
+        # A code block shows the name as typed (no Markdown there) and quoted for the shell.
+        st.code(f"exitplan samples add FILE --workload {shlex.quote(workload.name)}", language="bash")
         return
     choices = [f"{c.host}/{c.model}" for c in result.candidates]
     with st.form("alternatives-evaluate"):
@@ -82,7 +87,7 @@ def evaluate_panel(url: str, workload: Workload, result: Alternatives) -> None:
     try:
         _estimate_and_run(url, workload, workloads, *asked)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 
 
 def _estimate_and_run(
@@ -109,18 +114,23 @@ def _estimate_and_run(
             endpoints |= endpoints_for([plan.incumbent.host], base_urls, os.environ)
         except UserError:
             st.caption(
-                f"Today's model {plan.incumbent.label} has no endpoint: prompts without a logged answer are timed only."
+                f"Today's model {md(plan.incumbent.label)} has no endpoint: prompts without a logged answer are "
+                "timed only."
             )
+            plan = replace(plan, incumbent=None)  # as the command line does: not called, rather than failing
     price = book_pricer(cache.book(url), pd.Timestamp.now("UTC").date())
     estimate = estimate_cost(plan, price)
-    lines = [
-        f"- {what}: {calls:,} calls, {'no price' if usd is None else f'${usd:,.4f}'}"
-        for what, calls, usd in estimate.lines
-    ]
+    lines = [f"- {md(what)}: {calls:,} calls, {cost_words(usd)}" for what, calls, usd in estimate.lines]
+    if len(estimate.unpriced) == len(estimate.lines):
+        total = "unknown: no call has a price"
+    else:
+        total = cost_words(estimate.total_usd) + (" for the priced calls" if estimate.unpriced else "")
     st.markdown(
-        f"**Estimated cost ${estimate.total_usd:,.4f}** for {len(plan.samples)} prompts, judged by "
-        f"{plan.judged_by or 'no one'} (budget ${budget:,.2f}; the run stops there):\n" + "\n".join(lines)
+        f"**Estimated cost {md(total)}** for {len(plan.samples)} prompts, judged by "
+        f"{md(plan.judged_by or 'no one')} (budget ${budget:,.2f}; the run stops there):\n" + "\n".join(lines)
     )
+    if estimate.unpriced:
+        st.caption(f"No price for {md('; '.join(estimate.unpriced))}: those calls do not count against the budget.")
     if not st.button("Run the evaluation", key="evaluate-run", type="primary"):
         return
     bar = st.progress(0.0, text="Replaying…")
@@ -135,7 +145,7 @@ def _estimate_and_run(
     bar.empty()
     said = list(found.notes)
     if found.stopped_by_budget:
-        said.append(f"The budget of ${budget:,.2f} stopped the run after ${found.spent_usd:,.4f}.")
+        said.append(f"The budget of ${budget:,.2f} stopped the run after {cost_words(found.spent_usd)}.")
     said += [
         f"{c.target.label}: {len(c.errors)} failed calls, e.g. {c.errors[0]}" for c in found.candidates if c.errors
     ]
@@ -154,7 +164,8 @@ def _last_results() -> None:
     """What the last run found, shown once after it (the page reruns to rank on the new evidence)."""
     rows, said, judged_by = st.session_state.pop("evaluate-results")
     for message in said:
-        st.warning(message)
+        st.warning(md(message))
     st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—")
     checks = " or ".join(CHECKS.values())
-    st.caption(f"Judged by {judged_by or f'no one (name a judge, or a {checks} check applies by task)'}.")
+    nobody = f"no one (name a judge, or a {checks} check applies by task)"
+    st.caption(f"Judged by {md(judged_by) if judged_by else nobody}.")

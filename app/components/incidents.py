@@ -9,6 +9,7 @@ import streamlit as st
 
 from analysis.risk.incidents import incident_sources
 from app import cache
+from app.components.escape import md
 from collectors.status import collect_status, parse_status_history, save_status_history, source_label
 from db.errors import UserError
 from db.incidents import delete_incidents
@@ -52,11 +53,11 @@ def _bring_in() -> None:
     with pull:
         url = st.text_input("Status page", key=f"{_KEY}-url", placeholder="https://status.openai.com")
         if st.button("Pull incident history", key=f"{_KEY}-pull", disabled=not url.strip()):
-            with st.spinner(f"Reading {url.strip()}…"):
+            with st.spinner(f"Reading {md(url)}…"):
                 try:
                     history = collect_status(cache.engine(), url, provider or None)
                 except UserError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     _done(history.message())
     with upload:
@@ -65,7 +66,7 @@ def _bring_in() -> None:
             try:
                 history = parse_status_history(file.getvalue(), file.name, provider or None)
             except UserError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 save_status_history(cache.engine(), history)
                 _done(history.message())
@@ -88,7 +89,7 @@ def incidents_panel(url: str) -> None:
     )
     flash = st.session_state.pop(_FLASH, None)
     if flash:
-        st.success(flash)
+        st.success(md(flash))
     stored = cache.incidents(url)
     if stored.empty:
         st.info("No incident history yet.")

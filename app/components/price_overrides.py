@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from analysis.models import override_problems
+from app.components.escape import md
 from db.price_overrides import PriceOverride
 from pricing.identity import provider_id
 
@@ -50,7 +51,7 @@ def override_form(key: str, providers: Sequence[str]) -> PriceOverride | None:
         output_mtok=values["output_mtok"],
     )
     if problems := override_problems(override):
-        st.error(" ".join(problems))
+        st.error(md(" ".join(problems)))
         return None
     return override
 
@@ -72,8 +73,8 @@ def _describe(override: PriceOverride) -> str:
         if getattr(override, name) is not None
     ]
     since = f", from {override.valid_from:%d %b %Y}" if override.valid_from else ""
-    note = f" — {override.note}" if override.note else ""
-    return f"**{override.provider} / {override.model or 'all models'}**: {', '.join(parts)}{since}{note}"
+    note = f" — {md(override.note)}" if override.note else ""
+    return f"**{md(override.provider)} / {md(override.model or 'all models')}**: {', '.join(parts)}{since}{note}"
 
 
 def override_list(overrides: Sequence[PriceOverride], key: str) -> int | None:

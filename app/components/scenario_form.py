@@ -11,6 +11,7 @@ from analysis.scenarios.context import ScenarioContext
 from analysis.scenarios.editing import AssumptionValues, moves_frame, scenario_from_form, target_choices
 from analysis.scenarios.engine import DEFAULT_EVALUATION_USD
 from analysis.scenarios.model import HORIZONS, Scenario
+from app.components.escape import md
 
 __all__ = ["scenario_form"]
 
@@ -79,7 +80,7 @@ def scenario_form(scenario: Scenario, context: ScenarioContext, key: str) -> Sce
         if hosts := {h: r for h, r in scenario.assumptions.price_change_per_year.items() if h != "*"}:
             st.caption(
                 "Kept as the JSON has them: "
-                + ", ".join(f"{host} {percent(rate)} a year" for host, rate in hosts.items())
+                + ", ".join(f"{md(host)} {percent(rate)} a year" for host, rate in hosts.items())
                 + " (edit them in the JSON)."
             )
         st.markdown("**Moves**")

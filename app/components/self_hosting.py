@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.selfhost import SelfHostedOption, delete_option, option_problems, save_option, usd_per_mtok
 from app import cache
+from app.components.escape import md
 
 __all__ = ["self_hosting_panel"]
 
@@ -20,7 +21,7 @@ def self_hosting_panel(url: str) -> None:
     for option in cache.self_hosted(url):
         left, right = st.columns([4, 1])
         left.markdown(
-            f"**{option.name}** — {option.model} on {option.gpus_per_replica}× {option.gpu_type}: "
+            f"**{md(option.name)}** — {md(option.model)} on {option.gpus_per_replica}× {md(option.gpu_type)}: "
             f"${usd_per_mtok(option):,.2f} per million tokens, ${option.fixed_monthly_usd:,.0f}/month fixed"
         )
         if right.button("Delete", key=f"alternatives-selfhost-delete-{option.id}") and option.id is not None:
@@ -51,7 +52,7 @@ def self_hosting_panel(url: str) -> None:
                 context_window=int(window) or None,
             )
             if problems := option_problems(option):
-                st.error(" ".join(problems))
+                st.error(md(" ".join(problems)))
             else:
                 save_option(cache.engine(), option)
                 cache.clear()

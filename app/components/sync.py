@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from app import cache
+from app.components.escape import md
 from collectors.api import PROVIDERS, Provider, SyncSummary, sync_provider
 from collectors.api.sync import DEFAULT_DAYS
 from db.errors import UserError
@@ -68,11 +69,11 @@ def _button(provider: Provider, key: str) -> None:
         return
     kind, message, detail = outcome
     if kind == "error":
-        st.error(message)
+        st.error(md(message))
     else:
-        st.success(message)
+        st.success(md(message))
         if detail:
-            st.caption(detail)
+            st.caption(md(detail))
 
 
 def sync_now(key: str = "data-sync") -> None:

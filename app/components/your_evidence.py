@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from analysis.evaluations import delete_evaluations, parse_evaluations, save_evaluations
 from analysis.latency_measurements import delete_measurements, parse_measurements, save_measurements
 from app import cache
+from app.components.escape import md
 from db.errors import UserError
 
 __all__ = ["evaluations_panel", "latency_panel"]
@@ -62,7 +63,7 @@ def _upload_panel(
         try:
             frame = parse(upload.getvalue())
         except UserError as exc:
-            st.error(f"{upload.name}: {exc}")
+            st.error(md(f"{upload.name}: {exc}"))
         else:
             saved = save(cache.engine(), frame, upload.name)
             cache.clear()

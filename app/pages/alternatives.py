@@ -6,11 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.alternatives_table import candidates_frame, quality_chart, tiles
-from analysis.assumptions import OUTPUT_LENGTH_RANGE, window_words
+from analysis.assumptions import OUTPUT_LENGTH_RANGE
 from analysis.candidates import REGIONS
 from app import cache
 from app.components.charts import cost_quality_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
+from app.components.escape import md
 from app.components.evaluate_panel import evaluate_panel
 from app.components.self_hosting import self_hosting_panel
 from app.components.your_evidence import evaluations_panel, latency_panel
@@ -18,8 +20,9 @@ from db import default_url
 
 st.title("Alternatives")
 url = default_url()
+demo_notice()
 if flash := st.session_state.pop("alternatives-flash", None):
-    st.success(flash)
+    st.success(md(flash))
 if cache.span(url) is None:
     offer_demo("alternatives-demo")
     st.stop()
@@ -60,20 +63,20 @@ with st.sidebar:
 
 workload = next(w for w in workloads if w.id == chosen)
 result = cache.alternatives(url, chosen, tuple(sorted(hosts)), open_weights, region_names[region], verbosity, previews)
-if result.incumbent is None:
-    st.info(f"{workload.name} has no usage in {window_words()}.")
+if (nothing := result.no_estimate()) is not None:
+    st.info(md(nothing))
     st.stop()
 
 today = result.incumbent
 if staying := result.staying():
-    st.warning(staying, icon=":material/event_busy:")
+    st.warning(md(staying), icon=":material/event_busy:")
 for column, tile in zip(st.columns(4), tiles(result), strict=False):
-    column.metric(tile.label, tile.value, help=tile.help, border=True)
-st.markdown(f"Today: **{today.model}** on {today.host}" + "".join(f"  \n{s}" for s in result.headline()))
+    column.metric(md(tile.label), tile.value, help=md(tile.help) if tile.help else None, border=True)
+st.markdown(f"Today: **{md(today.model)}** on {md(today.host)}" + "".join(f"  \n{md(s)}" for s in result.headline()))
 st.caption(
     f"From the workload's own traffic, {result.profile.start:%d %b} – {result.profile.end:%d %b %Y}, at today's "
     f"prices. Quality floor ({workload.quality_floor_pct:g}%, {workload.criticality} criticality): "
-    f"{result.floor_words()}"
+    f"{md(result.floor_words())}"
     + (f"; p95 latency objective {workload.latency_slo_p95_s:g} s." if workload.latency_slo_p95_s else ".")
 )
 
@@ -81,7 +84,7 @@ if changes := result.what_changes():
     with st.container(border=True):
         st.markdown("**What changes with the top candidate**")
         for sentence in changes:
-            st.markdown(f"- {sentence}" if not sentence.endswith(":") else sentence)
+            st.markdown(f"- {md(sentence)}" if not sentence.endswith(":") else md(sentence))
 
 st.subheader("Ranked candidates")
 st.caption(
@@ -125,7 +128,7 @@ chart = quality_chart(result)
 if chart is not None:
     st.plotly_chart(cost_quality_chart(chart.points, chart.axis))
     st.caption(
-        f"Quality on one axis only: {chart.axis}, today's model as a star. The dotted line joins the candidates "
+        f"Quality on one axis only: {md(chart.axis)}, today's model as a star. The dotted line joins the candidates "
         "that fit and that nothing beats on both cost and quality."
     )
 else:

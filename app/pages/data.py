@@ -6,40 +6,80 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.evaluation import workload_groups
 from analysis.imports import outcome_words, skipped_words
 from analysis.reconcile import GAP_THRESHOLD, reconcile
 from app import cache
 from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice, offer_demo_removal
+from app.components.escape import md
 from app.components.sync import sync_now
-from collectors.files import ingest_files
+from app.serving import MAX_UPLOAD_ENV, max_upload_mb
+from collectors.files import FileOutcome, ingest_files
+from collectors.samples import DEFAULT_LIMIT, PromptKeeping
 from db import default_url, delete_import, rejected_rows_of, skipped_kinds
 from db.column_mappings import find_mapping, save_mapping
+from db.errors import UserError
+from reports.safety import safe_csv
 
 st.title("Data")
 url = default_url()
+demo_notice()
 
 if cache.span(url) is None and cache.imports(url).empty:
-    offer_demo("data-demo")
+    offer_demo("data-demo", upload_link=False)
 
 st.subheader("Import usage")
 st.caption(
     "Usage and cost exports from OpenAI, Anthropic, Azure, AWS Bedrock, Google (Gemini, Vertex, billing), "
     "LiteLLM, Helicone, Langfuse, OpenTelemetry GenAI spans and FOCUS, or exitplan's canonical CSV; any other "
     "CSV through a column mapping. The format is recognised from the content; .gz and .zip are accepted. "
-    "For files over 200 MB use `exitplan ingest`. Every row read is accepted, rejected (it should have been usage "
-    "and could not be read: each is kept with its reason) or skipped as not usage by the source's own definition "
-    "(a span, a failed request that used nothing, a storage line of a cloud bill), counted by kind."
+    "Every row read is accepted, rejected (it should have been usage and could not be read: each is kept with its "
+    "reason) or skipped as not usage by the source's own definition (a span, a failed request that used nothing, "
+    "a storage line of a cloud bill), counted by kind."
 )
-uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload")
+try:
+    limit_mb = max_upload_mb()
+except UserError as exc:
+    st.error(md(exc))
+    st.stop()
+st.caption(
+    f"Files up to **{limit_mb:,} MB** each here (`{MAX_UPLOAD_ENV}` sets it); import bigger ones with "
+    "`exitplan ingest FILE`, which streams them."
+)
+uploads = st.file_uploader("Usage files", accept_multiple_files=True, key="data-upload", max_upload_size=limit_mb)
+# Streamlit refuses a bigger upload in the browser and at the server; this says so should one get here.
+too_big = [upload.name for upload in uploads or [] if upload.size > limit_mb * 1024 * 1024]
+if too_big:
+    st.error(
+        f"Over the {limit_mb:,} MB limit, not imported: {md(', '.join(too_big))}. Import them with "
+        "`exitplan ingest FILE`."
+    )
+# Prompts are sensitive: kept only when asked, as `exitplan ingest --keep-prompts N` does.
+keep_prompts = st.checkbox(
+    "Keep a sample of prompts to evaluate candidates on",
+    key="data-keep-prompts",
+    help="From logs that carry prompts (LiteLLM, Langfuse, Helicone, OpenTelemetry): a seeded sample of at most "
+    "N per workload, to replay with Evaluate on Alternatives. Nothing else stores prompts.",
+)
+if keep_prompts:
+    left, right = st.columns(2)
+    keep_limit = left.number_input("At most, per workload", min_value=1, value=DEFAULT_LIMIT, key="data-keep-limit")
+    keep_redacted = right.checkbox(
+        "Redact e-mail addresses, phone numbers and API keys first", value=True, key="data-keep-redact"
+    )
 if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
-    files = [(upload.name, upload.getvalue()) for upload in uploads or []]
+    files = [(upload.name, upload.getvalue()) for upload in uploads or [] if upload.name not in too_big]
     bar = st.progress(0.0, text="Importing…")
+    keep = None
+    if keep_prompts:
+        keep = PromptKeeping(int(keep_limit), redact=keep_redacted, group_by=workload_groups(cache.workloads(url)))
 
     def report(index: int, name: str, rows: int) -> None:
-        bar.progress(index / len(files), text=f"{name}: {rows:,} rows read")
+        bar.progress(index / len(files), text=f"{md(name)}: {rows:,} rows read")
 
-    outcomes = list(ingest_files(cache.engine(), files, on_progress=report))
+    outcomes = list(ingest_files(cache.engine(), files, on_progress=report, keep=keep))
     bar.empty()
     unmapped: list[dict[str, object]] = []
     for outcome in outcomes:
@@ -50,6 +90,8 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
     st.session_state["data-results"] = [outcome for outcome in outcomes if not outcome.header]
     st.session_state["data-unmapped"] = unmapped
     cache.clear()
+    # Drawn again with the ledger as it now is: the empty ledger's offer above no longer holds.
+    st.rerun()
 
 pending = st.session_state.get("data-unmapped", [])
 for n, waiting in enumerate(list(pending)):
@@ -64,6 +106,23 @@ for n, waiting in enumerate(list(pending)):
     pending.remove(waiting)
     cache.clear()
     st.rerun()
+
+
+def show_kept_prompts(outcome: FileOutcome) -> None:
+    """What keeping prompts from an imported file did, when the user asked."""
+    kept = outcome.kept
+    if kept is None and outcome.kept_error:
+        st.warning(f"Prompts of **{md(outcome.file)}** not kept: {md(outcome.kept_error)}")
+    elif kept is not None and not kept.carries_content:
+        st.caption(
+            f"{md(outcome.file)}: this format carries no prompts (LiteLLM, Langfuse, Helicone and OTel logs do)."
+        )
+    elif kept is not None:
+        skipped = f", {kept.not_replayable:,} not replayable as text chat" if kept.not_replayable else ""
+        st.caption(
+            f"{md(outcome.file)}: {kept.kept:,} prompt samples kept of {kept.replayable:,} requests with a "
+            f"prompt{skipped}."
+        )
 
 
 def show_skipped(kinds: dict[str, int], key: str) -> None:
@@ -100,12 +159,15 @@ def show_reconciliation(import_id: int, key: str) -> None:
 for outcome in st.session_state.get("data-results", []):
     r = outcome.result
     if r is None:
-        st.error(f"**{outcome.file}** was not imported: {outcome.error}")
+        st.error(f"**{md(outcome.file)}** was not imported: {md(outcome.error)}")
         continue
     if r.duplicate:
-        st.info(f"**{r.file}** was already imported (import {r.import_id}); nothing changed.")
+        st.info(f"**{md(r.file)}** was already imported (import {r.import_id}); nothing changed.")
+        show_kept_prompts(outcome)
         continue
-    message = f"**{r.file}** ({r.format}): " + outcome_words(r.rows_read, r.rows_accepted, r.rows_rejected, r.skipped)
+    message = f"**{md(r.file)}** ({md(r.format)}): " + md(
+        outcome_words(r.rows_read, r.rows_accepted, r.rows_rejected, r.skipped)
+    )
     # Rows skipped as not usage are no fault of the file: only rejections make the outcome a warning.
     if r.rows_rejected:
         st.warning(message)
@@ -114,7 +176,7 @@ for outcome in st.session_state.get("data-results", []):
             st.dataframe(rejected.head(200), hide_index=True, placeholder="—")
         st.download_button(
             "Download rejected rows (CSV)",
-            rejected.to_csv(index=False),
+            safe_csv(rejected),
             file_name=f"rejected_rows_import_{r.import_id}.csv",
             mime="text/csv",
             key=f"download-rejected-{r.import_id}",
@@ -125,6 +187,14 @@ for outcome in st.session_state.get("data-results", []):
         with st.expander(f"What the {r.rows_skipped:,} rows skipped as not usage were"):
             show_skipped(dict(r.skipped), key=f"data-skipped-{r.import_id}")
     show_reconciliation(r.import_id, key=f"data-reconcile-{r.import_id}")
+    show_kept_prompts(outcome)
+
+# The demo never mixes silently with the user's own data: once a file of theirs is in, offer to remove it.
+offer_demo_removal(st.session_state.get("data-results", []))
+if any(o.result is not None and not o.result.duplicate for o in st.session_state.get("data-results", [])):
+    st.page_link(
+        "app/pages/workloads.py", label="Next: group your usage by product and team", icon=":material/account_tree:"
+    )
 
 sync_now("data-sync")
 
@@ -163,13 +233,13 @@ chosen = st.selectbox("Import", list(labels), format_func=labels.__getitem__, ke
 if chosen is not None:
     row = history[history["id"] == chosen].iloc[0]
     if kinds.get(int(chosen)):
-        st.caption(f"Skipped as not usage: {skipped_words(kinds[int(chosen)])}")
+        st.caption(f"Skipped as not usage: {md(skipped_words(kinds[int(chosen)]))}")
     show_reconciliation(chosen, key="data-history-reconcile")
     left, right = st.columns(2)
     if row["rows_rejected"]:
         left.download_button(
             f"Download its {row['rows_rejected']:,} rejected rows",
-            rejected_rows_of(cache.engine(), chosen).to_csv(index=False),
+            safe_csv(rejected_rows_of(cache.engine(), chosen)),
             file_name=f"rejected_rows_import_{chosen}.csv",
             mime="text/csv",
             key="data-history-download",

@@ -13,7 +13,9 @@ from app import cache
 from app.components.catalog import catalog_filters, catalog_table, keep_filters, mix_caption
 from app.components.charts import price_history_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.display import count, highlight_rows
+from app.components.escape import md
 from app.components.model_mapping import mapping_target
 from app.components.price_overrides import override_form, override_list
 from db import default_url
@@ -28,6 +30,7 @@ MAPPING_FORMS = 20
 
 st.title("Models")
 url = default_url()
+demo_notice()
 keep_filters(FILTERS)
 models = cache.models(url)
 calendar = cache.calendar(url)
@@ -51,7 +54,7 @@ section = st.segmented_control(
 )
 section = section or SECTIONS[0]
 if flash := st.session_state.pop("models-flash", None):
-    st.success(flash)
+    st.success(md(flash))
 
 
 def your_models() -> None:
@@ -120,7 +123,7 @@ def unresolved_ids() -> None:
         ["provider", "model", "tokens", "requests"]
     ].itertuples(index=False):
         with st.container(border=True):
-            st.markdown(f"**{model}** at **{provider}** — {count(tokens)} tokens in {count(requests)} requests")
+            st.markdown(f"**{md(model)}** at **{md(provider)}** — {count(tokens)} tokens in {count(requests)} requests")
             target = mapping_target(provider, model, catalog, key=f"models-map-{provider}-{model}")
         if target is not None:
             canonical = map_model(cache.engine(), provider, model, *target)
@@ -154,7 +157,7 @@ def history() -> None:
         return
     prices = cache.history(url, host, model)
     if prices.empty:
-        st.info(f"No source has a standard price for {model} at {host}.")
+        st.info(md(f"No source has a standard price for {model} at {host}."))
         return
     steps = price_steps(prices, datetime.now(UTC).date())
     # Prices all of one day make a chart of dots on a zoomed-in axis; the table below says it better.

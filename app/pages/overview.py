@@ -10,11 +10,14 @@ from analysis.overview import by_project_and_model, kpis, spend_over_time
 from app import cache
 from app.components.charts import spend_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
 from app.components.display import count
+from app.components.escape import md
 from db import default_url
 
 st.title("Overview")
 url = default_url()
+demo_notice()
 span = cache.span(url)
 if span is None:
     offer_demo("overview-demo")
@@ -37,14 +40,15 @@ cols = st.columns(5)
 spend, run_rate = usd_together([headline.spend_usd, headline.monthly_run_rate_usd])
 cols[0].metric(f"Spend, {last}", spend, border=True)
 cols[1].metric("Monthly run-rate", run_rate, border=True)
-cols[2].metric(f"Requests, {last}", count(headline.requests), border=True)
-cols[3].metric(f"Tokens, {last}", count(headline.tokens), border=True)
+for col, label, value in ((cols[2], "Requests", headline.requests), (cols[3], "Tokens", headline.tokens)):
+    unknown = "Not in this period's sources (a cost report has no counts): unknown, not 0." if value is None else None
+    col.metric(f"{label}, {last}", count(value), border=True, help=unknown)
 share = f"{headline.top_provider_share:.0%}" if headline.top_provider_share is not None else "—"
-cols[4].metric(f"Top provider ({headline.top_provider or '—'})", share, border=True)
+cols[4].metric(f"Top provider ({md(headline.top_provider or '—')})", share, border=True)
 if headline.unpriced_models:
     st.warning(
         "Unpriced — exitplan has no price for these models, so their usage is not in the spend figures: "
-        + ", ".join(headline.unpriced_models)
+        + md(", ".join(headline.unpriced_models))
     )
 
 st.subheader("Spend over time")

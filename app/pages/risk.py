@@ -10,6 +10,8 @@ from analysis.risk.score import DEFAULT_WEIGHTS
 from app import cache
 from app.components.charts import concentration_chart, retirement_chart, risk_heat_map
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
+from app.components.escape import md
 from app.components.incidents import incidents_panel
 from db import default_url
 from db.errors import UserError
@@ -17,8 +19,9 @@ from db.risk_weights import reset_risk_weights, save_risk_weights
 
 st.title("Risk")
 url = default_url()
+demo_notice()
 if flash := st.session_state.pop("risk-flash", None):
-    st.success(flash)
+    st.success(md(flash))
 if cache.span(url) is None:
     offer_demo("risk-demo")
     st.stop()
@@ -38,7 +41,7 @@ cols[0].metric(
     border=True,
     help="0: no dependency the factors can see; 100: every factor at its worst.",
 )
-cols[1].metric("Top provider's share", factors["top_vendor_share"].factor.value_text, border=True)
+cols[1].metric("Top provider's share", md(factors["top_vendor_share"].factor.value_text), border=True)
 cols[2].metric(
     "Provider HHI",
     factors["hhi_vendors"].factor.value_text,
@@ -56,7 +59,7 @@ st.caption(f"From your usage of {start:%d %b} – {end:%d %b %Y} (UTC), at today
 st.subheader("What would lower it most")
 if report.actions:
     for action in report.actions:
-        st.markdown(f"- {action.description}, to **{action.score_after:.0f}**/100")
+        st.markdown(f"- {md(action.description)}, to **{action.score_after:.0f}**/100")
     st.caption(
         "Each move is scored again, with the workload on the exit option that lowers the score most (of the "
         "cheapest eligible candidate on each other host whose quality evidence meets its floor), weighed at "
@@ -134,7 +137,7 @@ with st.expander("Weights"):
             try:
                 save_risk_weights(cache.engine(), edited)
             except UserError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 cache.clear()
                 st.session_state["risk-flash"] = "Weights saved: the score is computed with them."

@@ -17,13 +17,15 @@ from analysis.scenarios.context import ScenarioContext
 from analysis.scenarios.editing import file_name, free_name, targets_frame
 from analysis.scenarios.engine import ScenarioResult
 from analysis.scenarios.model import HORIZONS, Scenario, scenario_from_dict, scenario_from_json, scenario_to_dict
-from analysis.scenarios.optimiser import suggest
 from analysis.scenarios.template import template
 from analysis.scenarios.trust import METHOD, forecast_frame, forecast_words
 from app import cache
 from app.components.charts import cumulative_chart, projection_chart, savings_waterfall, tornado_chart
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
+from app.components.escape import md
 from app.components.scenario_form import scenario_form
+from app.components.suggested_plan import SUGGESTED, keep_suggestion
 from db import default_url
 from db.errors import UserError
 from db.scenarios import delete_scenario, save_scenario
@@ -34,11 +36,12 @@ VIEWS = ["Business case", "Build or edit", "Suggest a plan", "Compare"]
 
 st.title("Scenarios")
 url = default_url()
+demo_notice()
 # A save picks what to show next; a widget's state can only be set before the widget is drawn.
 if pending := st.session_state.pop("scenarios-next", None):
     st.session_state.update(pending)
 if flash := st.session_state.pop("scenarios-flash", None):
-    st.success(flash)
+    st.success(md(flash))
 if cache.span(url) is None:
     offer_demo("scenarios-demo")
     st.stop()
@@ -82,20 +85,20 @@ def show_next(name: str, message: str, then: str = VIEWS[0]) -> None:
 
 def why(scenario: Scenario) -> None:
     """Each move's reason and, for a plan suggested in this session, why the rest stay and what was not met."""
-    suggested = st.session_state.get("scenarios-suggested", {}).get(scenario.name)
+    suggested = st.session_state.get(SUGGESTED, {}).get(scenario.name)
     if not scenario.moves and suggested is None:
         return
     with st.expander("Why this plan", expanded=suggested is not None):
         for move in scenario.moves:
             reason = move.reason or f"to {move.model} on {move.host} (set by hand)"
-            st.markdown(f"- **{move.workload}** moves: {reason}")
+            st.markdown(f"- **{md(move.workload)}** moves: {md(reason)}")
         moved = {move.workload for move in scenario.moves}
         # A workload moved by an edit since the suggestion no longer stays.
         for name, reason in (suggested or {}).get("stays", {}).items():
             if name not in moved:
-                st.markdown(f"- **{name}** stays: {reason}")
+                st.markdown(f"- **{md(name)}** stays: {md(reason)}")
         for line in (suggested or {}).get("unmet", []):
-            st.warning(f"Not met: {line}")
+            st.warning(f"Not met: {md(line)}")
 
 
 def draw_tiles(result: ScenarioResult) -> None:
@@ -103,13 +106,13 @@ def draw_tiles(result: ScenarioResult) -> None:
     for row in (shown[:3], shown[3:]):
         for column, tile in zip(st.columns(3), row, strict=False):
             column.metric(
-                tile.label,
+                md(tile.label),
                 tile.value,
                 tile.delta,
                 delta_color=tile.delta_color,
                 delta_arrow=tile.delta_arrow,
                 delta_description=tile.delta_description,
-                help=tile.help,
+                help=md(tile.help) if tile.help else None,
                 border=True,
             )
 
@@ -121,13 +124,17 @@ def business_case(name: str) -> None:
     try:
         result = cache.scenario_result(url, bodies[name])
     except UserError as exc:
-        st.error(f"{name} cannot be run: {exc}. Correct it under Build or edit.")
+        st.error(f"{md(name)} cannot be run: {md(exc)}. Correct it under Build or edit.")
         return
     scenario = result.scenario
-    st.subheader(name)
-    st.caption(f"{horizon_words(result, context)} {assumption_words(scenario)}")
+    st.subheader(md(name))
+    st.caption(md(f"{horizon_words(result, context)} {assumption_words(scenario)}"))
     draw_tiles(result)
     why(scenario)
+    if st.button("Leadership pack: PDF, spreadsheet, deck", key="scenarios-report", icon=":material/summarize:"):
+        # The Report page opens on this scenario.
+        st.session_state["report-scenarios"] = [name]
+        st.switch_page("app/pages/report.py")
 
     st.subheader("Month by month")
     st.plotly_chart(projection_chart(result.monthly), key="scenarios-projection")
@@ -136,7 +143,7 @@ def business_case(name: str) -> None:
         "shutdown date) and under the scenario, and the one-time costs in the month each move starts. Below: the "
         "net savings so far, after one-time costs — payback is where they cross zero."
     )
-    with st.expander(f"How far to trust the baseline — {forecast_words(context.forecasts)}"):
+    with st.expander(f"How far to trust the baseline — {md(forecast_words(context.forecasts))}"):
         damping = scenario.assumptions.growth_damping
         st.markdown(
             f"The forecast: {METHOD}. "
@@ -205,7 +212,7 @@ def business_case(name: str) -> None:
     )
     st.caption(f"Money over the {scenario.horizon_months} months. Risk: each workload's 0–100 score, as on Risk.")
     for note in [*(w.forced for w in result.workloads if w.forced), *result.warnings]:
-        st.caption(f"Note: {note}")
+        st.caption(f"Note: {md(note)}")
 
     st.subheader("What moves the NPV most")
     if result.tornado:
@@ -228,13 +235,13 @@ def name_problem(name: str) -> str | None:
 def save(edited: Scenario, was: str | None) -> None:
     """Run the edited scenario (a target the engine refuses is an error here, not on the next page) and keep it."""
     if edited.name != was and edited.name in bodies:
-        st.error(f"A scenario named {edited.name} is kept already: choose another name, or delete that one.")
+        st.error(f"A scenario named {md(edited.name)} is kept already: choose another name, or delete that one.")
         return
     body = json.dumps(scenario_to_dict(edited))
     try:
         result = cache.scenario_result(url, body)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     save_scenario(cache.engine(), edited.name, body)
     kept_too = f" {was} is kept as it was." if was is not None and was != edited.name else ""
@@ -261,13 +268,13 @@ def actions(name: str, scenario: Scenario) -> None:
         if st.form_submit_button("Duplicate", type="primary"):
             copy = copy.strip()
             if problem := name_problem(copy):
-                st.error(problem)
+                st.error(md(problem))
             else:
                 save_scenario(cache.engine(), copy, json.dumps(scenario_to_dict(replace(scenario, name=copy))))
                 show_next(copy, f"Duplicated {name} as {copy}.", VIEWS[1])
     with row.popover("Delete"):
         st.caption("The scenario is forgotten. Download its JSON first to keep a copy.")
-        if st.button(f"Delete {name}", key="scenarios-delete"):
+        if st.button(f"Delete {md(name)}", key="scenarios-delete"):
             delete_scenario(cache.engine(), name)
             rest = [other for other in bodies if other != name]
             show_next(rest[0] if rest else NEW, f"{name} deleted.")
@@ -282,7 +289,7 @@ def build(name: str) -> None:
         try:
             scenario = scenario_from_json(bodies[name])
         except UserError as exc:
-            st.error(f"{name} cannot be read: {exc}")
+            st.error(f"{md(name)} cannot be read: {md(exc)}")
             return
         actions(name, scenario)
         # Keyed by what is kept: after a save the form starts from it; after an error it keeps what was typed.
@@ -290,7 +297,7 @@ def build(name: str) -> None:
     try:
         edited = scenario_form(scenario, context, key)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         edited = None
     if edited is not None:
         save(edited, None if name == NEW else name)
@@ -345,20 +352,16 @@ def suggestion() -> None:
         return
     name = name.strip()
     if problem := name_problem(name):
-        st.error(problem)
+        st.error(md(problem))
         return
-    plan = suggest(
+    said = keep_suggestion(
         context,
-        name=name,
+        name,
         horizon_months=int(horizon),
         max_vendor_share=cap / 100.0 if cap is not None else None,
         critical_on_two_vendors=two_vendors,
     )
-    save_scenario(cache.engine(), name, json.dumps(scenario_to_dict(plan.scenario)))
-    # Why the rest stay is the suggestion's, not the scenario's: it is shown for this session only.
-    st.session_state.setdefault("scenarios-suggested", {})[name] = {"stays": plan.stays, "unmet": list(plan.unmet)}
-    moves = len(plan.scenario.moves)
-    show_next(name, f"Suggested and saved {name}: {moves} move{'s' if moves != 1 else ''}.")
+    show_next(name, said)
 
 
 def compare() -> None:
@@ -378,7 +381,7 @@ def compare() -> None:
         try:
             results.append(cache.scenario_result(url, bodies[name]))
         except UserError as exc:
-            st.warning(f"{name} cannot be run: {exc}")
+            st.warning(f"{md(name)} cannot be run: {md(exc)}")
     if not results:
         return
     st.dataframe(comparison(results), height="content", placeholder="—")

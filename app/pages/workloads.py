@@ -20,6 +20,8 @@ from analysis.workloads import (
 )
 from app import cache
 from app.components.demo_data import offer_demo
+from app.components.demo_notice import demo_notice
+from app.components.escape import md
 from app.components.workload_form import QUALITY_FLOOR_HELP, workload_form
 from db import default_url
 from db.errors import UserError
@@ -33,13 +35,14 @@ PROPOSING = (
 
 st.title("Workloads")
 url = default_url()
+demo_notice()
 st.caption(
     "A workload is a named slice of your usage — a product feature, a team's bot — with what it needs from a "
     "model: its task, how critical it is, the quality it must keep and how fast it must answer. Each workload "
     "claims the usage its rules match that no workload above it has claimed."
 )
 if flash := st.session_state.pop("workloads-flash", None):
-    st.success(flash)
+    st.success(md(flash))
 
 
 def propose(key: str, label: str) -> None:
@@ -60,6 +63,13 @@ if not workloads:
     propose("workloads-propose", "Propose from my data")
     st.stop()
 
+if cache.scenarios(url).empty:
+    st.page_link(
+        "app/pages/scenarios.py",
+        label="Next: suggest a migration plan",
+        icon=":material/route:",
+    )
+
 table = workload_table(cache.workload_costs(url), workloads, cache.book(url))
 totals = workload_totals(table)
 if totals.window is not None:
@@ -73,8 +83,8 @@ cols[2].metric(
 )
 if totals.unpriced:
     st.warning(
-        f"Part of the usage of {', '.join(totals.unpriced)} has no price, so it is not in these costs (see Models → "
-        "Unresolved ids)."
+        f"Part of the usage of {md(', '.join(totals.unpriced))} has no price, so it is not in these costs (see "
+        "Models → Unresolved ids)."
     )
 
 # The columns shown, in order, with their headings: one table, so no column goes unheaded.
@@ -112,7 +122,7 @@ def edit() -> None:
     edited = workload_form(workload, cache.rule_values(url), key=f"workloads-edit-{chosen}")
     if edited is not None:
         if problems := workload_problems(edited):
-            st.error(" ".join(problems))
+            st.error(md(" ".join(problems)))
         else:
             saved = save_workload(cache.engine(), edited)
             cache.clear()
@@ -125,7 +135,7 @@ def edit() -> None:
         st.dataframe(cache.workload_history(url, chosen), hide_index=True, key="workloads-history", placeholder="—")
     with st.popover("Delete this workload"):
         st.caption("Its usage goes to the workloads below it, or to Unassigned. Its history is kept.")
-        if st.button(f"Delete {workload.name}", key=f"workloads-delete-{chosen}"):
+        if st.button(f"Delete {md(workload.name)}", key=f"workloads-delete-{chosen}"):
             delete_workload(cache.engine(), chosen)
             cache.clear()
             st.session_state["workloads-flash"] = f"{workload.name} deleted."
@@ -146,7 +156,7 @@ def merge() -> None:
             try:
                 merged = merge_workloads(cache.engine(), ids, name)
             except UserError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
                 return
             cache.clear()
             st.session_state["workloads-flash"] = f"Merged {len(ids)} workloads into {merged.name}."
@@ -167,7 +177,7 @@ def split() -> None:
             try:
                 parts = split_workload(cache.engine(), chosen, by)
             except UserError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
                 return
             cache.clear()
             st.session_state["workloads-flash"] = f"Split {labels[chosen]} into {', '.join(p.name for p in parts)}."

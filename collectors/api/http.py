@@ -20,6 +20,7 @@ from db.errors import ProviderError
 
 __all__ = [
     "ATTEMPTS",
+    "KEY_FRAGMENT",
     "MAX_WAIT_SECONDS",
     "ApiError",
     "KeyRejected",
@@ -44,6 +45,8 @@ MAX_WAIT_SECONDS = 60.0
 MAX_PAGES = 10_000
 
 _SENSITIVE_HEADERS = ("authorization", "x-api-key")
+# No run of this many characters of a key reaches a message (and so no log, database row or export).
+KEY_FRAGMENT = 8
 # Keys of both vendors (sk-…, sk-ant-admin01-…), also as the masked echo some error bodies carry.
 _KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-*.]{6,}")
 
@@ -70,14 +73,28 @@ def range_label(start: datetime, end: datetime) -> str:
 
 
 def _redact(text: str, client: httpx.Client) -> str:
+    """``text`` without the client's key: whole, masked (``sk-…``), or any run of :data:`KEY_FRAGMENT` of its
+    characters — a server may echo part of it ("a key ending in …"), and part of a key narrows a guess."""
     for name in _SENSITIVE_HEADERS:
         value = client.headers.get(name)
         if not value:
             continue
-        for secret in {value, value.removeprefix("Bearer ").strip()}:
-            if len(secret) >= 4:
-                text = text.replace(secret, "[redacted]")
+        secret = value.removeprefix("Bearer ").strip()
+        if len(secret) >= 4:
+            text = text.replace(value, "[redacted]").replace(secret, "[redacted]")
+        text = _without_fragments(text, secret)
     return _KEY_PATTERN.sub("[redacted]", text)
+
+
+def _without_fragments(text: str, secret: str) -> str:
+    """``text`` with every run of at least :data:`KEY_FRAGMENT` characters of ``secret`` replaced, longest
+    first (so a whole echo reads as one ``[redacted]``)."""
+    for size in range(len(secret), KEY_FRAGMENT - 1, -1):
+        for start in range(len(secret) - size + 1):
+            part = secret[start : start + size]
+            if part in text:
+                text = text.replace(part, "[redacted]")
+    return text
 
 
 def _retry_after(response: httpx.Response) -> float | None:

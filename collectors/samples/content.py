@@ -1,7 +1,8 @@
 """The prompt and today's answer a logged request carries, as plain chat messages a candidate can be sent.
 
 Sources log content in their own shapes: OpenAI chat messages (content as text or a list of parts),
-Anthropic messages (a separate ``system``, content blocks), OpenTelemetry GenAI messages (``parts``), a
+Anthropic messages (a separate ``system``, content blocks), OpenTelemetry GenAI messages (``parts``; or the
+earlier spellings: indexed ``gen_ai.prompt.N.*`` attributes, ``gen_ai.content.*`` span events), a
 completion object (``choices``), a Responses-API ``output`` list, or plain text. :func:`chat_messages` and
 :func:`answer_text` read them all into ``[{"role", "content"}, …]`` and a string.
 
@@ -191,6 +192,15 @@ def _otel(span: Mapping[str, Any]) -> tuple[object, object]:
         prompt = _indexed(attrs, "gen_ai.prompt") or None
         indexed_answer = _indexed(attrs, "gen_ai.completion")
         answer = indexed_answer[0] if indexed_answer else answer
+    if prompt is None:  # the 1.2x conventions: span events gen_ai.content.prompt and gen_ai.content.completion
+        events = span.get("events")
+        named = {
+            str(e.get("name")): attribute_values(e.get("attributes"))
+            for e in (events if isinstance(events, list) else [])
+            if isinstance(e, dict)
+        }
+        prompt = named.get("gen_ai.content.prompt", {}).get("gen_ai.prompt")
+        answer = answer if answer is not None else named.get("gen_ai.content.completion", {}).get("gen_ai.completion")
     prompt = _parsed(prompt)
     if isinstance(prompt, list) and system:
         return {"messages": prompt, "system": system}, answer

@@ -15,10 +15,11 @@ from analysis.quality import GRADES
 from analysis.repricing import reprice
 from analysis.selfhost import SelfHostedOption, break_even_tokens, usd_per_mtok
 from analysis.workloads import Rule, Workload, ensure_workloads, save_workload
-from collectors import ingest, source_from_bytes
+from collectors import ingest, source_from_bytes, source_from_path
 from collectors.demo import load_demo
 from db.errors import InvalidInput
 from pricing.cost import offline_book
+from tests.conftest import FIXTURES
 
 DAY = date(2025, 9, 1)
 
@@ -177,3 +178,14 @@ def test_a_verbosity_factor_lengthens_the_answers_only(ledger: Engine) -> None:
     assert mini(1.2) / mini(1.0) == pytest.approx((0.15 + 0.072) / (0.15 + 0.06))
     with pytest.raises(InvalidInput, match="verbosity factor must be a number above 0"):
         alternatives(ledger, workload, [workload], today=DAY, filters=only_openai, verbosity=0)
+
+
+def test_a_cost_report_alone_says_what_to_import_not_zero_candidates(ledger: Engine) -> None:
+    ingest(ledger, source_from_path(FIXTURES / "openai_costs.json"))
+    [workload, *_] = ensure_workloads(ledger)
+    result = alternatives(ledger, workload, [workload])
+    assert result.incumbent is None and result.candidates == []
+    assert "no token counts" in (result.no_estimate() or "")
+    nothing = save_workload(ledger, Workload(None, "Nothing", (Rule(project="none"),)))
+    empty = alternatives(ledger, nothing, [nothing])
+    assert empty.no_estimate() == "Nothing has no usage in the last 30 days with usage."

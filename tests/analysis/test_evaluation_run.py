@@ -124,6 +124,8 @@ def test_todays_model_is_replayed_where_the_log_kept_no_answer() -> None:
     fast, slow = (c.tally for c in result.candidates)
     assert fast is not None and (fast.ties, fast.losses, fast.win_rate) == (3, 0, 0.5)
     assert slow is not None and (slow.ties, slow.losses, slow.win_rate) == (0, 3, 0.0)
+    # A check's interval is half the match rate's: 3 of 3 matching is Wilson's (0.43850, 1) halved.
+    assert fast.interval == pytest.approx((0.43850 / 2, 0.5), abs=1e-4)
     assert result.as_dict()["judge"] == "exact match"
 
 
@@ -226,3 +228,38 @@ def test_a_rejected_key_for_todays_model_leaves_latency_only_and_says_why() -> N
     fast = result.candidates[0]
     assert fast.answers == 3 and fast.ttft_p50_s is not None and fast.output_ratio is None
     assert fast.tally is not None and fast.tally.n == 0 and fast.as_dict()["win_rate"] is None
+
+
+class _Crowd:
+    """A chat that holds each call until ``expected`` calls are in flight together (or a while has passed), and
+    counts the most there ever were."""
+
+    def __init__(self, expected: int) -> None:
+        import threading
+
+        self.expected = expected
+        self.in_flight = self.most = 0
+        self._lock = threading.Lock()
+        self._full = threading.Event()
+
+    def __call__(
+        self, host: str, model: str, messages: Sequence[Mapping[str, str]], *, max_tokens: int | None = None
+    ) -> Any:
+        from collectors.api.chat import Completion
+
+        with self._lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            if self.in_flight >= self.expected:
+                self._full.set()
+        # Not a timing: a bound that is never reached lets the calls go after the wait, and the count says so.
+        self._full.wait(timeout=5)
+        with self._lock:
+            self.in_flight -= 1
+        return Completion("ok", 0.1, 0.2, 5, 2)
+
+
+def test_no_more_prompts_are_in_flight_than_the_concurrency_allows() -> None:
+    chat = _Crowd(3)
+    result = run_evaluation(Plan("Support", _samples(12), (FAST, SLOW)), chat, _pages(0.0), concurrency=3)
+    assert chat.most == 3 and result.candidates[0].answers == result.candidates[1].answers == 12

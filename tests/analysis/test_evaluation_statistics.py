@@ -48,6 +48,20 @@ def test_ties_count_half_in_the_rate_and_the_interval() -> None:
         tally(["draw"])
 
 
+def test_a_checks_interval_is_half_the_match_rates() -> None:
+    # 45 matches of 50, by a check: the score is ½ × (match or not), so the win rate is 45/100 = 0.45 and its
+    # interval half the match rate's Wilson interval, (0.78641, 0.95651) / 2 (see test_wilson_interval_by_hand).
+    counts = tally(["tie"] * 45 + ["loss"] * 5, by_check=True)
+    assert counts.win_rate == pytest.approx(0.45)
+    assert counts.interval == pytest.approx((0.78641 / 2, 0.95651 / 2), abs=1e-4)
+    # Every answer matching is parity, known to within 3.6 points; as a judge's 50 ties it would be ±13.
+    low, high = tally(["tie"] * 50, by_check=True).interval  # type: ignore[misc]
+    assert high == pytest.approx(0.5) and low == pytest.approx(0.92865 / 2, abs=1e-4)
+    assert tally(["tie"] * 50).interval == pytest.approx(wilson_interval(25, 50))
+    with pytest.raises(ValueError, match="no wins"):
+        tally(["win"], by_check=True)
+
+
 def test_a_disagreement_between_the_two_orders_is_a_tie() -> None:
     assert [combine_orders(a, b) for a, b in [("win", "win"), ("loss", "loss"), ("tie", "tie")]] == [
         "win",

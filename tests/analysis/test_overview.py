@@ -78,6 +78,18 @@ def test_reported_cost_stands_where_there_is_nothing_to_price() -> None:
     assert priced["spend_usd"].iloc[0] == pytest.approx(1.5)
 
 
+def test_counts_no_source_reports_are_unknown_not_zero() -> None:
+    unknown = {name: None for name in ("requests", "input_tokens", "output_tokens")}
+    cost_only = {"day": END, "provider": "openai", "model": "gpt-4o", "reported_cost_nano_usd": 2_000_000_000}
+    frame = _frame([{**cost_only, **unknown}])
+    k = kpis(frame)
+    assert k is not None and (k.requests, k.tokens) == (None, None)
+    # Where one source reports counts, the known part is summed; the cost-only row adds nothing to it.
+    known = {"day": END, "provider": "openai", "model": "gpt-4o", "input_tokens": 1_000, "output_tokens": 20}
+    k = kpis(_frame([{**cost_only, **unknown}, known]))
+    assert k is not None and (k.requests, k.tokens) == (1, 1_020)
+
+
 def test_spend_over_time_by_week_starts_monday() -> None:
     priced = _frame(
         [

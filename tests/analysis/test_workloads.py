@@ -32,10 +32,11 @@ from analysis.workloads import (
     workload_history,
     workload_usage,
 )
-from collectors import ingest, source_from_bytes
+from collectors import ingest, source_from_bytes, source_from_path
 from collectors.demo import load_demo
 from db import open_ledger
 from db.errors import InvalidInput, NotFound
+from tests.conftest import FIXTURES
 
 HEADER = "date,provider,model,project,feature,api_key,requests,input_tokens,output_tokens,batch\n"
 # Three projects; "support" runs two models, and its triage feature half on the batch API.
@@ -356,3 +357,13 @@ def test_workload_usage_is_only_the_workloads_rows(demo: Engine) -> None:
     week = workload_usage(demo, rag, saved, days=7, until=date(2026, 9, 30), latency_bins=False)
     assert (min(week["day"]), max(week["day"])) == (date(2026, 9, 24), date(2026, 9, 30))
     assert "latency_bin_00" not in week.columns
+
+
+def test_a_tool_charge_is_not_proposed_as_a_workload(ledger: Engine) -> None:
+    # The OpenAI Costs fixture bills $1.25 of web search tool calls beside its models' line items.
+    ingest(ledger, source_from_path(FIXTURES / "openai_costs.json"))
+    proposals = propose_workloads(ledger)
+    assert proposals and not any("tool" in w.name for w in proposals)
+    saved = replace_with_proposals(ledger)
+    unassigned = workload_costs(ledger, saved).iloc[-1]
+    assert unassigned["name"] == "Unassigned" and unassigned["spend_usd"] == pytest.approx(1.25)

@@ -19,3 +19,16 @@ def open_page(page: str, *, timeout: float = 60) -> AppTest:
         at.run()
     assert not at.exception, at.exception
     return at
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees of Streamlit Markdown: escapes resolved, emphasis and code marks dropped, and
+    the invisible word joiners that keep a name from becoming a link (:mod:`app.components.escape`) gone."""
+    from html import unescape
+
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").renderInline(markdown)
+    for tag in ("strong", "em", "code"):
+        rendered = rendered.replace(f"<{tag}>", "").replace(f"</{tag}>", "")
+    return unescape(rendered).replace("\u2060", "")

@@ -13,7 +13,7 @@ from analysis.latency_measurements import list_measurements
 from analysis.selfhost import list_options
 from analysis.workloads import ensure_workloads
 from collectors.demo import load_demo
-from tests.app.apptest import open_page
+from tests.app.apptest import open_page, shown
 
 PAGE = "app/pages/alternatives.py"
 
@@ -46,7 +46,7 @@ def test_ranks_and_explains_candidates_for_each_workload(ledger: Engine, tmp_pat
     assert all("." not in m.value for m in at.metric[:3]), [m.value for m in at.metric]
     # The demo's first workload runs on gpt-4o, which OpenAI retires on 2027-01-14: said first.
     assert at.warning and at.warning[0].value.startswith("Staying is not an option after 2027-01-14")
-    assert "its successor there is gpt-6-luna. At today's traffic it would cost about $" in at.warning[0].value
+    assert "its successor there is gpt-6-luna. At today's traffic it would cost about $" in shown(at.warning[0].value)
     assert any("What changes with the top candidate" in md.value for md in at.markdown)
     ranked, left_out = at.dataframe[0].value, at.dataframe[1].value
     # The top rows stand on evidence, cost money, and carry no "None".
@@ -97,7 +97,7 @@ def test_a_bad_latency_file_is_refused_with_its_row(ledger: Engine, tmp_path: Pa
         "replay.csv", b"host,model,ttft_s,tokens_per_s\ndeepinfra,openai/gpt-oss-120b,slow,150\n", "text/csv"
     ).run()
     at.button(key="alternatives-latency-save").click().run()
-    assert [e.value for e in at.error] == ["replay.csv: row 2: ttft_s 'slow' is not a number"]
+    assert [shown(e.value) for e in at.error] == ["replay.csv: row 2: ttft_s 'slow' is not a number"]
     assert list_measurements(ledger).empty
 
 

@@ -280,3 +280,18 @@ def test_any_other_error_is_a_bug_and_escapes(ledger_url: str, monkeypatch: pyte
     monkeypatch.setattr("app.cli.ledger_summary", broken)
     result = runner.invoke(app, ["summary", "--db", ledger_url])
     assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
+
+
+def test_names_from_a_file_print_as_they_are_never_as_console_markup(tmp_path: Path, ledger_url: str) -> None:
+    # "[/bold]" in a model's name would be a closing tag to rich's markup: a MarkupError, or a style.
+    usage = tmp_path / "markup.csv"
+    usage.write_text(
+        "timestamp,provider,model,project,requests,input_tokens,output_tokens\n"
+        "2025-09-01T10:00:00Z,openai,[/bold] gpt-4o [red]x,team [/],1,100,20\n"
+        "2025-09-01T10:00:00Z,openai,[/bold] gpt-4o,team,many,100,20\n"
+    )
+    assert runner.invoke(app, ["ingest", str(usage), "--db", ledger_url]).exit_code == 0
+    shown = runner.invoke(app, ["imports", "show", "1", "--db", ledger_url])
+    summary = runner.invoke(app, ["summary", "--db", ledger_url])
+    assert shown.exit_code == 0 and "[/bold] gpt-4o,team,many" in shown.output
+    assert summary.exit_code == 0 and "[/bold] gpt-4o [red]x" in summary.output

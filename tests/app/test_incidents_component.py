@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from db import open_ledger
 from db.incidents import list_incidents
+from tests.app.apptest import shown
 from tests.collectors.status_fakes import FakeStatusPage
 from tests.conftest import FIXTURES
 
@@ -51,7 +52,7 @@ def test_an_upload_is_stored_and_listed_by_source(ledger_url: str) -> None:
     at.file_uploader(key="incidents-file").upload("anthropic.json", CONTENT, "application/json").run()
     at.button(key="incidents-import").click().run()
     assert not at.exception, at.exception
-    assert [s.value for s in at.success] == [
+    assert [shown(s.value) for s in at.success] == [
         "anthropic.json: 6 incidents from 2025-10-12 to 2025-12-02 (anthropic), 1 still open"
     ]
     [row] = sources(at)
@@ -71,7 +72,7 @@ def test_a_bad_upload_is_one_error_and_stores_nothing(ledger_url: str) -> None:
     at.run()
     at.button(key="incidents-import").click().run()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == ["usage.json: not a Statuspage incident history (no 'incidents' list)"]
+    assert [shown(e.value) for e in at.error] == ["usage.json: not a Statuspage incident history (no 'incidents' list)"]
     assert list_incidents(open_ledger(ledger_url)).empty
 
 
@@ -83,7 +84,7 @@ def test_a_pull_with_a_provider_then_a_removal(ledger_url: str, monkeypatch: pyt
     at.text_input(key="incidents-url").input("status.anthropic.com").run()
     at.button(key="incidents-pull").click().run()
     assert not at.exception, at.exception
-    assert at.success[0].value.startswith("status.anthropic.com: 6 incidents") and "(aws)" in at.success[0].value
+    assert shown(at.success[0].value).startswith("status.anthropic.com: 6 incidents") and "(aws)" in at.success[0].value
     assert [str(r.url) for r in page.requests] == ["https://status.anthropic.com/api/v2/incidents.json"]
     assert [(r["source"], r["provider"]) for r in sources(at)] == [("status.anthropic.com", "aws")]
 
@@ -101,4 +102,4 @@ def test_a_page_that_fails_shows_the_error_naming_it(monkeypatch: pytest.MonkeyP
     at.text_input(key="incidents-url").input("https://status.example.com").run()
     at.button(key="incidents-pull").click().run()
     assert not at.exception, at.exception
-    assert at.error[0].value.startswith("https://status.example.com/api/v2/incidents.json: HTTP 404")
+    assert shown(at.error[0].value).startswith("https://status.example.com/api/v2/incidents.json: HTTP 404")

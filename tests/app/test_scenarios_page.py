@@ -23,7 +23,7 @@ from analysis.workloads import propose_workloads, replace_with_proposals
 from collectors.demo import load_demo
 from db.scenarios import get_scenario, list_scenarios, save_scenario
 from pricing.sources import load_book
-from tests.app.apptest import open_page
+from tests.app.apptest import open_page, shown
 
 PAGE = "app/pages/scenarios.py"
 
@@ -148,7 +148,7 @@ def test_a_target_that_is_not_a_candidate_is_refused_and_nothing_is_saved(ledger
     at.session_state[editor.key] = {"edited_rows": {0: {"target": wrong}}, "added_rows": [], "deleted_rows": []}
     submit(at, "Save scenario")
 
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith(f"Row 1 ({first.workload}):")
     assert "not a candidate for this workload" in errors[0] and "cheapest targets" in errors[0]
     assert list(list_scenarios(ledger)["name"]) == ["Plan A"] and get_scenario(ledger, "Plan A") == body

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.components.sync import admin_key
 from db import list_imports, open_ledger
+from tests.app.apptest import shown
 from tests.collectors.admin_api_fakes import KEY, FakeAdminApi
 
 
@@ -47,7 +48,7 @@ def test_sync_now_imports_and_reports_counts(ledger_url: str, monkeypatch: pytes
     assert not at.button(key="t-openai").disabled
     at.button(key="t-openai").click().run()
     assert not at.exception, at.exception
-    assert [s.value for s in at.success] and at.success[0].value.startswith("OpenAI: 90 rows from")
+    assert [s.value for s in at.success] and shown(at.success[0].value).startswith("OpenAI: 90 rows from")
     assert len(list_imports(open_ledger(ledger_url))) == 3
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.workloads import list_workloads, workload_history
 from collectors.demo import load_demo
-from tests.app.apptest import open_page
+from tests.app.apptest import open_page, shown
 
 PAGE = "app/pages/workloads.py"
 
@@ -72,7 +72,7 @@ def test_editing_the_criticality_saves_a_new_version(ledger: Engine, tmp_path: P
     at.checkbox(key=f"{form}-needs_tools").check()
     at.button(key=f"FormSubmitter:{form}-Save").click().run()
     assert not at.exception, at.exception
-    assert any(f"Saved {support.name}: a new version" in s.value for s in at.success)
+    assert any(f"Saved {support.name}: a new version" in shown(s.value) for s in at.success)
     history = workload_history(ledger, int(support.id or 0))
     assert history["version"].tolist() == [2, 1]
     assert history["criticality"].tolist() == ["medium", "high"]

@@ -9,10 +9,21 @@ import pandas as pd
 
 from analysis.risk.incidents import incident_sources, incident_summary
 from analysis.spend import priced_usage
-from collectors.demo import WORKLOADS, load_demo, write_demo_files, write_demo_status_files
+from collectors.demo import (
+    SOURCE_PREFIX,
+    WORKLOADS,
+    demo_in_ledger,
+    load_demo,
+    remove_demo,
+    write_demo_files,
+    write_demo_status_files,
+)
 from collectors.detect import detect
+from collectors.files import ingest_files
 from collectors.source import source_from_path
-from db.incidents import list_incidents
+from db import delete_import, list_imports
+from db.incidents import list_incidents, stored_sources
+from tests.conftest import FIXTURES
 
 END = date(2026, 10, 31)
 
@@ -76,3 +87,27 @@ def test_both_vendors_had_incidents_over_the_six_months(ledger, tmp_path: Path) 
     # Loading again (after the demo's imports were deleted) replaces the histories, not adds to them.
     load_demo(ledger, tmp_path / "again", END)
     assert len(list_incidents(ledger)) == 69
+
+
+OWN = FIXTURES / "openai_usage_completions.json"
+
+
+def test_remove_demo_takes_out_the_demo_and_nothing_else(ledger, tmp_path: Path) -> None:
+    assert all(o.result is not None for o in ingest_files(ledger, [OWN]))
+    load_demo(ledger, tmp_path, END)
+    assert demo_in_ledger(ledger)
+    removed = remove_demo(ledger)
+    assert removed.imports == 3 and removed.incidents > 0
+    assert not demo_in_ledger(ledger)
+    assert list(list_imports(ledger)["source_name"]) == [str(OWN)]
+    assert not any(source.startswith(SOURCE_PREFIX) for source in stored_sources(ledger))
+    assert remove_demo(ledger).imports == 0
+
+
+def test_the_demo_s_incidents_count_as_demo_data_on_their_own(ledger, tmp_path: Path) -> None:
+    load_demo(ledger, tmp_path, END)
+    for import_id in list_imports(ledger)["id"]:
+        delete_import(ledger, int(import_id))
+    # Deleted by hand on the Data page, the imports leave the status pages' incidents: still the demo's.
+    assert demo_in_ledger(ledger)
+    assert remove_demo(ledger).incidents > 0 and not demo_in_ledger(ledger)

@@ -24,6 +24,7 @@ from collectors.samples import (
     redact,
     sample_key,
 )
+from collectors.samples.content import content_of
 from collectors.samples.redaction import EMAIL, KEY, PHONE
 from collectors.source import source_from_bytes
 from db import delete_import
@@ -35,7 +36,10 @@ SECRET = "sk-TESTSECRET-abcdefghijklmnop0123456789"
 
 
 def _ask(i: int) -> str:
-    return f"Ticket {i}: my order never came. Mail me at jane{i}@example.com or call +1 415 555 01{i:02d}."
+    return (
+        f"Ticket {i}: my order never came. Mail me at jane{i}@example.com or call +1 415 555 01{i:02d}. "
+        f"Our integration uses {SECRET}."
+    )
 
 
 # --- redaction ---------------------------------------------------------------------------------------------
@@ -87,6 +91,44 @@ def test_prompts_in_every_shape_become_chat_messages() -> None:
     assert chat_messages([{"role": "user", "content": [{"type": "image", "source": {}}]}]) is None
     assert chat_messages([{"role": "system", "content": "only"}]) is None
     assert chat_messages({}) is None
+
+
+def _span(attributes: dict[str, str], events: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    def otlp(values: dict[str, str]) -> list[dict[str, Any]]:
+        return [{"key": k, "value": {"stringValue": v}} for k, v in values.items()]
+
+    span: dict[str, Any] = {"attributes": otlp(attributes)}
+    if events:
+        span["events"] = [{"name": name, "attributes": otlp(values)} for name, values in events.items()]
+    return span
+
+
+def test_otel_spans_carry_content_in_three_spellings() -> None:
+    asked = [{"role": "user", "content": "Hi"}]
+    current = _span(
+        {
+            "gen_ai.input.messages": json.dumps([{"role": "user", "parts": [{"type": "text", "content": "Hi"}]}]),
+            "gen_ai.output.messages": json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": "Yo"}]}]),
+        }
+    )
+    assert content_of("otel_genai_spans", current) == (asked, "Yo")
+    # OpenLLMetry's indexed attributes.
+    indexed = _span(
+        {
+            "gen_ai.prompt.0.role": "user",
+            "gen_ai.prompt.0.content": "Hi",
+            "gen_ai.completion.0.role": "assistant",
+            "gen_ai.completion.0.content": "Yo",
+        }
+    )
+    assert content_of("otel_genai_spans", indexed) == (asked, "Yo")
+    # The 1.2x conventions' span events, the content as JSON text.
+    events = {
+        "gen_ai.content.prompt": {"gen_ai.prompt": json.dumps(asked)},
+        "gen_ai.content.completion": {"gen_ai.completion": json.dumps([{"role": "assistant", "content": "Yo"}])},
+    }
+    assert content_of("otel_genai_spans", _span({"gen_ai.system": "openai"}, events)) == (asked, "Yo")
+    assert content_of("otel_genai_spans", _span({"gen_ai.system": "openai"})) == (None, None)
 
 
 def test_answers_in_every_shape_become_text() -> None:
@@ -210,8 +252,8 @@ def test_prompts_are_kept_from_each_log_that_carries_them_redacted(ledger: Engin
     assert set(index["import_id"]) == {outcome.result.import_id} and index["redacted"].all()
     content = read_samples(ledger, [int(i) for i in index["id"]])
     text = " ".join(content["messages"]) + " ".join(r or "" for r in content["response"])
-    assert "@example.com" not in text and "+1 415" not in text
-    assert EMAIL in text and PHONE in text
+    assert "@example.com" not in text and "+1 415" not in text and "TESTSECRET" not in text
+    assert EMAIL in text and PHONE in text and KEY in text
     assert all(json.loads(m)[-1]["role"] == "user" for m in content["messages"])
     assert content["response"].notna().all()
     # Undoing the import takes its prompts with it.
@@ -227,6 +269,7 @@ def test_no_prompt_is_stored_without_opt_in(ledger: Engine, ledger_url: str) -> 
     if ledger_url.startswith("sqlite:///"):
         stored = b"".join(p.read_bytes() for p in Path(ledger_url.removeprefix("sqlite:///")).parent.glob("ledger.db*"))
         assert b"my order never came" not in stored and b"jane1@example.com" not in stored
+        assert b"TESTSECRET" not in stored
 
 
 def test_a_format_without_content_keeps_nothing_and_says_so(ledger: Engine) -> None:

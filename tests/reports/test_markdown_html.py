@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from markdown_it import MarkdownIt
+
 from analysis.money import usd, usd_range
 from reports.html_page import html_report
 from reports.markdown import markdown_report
@@ -59,3 +61,12 @@ def test_both_compare_scenarios(pack: ReportPack, other: ReportPack) -> None:
     assert "## Plan A" in text and "## Plan B" in text and usd(other.npv_usd) in text
     page = html_report([pack, other], generated_at=GENERATED, charts=png).decode()
     assert "<h2>Plan B</h2>" in page and page.count("<img") == 1
+
+
+def test_a_name_written_as_a_markdown_image_is_text_not_an_image(pack: ReportPack) -> None:
+    image = "![t](http://host/x.png)"
+    line = _renamed(pack.workloads[0], image)
+    named = replace(line, outcome=replace(line.outcome, moved_to=f"{image} on {image}"))
+    text = markdown_report([replace(pack, name=image, workloads=(named, *pack.workloads[1:]))], generated_at=GENERATED)
+    html = MarkdownIt("commonmark").enable("table").render(text.decode())
+    assert "<img" not in html and html.count(image) >= 3
