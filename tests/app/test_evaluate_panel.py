@@ -11,7 +11,7 @@ from analysis.workloads import Rule, Workload, save_workload
 from collectors import ingest
 from collectors.samples import PromptKeeping, add_sample_file
 from collectors.source import source_from_bytes
-from tests.app.apptest import open_page
+from tests.app.apptest import open_page, shown
 from tests.app.test_cli_evaluate import CANDIDATE, _judge, _ledger
 from tests.fake_openai import Script, fake_openai
 
@@ -46,15 +46,16 @@ def test_the_panel_estimates_runs_and_ranks_on_the_results(ledger: Engine) -> No
         at.button(key="FormSubmitter:alternatives-evaluate-Estimate the cost").click().run()
         assert not at.exception, at.exception
         # Three calls of gpt-4o-mini on prompts of a few words cost fractions of a cent: priced, never "$0.00".
-        estimate = "Estimated cost under $0.0001 for the priced calls** for 3 prompts, judged by local/judge"
-        assert any(estimate in md.value and "(budget $1.00" in md.value for md in at.markdown)
+        estimate = "Estimated cost under $0.0001 for the priced calls for 3 prompts, judged by local/judge"
+        assert any(estimate in shown(md.value) and "(budget $1.00" in shown(md.value) for md in at.markdown)
         said = "No price for judge (local/judge): those calls do not count against the budget."
-        assert any(c.value == said for c in at.caption)
+        assert any(shown(c.value) == said for c in at.caption)
         assert not server.requests  # nothing is sent before the user says so
         at.button(key="evaluate-run").click().run()
         assert not at.exception, at.exception
     assert len(server.requests_for("gpt-4o-mini")) == 3 and len(server.requests_for("judge")) == 6
-    assert any("Evaluated on 3 of Chat's prompts: the ranking now stands on the results" in s.value for s in at.success)
+    evaluated = "Evaluated on 3 of Chat's prompts: the ranking now stands on the results"
+    assert any(evaluated in shown(s.value) for s in at.success)
     [row] = list_replays(ledger).to_dict("records")
     assert (row["host"], row["model"], row["wins"], row["n"]) == ("openai", "gpt-4o-mini", 3, 3)
     assert [d.value.shape[0] for d in at.dataframe if "win_rate_ci" in d.value.columns] == [1]  # the run's results
