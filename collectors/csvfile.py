@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
@@ -107,6 +108,7 @@ def read_csv(
     pending: list[Rejection] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
+        # Arrow knows each row's line while it parses serially (use_threads=False below).
         where = f"line {row.number}" if row.number is not None else "a row"
         pending.append(
             Rejection(
@@ -117,12 +119,16 @@ def read_csv(
         )
         return "skip"
 
-    encoding = source.encoding()
     reader_options = pacsv.ReadOptions(
         column_names=names,
         skip_rows=1,
         block_size=block_bytes or READ_BLOCK_BYTES,
-        encoding="utf16" if encoding == "utf-16" else "utf8",
+        # Serial parsing: as fast for one stream (the blocks come one after another anyway), and Arrow then
+        # knows the line of a row it cannot split, for the user to find it.
+        use_threads=False,
+        # Arrow's own transcoding reads the file in pieces of its choosing, which the pacing below cannot count
+        # as blocks (it then waited out its patience at every block): the text reaches Arrow as UTF-8 instead.
+        encoding="utf8",
     )
     parse_options = pacsv.ParseOptions(
         delimiter=peek.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
@@ -134,12 +140,14 @@ def read_csv(
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    stream = _Paced(source.open(), READ_AHEAD_BLOCKS)
+    next_row = 1
+    content = source.open()
+    stream = _Paced(_Utf8(content) if source.encoding() == "utf-16" else content, READ_AHEAD_BLOCKS)
+    reader: pacsv.CSVStreamingReader | None = None
     try:
         reader = pacsv.open_csv(
             stream, read_options=reader_options, parse_options=parse_options, convert_options=convert_options
         )
-        next_row = 1
         for batches in _frames_of(_counted(reader, stream), block_bytes or BLOCK_BYTES):
             # One contiguous array per column: every later take, filter and hash of a column would otherwise
             # join its pieces again first.
@@ -156,7 +164,25 @@ def read_csv(
             raise IngestError(f"{source.name}: a row is longer than {limit:g} MB, the most one row may hold") from exc
         raise IngestError(f"{source.name}: cannot be read as CSV ({_short(exc)})") from exc
     finally:
-        stream.close()
+        _shut(reader, stream)
+
+
+def _shut(reader: pacsv.CSVStreamingReader | None, stream: _Paced) -> None:
+    """Stop ``reader`` for good, however the reading ended (the end of the file, a duplicate found by its
+    fingerprint, an error, Ctrl-C), before its file is closed.
+
+    Arrow reads ahead in a thread of its own pool, calling back into Python for each block. A reader merely
+    dropped can still be inside such a call when the interpreter shuts down, and the process then hangs or
+    aborts in Arrow's pool ("duplicate of import 1; nothing changed", and no exit). So the stream answers every
+    further read with the end of the file, and the reader is run to its end: its reads done, nothing of it is
+    left running.
+    """
+    stream.finish()
+    if reader is not None:
+        with contextlib.suppress(Exception):
+            for _ in reader:
+                pass
+    stream.close()
 
 
 class _Paced(io.RawIOBase):
@@ -201,11 +227,51 @@ class _Paced(io.RawIOBase):
             self._consumed += 1
             self._turn.notify_all()
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        """Answer every read from now on with the end of the file; a reader still waiting gets it at once."""
         with self._turn:
-            # A reader still waiting (the import stopped early) gets the end of the file at once.
             self._done = True
             self._turn.notify_all()
+
+    def close(self) -> None:
+        self.finish()
+        self._raw.close()
+        super().close()
+
+
+class _Utf8(io.RawIOBase):
+    """A UTF-16 stream (with its byte-order mark) read as UTF-8, transcoded a block at a time as it is read:
+    each read returns as many bytes as asked (but at the end), so one read is one of Arrow's blocks."""
+
+    _PIECE = 1 << 20
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-16")()
+        self._ready = bytearray()
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._ended and (size < 0 or len(self._ready) < size):
+            piece = self._raw.read(self._PIECE if size < 0 else max(self._PIECE, size))
+            self._ended = not piece
+            self._ready += self._decoder.decode(piece, final=self._ended).encode("utf-8")
+        if size < 0:
+            size = len(self._ready)
+        data = bytes(self._ready[:size])
+        del self._ready[:size]
+        return data
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
         self._raw.close()
         super().close()
 

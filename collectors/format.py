@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +15,7 @@ from collectors.source import Source
 __all__ = ["Format", "Peek", "sniff_delimiter"]
 
 _DELIMITERS = (",", ";", "\t", "|")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def sniff_delimiter(line: str) -> str:
@@ -22,8 +24,17 @@ def sniff_delimiter(line: str) -> str:
     >>> sniff_delimiter("date;model;input_tokens")
     ';'
     """
-    counts = {d: len(next(csv.reader([line], delimiter=d))) for d in _DELIMITERS}
+    counts = {d: len(_fields(line, d)) for d in _DELIMITERS}
     return max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    """``line`` split as CSV. A field longer than the csv module takes (128 KB: a wide header split at the
+    wrong delimiter, or no CSV at all) leaves the line one field: no header anyone would map."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return [line]
 
 
 @dataclass(frozen=True)
@@ -34,7 +45,8 @@ class Peek:
 
     @cached_property
     def first_line(self) -> str:
-        return self.text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+        # A line ends at LF, CRLF or a lone CR (classic Mac OS, and some spreadsheet exports).
+        return _LINE_END.split(self.text.lstrip("\ufeff"), maxsplit=1)[0]
 
     @cached_property
     def delimiter(self) -> str:
@@ -45,7 +57,7 @@ class Peek:
         """The first line read as CSV column names, lower-cased and stripped (empty for JSON)."""
         if self.text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
             return ()
-        names = next(csv.reader([self.first_line], delimiter=self.delimiter), [])
+        names = _fields(self.first_line, self.delimiter)
         return tuple(name.strip().lower() for name in names)
 
     def has_columns(self, *names: str) -> bool:
@@ -56,7 +68,7 @@ class Peek:
         """The first line parsed as JSON (a JSON-lines record), or None."""
         try:
             return json.loads(self.first_line)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than the parser recurses: no record
             return None
 
     @cached_property
@@ -65,7 +77,7 @@ class Peek:
         (``curl > page.json``) counts as a document too: its single line is the whole of it."""
         if not self.text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
             return False
-        return self.first_json_line is None or not self.text.strip().count("\n")
+        return self.first_json_line is None or not _LINE_END.search(self.text.strip())
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,7 @@ def _parse(cell: str) -> tuple[object, bool]:
         return None, False
     try:
         return json.loads(text), False
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than the parser recurses: not a value to read
         return None, True
 
 

@@ -28,6 +28,8 @@ def load_json(source: Source) -> object:
         raise
     except ValueError as exc:
         raise IngestError(f"{source.name}: not valid JSON, the file may be truncated ({exc})") from exc
+    except RecursionError:
+        raise IngestError(f"{source.name}: not valid JSON: nested too deeply to read") from None
     except (OSError, EOFError) as exc:
         raise IngestError(f"{source.name}: cannot be read ({exc})") from exc
 
@@ -66,6 +68,9 @@ def read_json_lines(source: Source, *, chunk_lines: int = CHUNK_LINES) -> Iterat
                     record = json.loads(text)
                 except ValueError as exc:
                     chunk.rejected.append(Rejection(f"line {number}", text, f"not valid JSON ({exc})"))
+                    continue
+                except RecursionError:
+                    chunk.rejected.append(Rejection(f"line {number}", text, "not valid JSON: nested too deeply"))
                     continue
                 if not isinstance(record, dict):
                     chunk.rejected.append(Rejection(f"line {number}", text, "not a JSON object"))

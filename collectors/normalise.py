@@ -6,6 +6,7 @@ parsed values plus a ``reasons`` series: null where the cell is fine, else a sen
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -15,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "MAX_COUNT",
     "NULL_WORDS",
     "Parsed",
     "first_present",
@@ -180,7 +182,12 @@ def parse_timestamps(raw: pd.Series, name: str, *, unit: str | None = None, opti
     elif (fast := _times_in_arrow(raw, blank.to_numpy(dtype=bool))) is not None:
         values = fast
     else:
-        values = pd.to_datetime(raw.where(~blank, None), utc=True, format="ISO8601", errors="coerce")
+        # Only text is read as ISO 8601: a number (from JSON) is no date in that shape, and pandas would read it
+        # as one some day (it warns that it will).
+        cells = raw.where(~blank, None)
+        if not pd.api.types.is_string_dtype(cells.dtype) or cells.dtype == object:
+            cells = cells.astype(object).map(lambda cell: cell if cell is None or isinstance(cell, str) else str(cell))
+        values = pd.to_datetime(cells, utc=True, format="ISO8601", errors="coerce")
     _say(reasons, values.isna() & ~blank, f"{name} is not a date/time:", raw)
     return Parsed(values.astype("datetime64[us, UTC]"), reasons)
 
@@ -229,12 +236,20 @@ def map_distinct(values: pd.Series, func: Callable[[Any], object]) -> pd.Series:
     """
     # Arrow-backed text is factorized in Arrow: only the distinct values become Python strings.
     as_read = values.dtype == object or _is_arrow_text(values)
-    codes, uniques = pd.factorize(values if as_read else values.astype(object), use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(values if as_read else values.astype(object), use_na_sentinel=True)
+    except TypeError:
+        # A JSON array or object where a plain value belongs cannot be hashed: each such cell is its JSON text.
+        codes, uniques = pd.factorize(values.astype(object).map(_hashable, na_action="ignore"), use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     for i, value in enumerate(uniques):
         mapped[i] = func(value)
     mapped[-1] = None  # the sentinel -1 picks the last slot: missing stays missing
     return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
+def _hashable(value: object) -> object:
+    return json.dumps(value, sort_keys=True, default=str) if isinstance(value, (dict, list)) else value
 
 
 def first_reason(*reasons: pd.Series) -> pd.Series:

@@ -25,9 +25,10 @@ from collectors.rollup import Rollup, Vocabulary, grouped
 from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.column_mappings import find_mapping
-from db.errors import NotFound
+from db.errors import NotFound, UserError
 from db.imports import Rejection, add_rejected, find_by_sha256, finish_import, get_import, start_import
-from db.usage import add_usage, delete_collector_usage, merge_usage
+from db.measures import COUNT_MEASURES
+from db.usage import LEDGER_LIMIT, add_usage, delete_collector_usage, ledger_totals, merge_usage
 
 __all__ = ["IngestResult", "ingest"]
 
@@ -39,6 +40,14 @@ _OTHER_KINDS = "other kinds of not usage"
 # Chunks read, mapped and grouped ahead of the writes: enough to keep the reading going while the file is
 # fingerprinted and a batch is written, few enough to keep the peak memory of frames in flight down.
 _READ_AHEAD = 2
+
+# What an import's sums are checked in: each count measure, and the cost's magnitude in nano-dollars (the unit
+# the ledger keeps it in; a credit's magnitude counts too, as a sum of some rows may hold only the charges).
+_COST = "reported_cost_nano_usd"
+_TOTALLED: tuple[str, ...] = (*COUNT_MEASURES, _COST)
+# Past this much, an import has the whole ledger's sums checked too: below it, the imports it would take to
+# fill a 64-bit sum (over a thousand of them, each with quadrillions of tokens) are not a real ledger.
+_LEDGER_CHECK = 2**53
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,10 @@ def ingest(
     # The file is read, mapped and grouped from the start, in a thread of its own, while its fingerprint is
     # taken: hashing lets go of Python's lock, so the two share the machine's cores. Nothing is written
     # before the fingerprint says whether the content was imported before.
-    with _older_objects_frozen(), read_ahead(_checked(fmt.read(source), vocabulary), depth=_READ_AHEAD) as chunks:
+    with (
+        _older_objects_frozen(),
+        read_ahead(_checked(fmt.read(source), vocabulary, source.name, fmt.title), depth=_READ_AHEAD) as chunks,
+    ):
         job = _Import(source, fmt, source.sha256(), collector, replaces, on_progress, vocabulary)
         if connection is not None:
             return job.run(connection, chunks)
@@ -173,6 +185,7 @@ class _Import:
         if (earlier := self.earlier(conn)) is not None:
             return earlier
         read = accepted = rejected = 0
+        totals: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
         first: pd.Timestamp | None = None
         last: pd.Timestamp | None = None
@@ -184,6 +197,10 @@ class _Import:
             delete_collector_usage(conn, self.collector, *self.replaces)
         for chunk in chunks:
             rejected += add_rejected(conn, import_id, chunk.rejected)
+            # Checked before the chunk joins the rollup: no sum the rollup, the ledger or a report takes of this
+            # import's rows can then exceed these totals, nor wrap around the 64-bit integers that hold it.
+            totals.update(chunk.totals)
+            self._check_fits(totals)
             rollup.add_part(chunk.part)
             read += chunk.rows_read
             accepted += chunk.accepted
@@ -197,6 +214,8 @@ class _Import:
                 self.on_progress(read)
         rollup.finish()
         merge_usage(conn, import_id, rollup.reopened)
+        if max(totals.values(), default=0) > _LEDGER_CHECK:
+            self._check_fits(ledger_totals(conn, _TOTALLED), "with what the ledger already holds ")
         finish_import(
             conn,
             import_id,
@@ -217,6 +236,16 @@ class _Import:
         return IngestResult(
             self.source.name, self.fmt.name, read, accepted, rejected, False, import_id, sum(kinds.values()), kinds
         )
+
+    def _check_fits(self, totals: Mapping[str, float], where: str = "") -> None:
+        """Refuse the import when a sum of ``totals`` would not fit the ledger's 64-bit integers."""
+        for name, total in totals.items():
+            if total > LEDGER_LIMIT:
+                measure = "cost in nano-dollars" if name == _COST else name.replace("_", " ")
+                raise IngestError(
+                    f"{self.source.name}: its {measure} add up {where}to {total:.3g}, more than the ledger can "
+                    f"sum ({LEDGER_LIMIT:.3g}); these counts cannot be real usage, nothing was imported"
+                )
 
 
 def _fewer_kinds(kinds: Counter[str]) -> Counter[str]:
@@ -241,11 +270,33 @@ class _Checked:
     part: pd.DataFrame
     first: pd.Timestamp | None
     last: pd.Timestamp | None
+    totals: dict[str, int]
 
 
-def _checked(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Checked]:
+def _checked(batches: Iterable[Batch], vocabulary: Vocabulary, source_name: str, title: str) -> Iterator[_Checked]:
     """Each batch validated and grouped with ``vocabulary``: the work that runs ahead of the writes, in their
-    own thread."""
+    own thread.
+
+    However it ends (the end of the file, an early stop by a duplicate or Ctrl-C), ``batches`` is closed at
+    once, in this thread: a format's reader stops its own threads and closes its file there (see
+    :func:`collectors.csvfile.read_csv`), rather than whenever, and in whichever thread, it is collected.
+    """
+    try:
+        yield from _checked_each(batches, vocabulary)
+    except UserError:
+        raise
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError) as exc:
+        # A value of a kind the format does not expect where it expects another (an array where a JSON object
+        # belongs, text where a number does) that its reading did not catch. The file is refused in one line,
+        # naming what was met, rather than crash the command (and the files after it).
+        raise IngestError(f"{source_name}: not laid out as {title} ({type(exc).__name__}: {_short(exc)})") from exc
+    finally:
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+
+
+def _checked_each(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Checked]:
     for batch in batches:
         records = batch.records
         # Not usage is skipped whatever else is wrong with the row: it needs no reading.
@@ -266,7 +317,27 @@ def _checked(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Chec
             grouped(good, vocabulary),
             good["timestamp"].min() if len(good) else None,
             good["timestamp"].max() if len(good) else None,
+            _totals(good),
         )
+
+
+def _totals(records: pd.DataFrame) -> dict[str, int]:
+    """The sum of each of :data:`_TOTALLED` over ``records``, exact: a Python integer, which cannot wrap."""
+    columns = {name: records[name] for name in COUNT_MEASURES}
+    columns[_COST] = (records["reported_cost_usd"].abs() * 1e9).round()
+    totals = {}
+    for name, column in columns.items():
+        values = column.to_numpy(dtype="float64", na_value=0.0)
+        if float(values.sum()) < 2**62:
+            # Far from 2⁶³ (a float's sum is off by far less than that margin): a 64-bit sum is exact.
+            totals[name] = int(values.astype("int64").sum())
+        else:
+            totals[name] = sum(int(value) for value in values.tolist())
+    return totals
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "no detail"
 
 
 def _naive(moment: pd.Timestamp | None) -> object:

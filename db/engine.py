@@ -7,6 +7,7 @@ other SQLAlchemy URL is opened the same way.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,16 +18,20 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from db.errors import InvalidInput
+from db.errors import InvalidInput, LedgerBusy
 
 __all__ = ["default_url", "downgrade", "open_ledger", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+# How long a writer waits for another's write lock (an import holds it from its first row to its commit).
+_BUSY_TIMEOUT_S = 30
 
 # First key of the PostgreSQL advisory lock that lets one process at a time migrate a ledger (the second
 # key is the ledger's schema): "exit" in ASCII.
@@ -45,10 +50,21 @@ def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
     # instead of failing; SQLite only enforces foreign keys when asked, per connection.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _busy_is_a_message(context: ExceptionContext) -> None:
+    """A write that waited out the busy timeout is the user's to retry, said in one line (raised in place of
+    SQLAlchemy's OperationalError, after its transaction is rolled back), not a crash."""
+    error = context.original_exception
+    if isinstance(error, sqlite3.OperationalError) and "database is locked" in str(error):
+        raise LedgerBusy(
+            f"the ledger is busy: another process (an import?) has been writing to it for over {_BUSY_TIMEOUT_S} s; "
+            "nothing was saved here, run this again when it is done"
+        ) from None
 
 
 def _utc_session(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -89,6 +105,7 @@ def open_ledger(url: str | None = None, *, migrate: bool = True) -> Engine:
             raise _unusable(url, shown, f"its folder cannot be made ({exc.strerror or exc})") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "handle_error", _busy_is_a_message)
     elif engine.dialect.name == "postgresql" and engine.dialect.driver in ("psycopg", "psycopg2"):
         event.listen(engine, "connect", _utc_session, insert=True)
     at_head = _check(engine, url, shown)

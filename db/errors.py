@@ -11,6 +11,7 @@ and is shown as one (a traceback on the page, a crash in the command), never dre
         │   ├── IngestError       (collectors) a file that cannot be imported at all
         │   │   └── UnrecognisedFormat
         │   └── RollupSqlError    (collectors) a roll-up query that cannot be written
+        ├── LedgerBusy            another process holds the ledger's write lock for longer than a writer waits
         ├── NotFound              a workload, an import, a model the ledger does not have (also a LookupError)
         └── ProviderError         a provider's API or a price source refused or failed
             ├── ApiError          (collectors.api) a request that failed for good
@@ -24,7 +25,7 @@ own leaves beside the code that raises them.
 
 from __future__ import annotations
 
-__all__ = ["ExitplanError", "InvalidInput", "NotFound", "ProviderError", "UserError"]
+__all__ = ["ExitplanError", "InvalidInput", "LedgerBusy", "NotFound", "ProviderError", "UserError"]
 
 
 class ExitplanError(Exception):
@@ -38,6 +39,11 @@ class UserError(ExitplanError):
 
 class InvalidInput(UserError, ValueError):
     """A file, a value or a setting the user gave that cannot be used."""
+
+
+class LedgerBusy(UserError):
+    """Another process (an import, a sync) kept the ledger's write lock for longer than a writer waits for it.
+    Nothing of the waiting write was saved; it can simply be run again."""
 
 
 class NotFound(UserError, LookupError):

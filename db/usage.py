@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, String, Table, case, delete, func, select
+from sqlalchemy import Connection, Engine, Integer, String, Table, case, delete, func, insert, literal, select
 from sqlalchemy.sql import ColumnElement
 
 from db.measures import COUNT_MEASURES, DIMENSIONS, LATENCY_BIN_COLUMNS, SUMMED_MEASURES, TIME_SUMS, TOKEN_MEASURES
@@ -16,12 +16,14 @@ from db.schema import imports, usage
 from db.strings import as_text, without_nul_columns
 
 __all__ = [
+    "LEDGER_LIMIT",
     "LEDGER_ROWS",
     "TEXT_LENGTHS",
     "UNKNOWN_PREFIX",
     "add_usage",
     "delete_collector_usage",
     "insert_rows",
+    "ledger_totals",
     "merge_usage",
     "read_usage",
     "usage_counts",
@@ -29,6 +31,8 @@ __all__ = [
 ]
 
 _WRITE_CHUNK = 10_000
+# The most any sum of a measure may reach: the ledger's integers are 64-bit (SQLite's sum() fails past it).
+LEDGER_LIMIT = 2**63 - 1
 # What makes a rollup row: its hour and every dimension.
 _KEYS: tuple[str, ...] = tuple(
     c.name for c in usage.columns if c.name not in ("id", "import_id", *SUMMED_MEASURES, *LATENCY_BIN_COLUMNS)
@@ -68,28 +72,32 @@ def merge_usage(conn: Connection, import_id: int, hours: Iterable[datetime | pd.
     out of time order). Returns the rows the merge removed.
 
     Rows that know a measure and rows that do not stay apart, as the rollup keeps them: a sum over both would
-    pass the known part off as the whole."""
+    pass the known part off as the whole.
+
+    The database merges the pieces itself (``INSERT … SELECT … GROUP BY``, then the pieces deleted): an hour
+    may hold a million keys (a million distinct model names in one hour), which read back into memory to be
+    summed would take gigabytes.
+    """
     keys = [usage.c[name] for name in _KEYS]
     unknown = [usage.c[name].is_(None) for name in COUNT_MEASURES]
     measures = [*SUMMED_MEASURES, *LATENCY_BIN_COLUMNS]
     ordered = sorted(_naive_utc(pd.Series(list(hours), dtype="datetime64[ns, UTC]")).dt.to_pydatetime())
     removed = 0
-    # A day of hours at a time keeps memory to a day's rollups however unordered the file.
     for start in range(0, len(ordered), 24):
         some = ordered[start : start + 24]
-        where = (usage.c.import_id == import_id, usage.c.bucket_start.in_(some))
-        merged = pd.read_sql(
-            select(*keys, *(func.sum(usage.c[name]).label(name) for name in measures))
+        # The pieces are the rows there now; the merged rows inserted below come after them.
+        last = conn.execute(select(func.max(usage.c.id))).scalar()
+        if last is None:
+            break
+        where = (usage.c.import_id == import_id, usage.c.bucket_start.in_(some), usage.c.id <= last)
+        merged = (
+            select(literal(import_id), *keys, *(func.sum(usage.c[name]) for name in measures))
             .where(*where)
-            .group_by(*keys, *unknown),
-            conn,
+            .group_by(*keys, *unknown)
         )
-        for name in measures:
-            if name not in TIME_SUMS:
-                merged[name] = pd.to_numeric(merged[name]).astype("Int64")
-        merged["bucket_start"] = pd.to_datetime(merged["bucket_start"])
-        deleted = conn.execute(delete(usage).where(*where)).rowcount or 0
-        removed += int(deleted) - add_usage(conn, import_id, merged)
+        added = conn.execute(insert(usage).from_select(["import_id", *_KEYS, *measures], merged)).rowcount
+        deleted = conn.execute(delete(usage).where(*where)).rowcount
+        removed += int(deleted or 0) - int(added or 0)
     return removed
 
 
@@ -154,6 +162,16 @@ def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     values = ", ".join([marker] * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values})", list(rows))
+
+
+def ledger_totals(conn: Connection, names: Iterable[str]) -> dict[str, float]:
+    """The whole ledger's sum of each of ``names`` (usage columns; a magnitude for one that may be negative),
+    as floats: close enough to compare with :data:`LEDGER_LIMIT`, and a float sum cannot fail or wrap where an
+    integer sum of the same column would (SQLite's ``total``; PostgreSQL sums big integers as numeric)."""
+    add = func.total if conn.dialect.name == "sqlite" else func.sum
+    names = list(names)
+    row = conn.execute(select(*(add(func.abs(usage.c[name])).label(name) for name in names))).one()
+    return {name: float(row._mapping[name] or 0) for name in names}
 
 
 def delete_collector_usage(conn: Connection, collector: str, start: datetime, end: datetime) -> int:

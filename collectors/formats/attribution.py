@@ -106,7 +106,7 @@ def parse_tags(raw: object) -> list[tuple[str, str]]:
             text = "{" + text + "}"
         try:
             raw = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than the parser recurses: no labels to read
             return []
     if isinstance(raw, Mapping):
         return [(str(key), "" if value is None else str(value)) for key, value in raw.items()]

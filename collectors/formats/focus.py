@@ -51,7 +51,16 @@ import pandas as pd
 from collectors.csvfile import csv_batches
 from collectors.format import Format, Peek
 from collectors.formats.attribution import model_named, tags_feature
-from collectors.normalise import first_reason, map_distinct, not_usd, parse_money, parse_numbers, parse_timestamps, text
+from collectors.normalise import (
+    MAX_COUNT,
+    first_reason,
+    map_distinct,
+    not_usd,
+    parse_money,
+    parse_numbers,
+    parse_timestamps,
+    text,
+)
 from collectors.records import Batch, make_records
 from collectors.source import Source
 from pricing.identity import provider_id
@@ -179,14 +188,21 @@ def _tokens(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     # product may miss it by a hair.
     with np.errstate(invalid="ignore"):
         rounded = tokens.round()
-    bad = (tokens < 0) | ((tokens - rounded).abs() > 1e-6 * np.maximum(1.0, tokens.abs()))
+    with np.errstate(invalid="ignore"):
+        # Scaled, a quantity can pass any count a row may hold, or infinity: rejected as the counts are.
+        bad = (
+            (tokens < 0)
+            | (tokens.abs() > MAX_COUNT)
+            | ((tokens - rounded).abs() > 1e-6 * np.maximum(1.0, tokens.abs()))
+        )
+    bad = bad.fillna(False).astype(bool)
     reasons = first_reason(
         reasons,
         pd.Series(None, index=frame.index, dtype=object).mask(
-            bad.fillna(False), "token quantity is negative or not a whole number"
+            bad, "token quantity is negative, not a whole number or impossibly large"
         ),
     )
-    return rounded, reasons
+    return rounded.mask(bad), reasons
 
 
 def _token_measures(tokens: pd.Series, way: pd.Series) -> dict[str, pd.Series]:

@@ -106,7 +106,9 @@ def attribute_values(attributes: object) -> dict[str, object]:
     """
     if not isinstance(attributes, list):
         return {}
-    return {a["key"]: _value(a.get("value")) for a in attributes if isinstance(a, dict) and "key" in a}
+    return {
+        a["key"]: _value(a.get("value")) for a in attributes if isinstance(a, dict) and isinstance(a.get("key"), str)
+    }
 
 
 def span_host(address: object) -> str | None:

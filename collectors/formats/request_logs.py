@@ -57,8 +57,11 @@ def _host(url: object) -> str | None:
         return None
     text = url.strip()
     # A bare host ("api.openai.com") has no scheme; urlsplit reads a host only after "//".
-    parts = urlsplit(text if "//" in text else f"//{text}")
-    return parts.hostname or None
+    try:
+        parts = urlsplit(text if "//" in text else f"//{text}")
+        return parts.hostname or None
+    except ValueError:  # no URL ("http://[", a port that is not a number): no host to tell
+        return None
 
 
 def hosts(urls: pd.Series) -> pd.Series:
