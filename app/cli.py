@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from dataclasses import asdict
@@ -434,4 +435,18 @@ def _count(totals: Totals, measure: str) -> str:
 
 
 def main() -> None:
-    app()
+    """The ``exitplan`` command. Once a command is done and its output flushed, the process ends at once:
+    pyarrow's thread pools can abort the interpreter's own shutdown after a file was read through a Python
+    stream (apache/arrow#50482, #34314: "terminate called without an active exception"), turning a finished
+    import's exit status into a crash. Everything the command wrote is committed by then."""
+    try:
+        app()
+        status = 0
+    except SystemExit as ended:
+        if isinstance(ended.code, str):
+            err.print(ended.code)
+        status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(status)

@@ -101,19 +101,21 @@ def test_a_reader_stopped_mid_file_lets_the_process_exit(tmp_path: Path) -> None
 
 
 def test_a_duplicate_of_a_file_still_being_read_exits(tmp_path: Path, ledger_url: str) -> None:
+    # `exitplan ingest`, its file read slowly: the duplicate is found while Arrow is still reading the file.
     big = _usage_csv(tmp_path / "big.csv", 600, 100)
     ingest(open_ledger(ledger_url), source_from_path(big))
     done = _run(
         """
-        from collectors import ingest
-        from db import open_ledger
-        result = ingest(open_ledger(sys.argv[2]), slow(sys.argv[1]))
-        print("duplicate" if result.duplicate else "imported", result.import_id)
+        import collectors.files
+        collectors.files.sources_from_path = lambda path: [slow(str(path))]
+        from app.cli import main
+        sys.argv = ["exitplan", "ingest", sys.argv[1], "--db", sys.argv[2]]
+        main()
         """,
         str(big),
         ledger_url,
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "duplicate 1\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"{big}: duplicate of import 1; nothing changed\n", "")
 
 
 def _started(process: subprocess.Popen[str], wal: Path) -> None:
