@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,17 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from analysis.money import usd
-from analysis.scenarios.context import ScenarioContext, scenario_context
 from analysis.scenarios.engine import run
 from analysis.scenarios.model import scenario_from_json, scenario_to_dict
 from analysis.scenarios.optimiser import suggest
-from analysis.workloads import list_workloads, propose_workloads, replace_with_proposals, save_workload
+from analysis.workloads import list_workloads, save_workload
 from app.components.report_preview import for_streamlit
 from collectors.demo import load_demo
 from db.scenarios import list_scenarios, save_scenario
-from pricing.sources import load_book
 from reports.render import FOCUS_FORMAT, SCENARIO_FORMATS, file_name
 from tests.app.apptest import open_page
 from tests.app.apptest import shown as reader_sees
+from tests.app.test_scenarios_page import context_of, demo_with_workloads
 
 PAGE = "app/pages/report.py"
 IMAGE = "![t](http://host/x.png)"
@@ -46,17 +45,6 @@ pytestmark = pytest.mark.usefixtures("app_ledger")
 def open_report() -> AppTest:
     # The context estimates every workload's alternatives and forecast: seconds on a busy machine.
     return open_page(PAGE, timeout=240)
-
-
-def demo_with_workloads(ledger: Engine, tmp_path: Path) -> None:
-    load_demo(ledger, tmp_path, date(2026, 10, 31))
-    replace_with_proposals(ledger, propose_workloads(ledger))
-
-
-def context_of(ledger: Engine) -> ScenarioContext:
-    found = scenario_context(ledger, book=load_book(ledger), today=datetime.now(UTC).date())
-    assert found is not None
-    return found
 
 
 def keep_suggested(ledger: Engine, name: str, horizon: int = 24) -> str:
