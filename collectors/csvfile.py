@@ -25,8 +25,14 @@ __all__ = ["CsvChunk", "csv_batches", "read_csv", "require_columns"]
 # Rows are handed on in frames of about this many bytes (of the columns read): big enough that per-frame
 # work is cheap, small enough that the work on one frame stays well within the memory an import may take.
 BLOCK_BYTES = 8 << 20
+# and at most this many rows: narrow rows (a timestamp, a model, two counts) take several times their bytes
+# as pandas values, and a frame of 8 MB of them would be ~160k rows, some 70 MB.
+BLOCK_ROWS = 50_000
 # Arrow reads blocks of this size; one row must fit in a block.
 READ_BLOCK_BYTES = 8 << 20
+# and at most this many rows: narrow rows (a timestamp, a model, two counts) take several times their bytes
+# as pandas values, and a frame of 8 MB of them would be ~160k rows, some 70 MB.
+BLOCK_ROWS = 50_000
 # Arrow's reader would buffer up to 32 blocks ahead of the rows handed on; it may read this many: the block
 # being parsed and the next, which the row crossing its end needs. Each more is ~50 MB of peak memory.
 READ_AHEAD_BLOCKS = 2
@@ -283,19 +289,24 @@ def _counted(reader: pacsv.CSVStreamingReader, stream: _Paced) -> Iterator[pa.Re
 
 
 def _frames_of(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[list[pa.RecordBatch]]:
-    """The batches cut and gathered into groups of about ``size`` bytes (the last one smaller)."""
+    """The batches cut and gathered into groups of about ``size`` bytes and at most :data:`BLOCK_ROWS` rows
+    (the last one smaller)."""
     group: list[pa.RecordBatch] = []
-    held = 0
+    held = rows = 0
     for batch in batches:
         # A block's batch holds more rows than one frame should: slices of it (no copy).
         rows_per_frame = max(1, int(batch.num_rows * size / batch.nbytes)) if batch.nbytes > size else batch.num_rows
-        for start in range(0, max(batch.num_rows, 1), max(rows_per_frame, 1)):
-            piece = batch.slice(start, rows_per_frame)
+        rows_per_frame = max(1, min(rows_per_frame, BLOCK_ROWS))
+        start = 0
+        while start < max(batch.num_rows, 1):
+            piece = batch.slice(start, min(rows_per_frame, BLOCK_ROWS - rows))
+            start += max(piece.num_rows, 1)
             group.append(piece)
             held += piece.nbytes
-            if held >= size:
+            rows += piece.num_rows
+            if held >= size or rows >= BLOCK_ROWS:
                 yield group
-                group, held = [], 0
+                group, held, rows = [], 0, 0
     if group:
         yield group
 

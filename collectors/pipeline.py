@@ -21,7 +21,7 @@ from collectors.formats import format_named
 from collectors.formats.mapped_csv import mapped_format
 from collectors.read_ahead import read_ahead
 from collectors.records import Batch
-from collectors.rollup import Rollup, Vocabulary, grouped
+from collectors.rollup import Part, Rollup, grouped
 from collectors.source import IngestError, Source
 from collectors.validate import validate
 from db.column_mappings import find_mapping
@@ -101,15 +101,14 @@ def ingest(
     fmt = _format_of(engine, source, format_name, mapping)
     if replaces is not None and collector is None:
         raise ValueError("only a collector's pull can replace a time range")
-    vocabulary = Vocabulary()
     # The file is read, mapped and grouped from the start, in a thread of its own, while its fingerprint is
     # taken: hashing lets go of Python's lock, so the two share the machine's cores. Nothing is written
     # before the fingerprint says whether the content was imported before.
     with (
         _older_objects_frozen(),
-        read_ahead(_checked(fmt.read(source), vocabulary, source.name, fmt.title), depth=_READ_AHEAD) as chunks,
+        read_ahead(_checked(fmt.read(source), source.name, fmt.title), depth=_READ_AHEAD) as chunks,
     ):
-        job = _Import(source, fmt, source.sha256(), collector, replaces, on_progress, vocabulary)
+        job = _Import(source, fmt, source.sha256(), collector, replaces, on_progress)
         if connection is not None:
             return job.run(connection, chunks)
         try:
@@ -161,7 +160,6 @@ class _Import:
     collector: str | None
     replaces: tuple[datetime, datetime] | None
     on_progress: Callable[[int], None] | None
-    vocabulary: Vocabulary
 
     def earlier(self, conn: Connection) -> IngestResult | None:
         import_id = find_by_sha256(conn, self.sha256)
@@ -192,7 +190,7 @@ class _Import:
         import_id = start_import(
             conn, source_name=self.source.name, format=self.fmt.name, sha256=self.sha256, collector=self.collector
         )
-        rollup = Rollup(lambda rows: add_usage(conn, import_id, rows), vocabulary=self.vocabulary)
+        rollup = Rollup(lambda rows: add_usage(conn, import_id, rows))
         if self.replaces is not None and self.collector is not None:
             delete_collector_usage(conn, self.collector, *self.replaces)
         for chunk in chunks:
@@ -267,14 +265,14 @@ class _Checked:
     accepted: int
     rejected: list[Rejection]
     skipped: Counter[str]
-    part: pd.DataFrame
+    part: Part
     first: pd.Timestamp | None
     last: pd.Timestamp | None
     totals: dict[str, int]
 
 
-def _checked(batches: Iterable[Batch], vocabulary: Vocabulary, source_name: str, title: str) -> Iterator[_Checked]:
-    """Each batch validated and grouped with ``vocabulary``: the work that runs ahead of the writes, in their
+def _checked(batches: Iterable[Batch], source_name: str, title: str) -> Iterator[_Checked]:
+    """Each batch validated and grouped: the work that runs ahead of the writes, in their
     own thread.
 
     However it ends (the end of the file, an early stop by a duplicate or Ctrl-C), ``batches`` is closed at
@@ -282,7 +280,7 @@ def _checked(batches: Iterable[Batch], vocabulary: Vocabulary, source_name: str,
     :func:`collectors.csvfile.read_csv`), rather than whenever, and in whichever thread, it is collected.
     """
     try:
-        yield from _checked_each(batches, vocabulary)
+        yield from _checked_each(batches)
     except UserError:
         raise
     except (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError) as exc:
@@ -296,7 +294,7 @@ def _checked(batches: Iterable[Batch], vocabulary: Vocabulary, source_name: str,
             close()
 
 
-def _checked_each(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[_Checked]:
+def _checked_each(batches: Iterable[Batch]) -> Iterator[_Checked]:
     for batch in batches:
         records = batch.records
         # Not usage is skipped whatever else is wrong with the row: it needs no reading.
@@ -314,7 +312,7 @@ def _checked_each(batches: Iterable[Batch], vocabulary: Vocabulary) -> Iterator[
             len(good),
             list(chain(batch.rejected, batch.rejections(bad))),
             skipped,
-            grouped(good, vocabulary),
+            grouped(good),
             good["timestamp"].min() if len(good) else None,
             good["timestamp"].max() if len(good) else None,
             _totals(good),

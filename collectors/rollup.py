@@ -16,8 +16,8 @@ rows are written: concatenating, filtering and grouping integers costs a fractio
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,7 @@ from db.measures import (
 )
 from pricing.identity import canonical_models
 
-__all__ = ["KEYS", "Rollup", "Vocabulary", "grouped"]
+__all__ = ["KEYS", "Part", "Rollup", "Vocabulary", "grouped"]
 
 KEYS: list[str] = ["bucket_start", *TEXT_COLUMNS, "batch", "prompt_band"]
 # Which count measures a record does not know, one bit each: a grouping key, dropped before rows are stored.
@@ -46,52 +46,73 @@ _NO_NUMBER = -1  # stands for a missing dimension while grouping, text (its code
 # stragglers a few minutes back.
 _SLACK = pd.Timedelta(hours=1)
 # Open rollups beyond this many rows (a file far from time order) are written out anyway.
-_HOLD_ROWS = 200_000
-# Finished hours are written once they add up to this many rows: fewer, larger writes.
+_HOLD_ROWS = 100_000
+# Finished hours are written once they add up to this many rows (fewer, larger writes), this many at a time.
 _WRITE_ROWS = 50_000
+# The vocabulary lets go of written rows' values once it holds more than this many (and twice what it kept).
+_KEEP_VALUES = 100_000
 # Grouping keys are combined into one integer below this bound.
 _MAX_COMBINED = 2**62
 
 
 class Vocabulary:
-    """The text values of an import's dimensions, each known by an integer code (``-1`` for missing).
+    """The text values of an import's open dimensions, each known by an integer code (``-1`` for missing).
 
-    Codes are handed out as values first appear and never change, so rollups of different chunks group
-    together. Chunks may be encoded in one thread while earlier codes are decoded in another.
+    Codes are handed out as values first appear, so parts of different chunks group together. Values of rows
+    already written are let go of now and then (:meth:`Rollup._compact`): a file of a million distinct
+    model names would otherwise hold all of them until its end.
     """
 
     def __init__(self) -> None:
         self._codes: dict[str, int] = {}
         self._values: list[str] = []
-        self._lock = threading.Lock()
+        self._table: np.ndarray | None = None  # the values as an array, for decoding; None once stale
 
-    def encode(self, values: pd.Series) -> np.ndarray:
-        """The code of each value (each distinct value looked up once)."""
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        with self._lock:
-            known = np.fromiter((self._code(value) for value in uniques), dtype=np.int32, count=len(uniques))
-        return np.append(known, np.int32(_NO_NUMBER))[codes]
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def codes_of(self, values: np.ndarray) -> np.ndarray:
+        """The code of each of ``values`` (distinct values, none missing), handing out new codes as needed."""
+        return np.fromiter((self._code(value) for value in values), dtype=np.int32, count=len(values))
 
     def _code(self, value: str) -> int:
         code = self._codes.get(value)
         if code is None:
             code = self._codes[value] = len(self._values)
             self._values.append(value)
+            self._table = None
         return code
 
-    def decode(self, codes: pd.Series) -> pd.Series:
+    def decode(self, codes: pd.Series | np.ndarray) -> np.ndarray:
         """The text of each code (None for missing)."""
-        with self._lock:
-            table = np.array([*self._values, None], dtype=object)
-        return pd.Series(table[codes.to_numpy()], index=codes.index, dtype=object)
+        if self._table is None:
+            self._table = np.array([*self._values, None], dtype=object)
+        decoded: np.ndarray = self._table[np.asarray(codes)]
+        return decoded
 
 
-def _keyed(records: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
-    """Records with grouping keys (codes for text, sentinels for missing values) and additive measures only."""
+@dataclass(frozen=True)
+class Part:
+    """A chunk's records grouped, its text dimensions coded against the chunk's own distinct values: codes
+    into the import's :class:`Vocabulary` are given only as the part joins the rollup, in one thread."""
+
+    frame: pd.DataFrame
+    values: dict[str, np.ndarray]
+
+    @property
+    def empty(self) -> bool:
+        return self.frame.empty
+
+
+def _keyed(records: pd.DataFrame, values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Records with grouping keys (codes for text, into ``values``, which it fills; sentinels for missing
+    values) and additive measures only."""
     columns: dict[str, pd.Series | np.ndarray] = {}
     columns["bucket_start"] = records["timestamp"].dt.floor("h")
     for name in TEXT_COLUMNS:
-        columns[name] = vocabulary.encode(records[name])
+        codes, uniques = pd.factorize(records[name], use_na_sentinel=True)
+        columns[name] = codes.astype(np.int32)
+        values[name] = np.asarray(uniques, dtype=object)
     columns["batch"] = records["batch"].astype("Int8").fillna(_NO_NUMBER).astype("int8")
     requests = records["requests"]
     per_request = records["input_tokens"].astype("float64") / requests.astype("float64").where(requests > 0)
@@ -151,28 +172,30 @@ def _summed(frame: pd.DataFrame, keys: list[str], ids: np.ndarray, first: np.nda
     return pd.concat([frame[keys].take(first).reset_index(drop=True), sums.reset_index(drop=True)], axis=1)
 
 
-def grouped(records: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
-    """``records`` grouped, for :meth:`Rollup.add_part` of a rollup with the same ``vocabulary``: the share of
-    the work that needs no rollup state, so it may run in another thread (the import groups the next chunk
-    while this one's rows are written)."""
+def grouped(records: pd.DataFrame) -> Part:
+    """``records`` grouped, for :meth:`Rollup.add_part`: the share of the work that needs no rollup state, so
+    it may run in another thread (the import groups the next chunk while this one's rows are written)."""
     if records.empty:
-        return _empty_long()
-    return _group(_keyed(records, vocabulary), _LONG_KEYS)
+        return Part(_empty_long(), {})
+    values: dict[str, np.ndarray] = {}
+    return Part(_group(_keyed(records, values), _LONG_KEYS), values)
 
 
 class Rollup:
     """Accumulates records chunk by chunk and hands finished rollups to ``write`` (rows as the ledger
-    stores them, one per hour and dimensions within a call); :meth:`finish` writes the rest."""
+    stores them, one per hour and dimensions within a call) once ``write_rows`` are finished; :meth:`finish`
+    writes the rest."""
 
     def __init__(
         self,
         write: Callable[[pd.DataFrame], object],
         *,
-        vocabulary: Vocabulary | None = None,
         hold_rows: int = _HOLD_ROWS,
         write_rows: int = _WRITE_ROWS,
+        keep_values: int = _KEEP_VALUES,
     ) -> None:
         self._write = write
+        self._keep_values = keep_values
         self._hold_rows = hold_rows
         self._write_rows = write_rows
         self._open = _empty_long()
@@ -180,16 +203,21 @@ class Rollup:
         self._done: list[pd.DataFrame] = []
         self._done_rows = 0
         self._written: set[pd.Timestamp] = set()
-        self._vocabulary = Vocabulary() if vocabulary is None else vocabulary
+        self._vocabulary = Vocabulary()
+        self._kept_values = 0  # the vocabulary's size after it last let go of written values
         self.reopened: set[pd.Timestamp] = set()
 
     def add(self, records: pd.DataFrame) -> None:
-        self.add_part(grouped(records, self._vocabulary))
+        self.add_part(grouped(records))
 
-    def add_part(self, part: pd.DataFrame) -> None:
+    def add_part(self, part: Part) -> None:
         if part.empty:
             return
-        hours = pd.unique(part["bucket_start"])
+        frame = part.frame
+        for name, values in part.values.items():
+            codes = np.append(self._vocabulary.codes_of(values), np.int32(_NO_NUMBER))
+            frame[name] = codes[frame[name].to_numpy()]
+        hours = pd.unique(frame["bucket_start"])
         self.reopened.update(hour for hour in hours if hour in self._written)
         low, high = hours.min() - _SLACK, hours.max() + _SLACK
         # Only open rows can be done: the part's own hours lie within its slack.
@@ -199,9 +227,9 @@ class Rollup:
             if done.any():
                 self._finished(held[done])
                 held = held[~done]
-        held = pd.concat([held, part], ignore_index=True) if len(held) else part
+        held = pd.concat([held, frame], ignore_index=True) if len(held) else frame
         # Regroup the open hours only as they double, so a long-open hour costs linear time.
-        if len(held) > 2 * self._grouped_rows + len(part):
+        if len(held) > 2 * self._grouped_rows + len(frame):
             held = _group(held, _LONG_KEYS)
             self._grouped_rows = len(held)
         if len(held) > self._hold_rows:
@@ -211,6 +239,7 @@ class Rollup:
         self._open = held
         if self._done_rows >= self._write_rows:
             self._emit()
+            self._compact()
 
     def finish(self) -> None:
         """Write whatever is still open."""
@@ -227,8 +256,43 @@ class Rollup:
 
     def _emit(self) -> None:
         if self._done:
-            self._write(_stored(_group(pd.concat(self._done, ignore_index=True), _LONG_KEYS), self._vocabulary))
-        self._done, self._done_rows = [], 0
+            long = _group(pd.concat(self._done, ignore_index=True), _LONG_KEYS)
+            self._done, self._done_rows = [], 0
+            # Written a slice of groups at a time: a stored row is some forty columns wide, and a file of
+            # distinct names can finish hundreds of thousands of them at once.
+            for piece in _pieces(long, _WRITE_ROWS):
+                self._write(_stored(piece, self._vocabulary))
+
+    def _compact(self) -> None:
+        """Let go of the values only written rows use, once the vocabulary has doubled since it last did: the
+        values of the open rows get new codes. Nothing else holds codes (``_done`` is empty after a write)."""
+        if len(self._vocabulary) <= max(self._keep_values, 2 * self._kept_values):
+            return
+        vocabulary = Vocabulary()
+        held = self._open
+        for name in TEXT_COLUMNS:
+            if len(held):
+                codes, uniques = pd.factorize(held[name].to_numpy(), use_na_sentinel=False)
+                used = self._vocabulary.decode(uniques)
+                present = uniques != _NO_NUMBER
+                recoded = np.full(len(uniques), _NO_NUMBER, dtype=np.int32)
+                recoded[present] = vocabulary.codes_of(used[present])
+                held[name] = recoded[codes]
+        self._vocabulary = vocabulary
+        self._kept_values = len(vocabulary)
+
+
+def _pieces(long: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
+    """``long`` in slices of at most ``rows`` stored rows, in the order of their first appearance; each
+    group's latency bins stay in one slice."""
+    ids, first = _group_ids(long, _GROUP_KEYS)
+    if len(first) <= rows:
+        yield long
+        return
+    order = np.argsort(ids, kind="stable")
+    starts = np.searchsorted(ids[order], np.arange(0, len(first), rows))
+    for start, end in zip(starts, [*starts[1:], len(order)], strict=True):
+        yield long.take(order[start:end])
 
 
 def _stored(long: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:

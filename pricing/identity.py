@@ -20,6 +20,8 @@ from functools import lru_cache
 import pandas as pd
 from genai_prices import data_snapshot
 
+from pricing import genai_names
+
 __all__ = [
     "ModelIdentity",
     "author_of",
@@ -315,11 +317,7 @@ def author_of(family: str) -> str | None:
 
 @lru_cache(maxsize=8192)
 def _in_genai_prices(provider: str, model: str) -> bool:
-    try:
-        data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
-    except LookupError:
-        return False
-    return True
+    return genai_names.listed(provider, model)
 
 
 @lru_cache(maxsize=8192)

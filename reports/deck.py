@@ -23,8 +23,8 @@ from pptx.util import Emu, Inches, Pt
 from analysis.money import usd
 from reports.ooxml import fixed_package
 from reports.pack import ReportPack, check_comparison
-from reports.pdf import comparison_rows
 from reports.sentences import (
+    comparison_rows,
     comparison_verdict,
     contributor_words,
     day_words,

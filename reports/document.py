@@ -9,9 +9,9 @@ from datetime import datetime
 
 from analysis.money import usd, usd_together
 from reports.pack import ReportPack
-from reports.pdf import comparison_rows
 from reports.sentences import (
     assumptions_register,
+    comparison_rows,
     comparison_verdict,
     contributor_words,
     day_words,

@@ -24,6 +24,7 @@ from reports.charts import Chart, ChartRenderer, draw, kaleido_png, monthly_figu
 from reports.pack import ReportPack, check_comparison
 from reports.sentences import (
     assumptions_register,
+    comparison_rows,
     comparison_verdict,
     contributor_words,
     day_words,
@@ -214,30 +215,6 @@ def _comparison_page(doc: _Document, packs: Sequence[ReportPack], chart: Chart, 
     _chart(doc, chart, height=70)
     doc.ln(1)
     doc.para(directional_note(packs[0]), 8, "I", MUTED, gap=0)
-
-
-def comparison_rows(packs: Sequence[ReportPack]) -> tuple[list[str], list[list[str]]]:
-    """The comparison table: one row per figure, one column per scenario."""
-
-    def spread(values: tuple[float, float, float] | None) -> str:
-        return "—" if values is None else "–".join(usd_together([values[0], values[2]]))
-
-    def risk(p: ReportPack) -> str:
-        return "—" if p.risk_before is None or p.risk_after is None else f"{p.risk_before:.0f} → {p.risk_after:.0f}"
-
-    rows = [
-        ["Moves", *(f"{len(p.moves)} of {len(p.workloads)} workloads" for p in packs)],
-        ["Horizon", *(f"{p.horizon_months} months" for p in packs)],
-        ["Saves a month once done", *(usd(p.monthly_savings_usd) for p in packs)],
-        ["  P10–P90", *(spread(p.monthly_savings_range) for p in packs)],
-        ["Saves over 3 years", *(usd(p.savings_3y_usd) for p in packs)],
-        ["  P10–P90", *(spread(p.savings_3y_range) for p in packs)],
-        ["One-time costs", *(usd(p.one_time_usd) for p in packs)],
-        ["Payback", *(payback_words(p) for p in packs)],
-        ["NPV", *(f"{usd(p.npv_usd)} at {p.discount_rate:.0%}" for p in packs)],
-        ["Risk score", *(risk(p) for p in packs)],
-    ]
-    return ["", *(p.name for p in packs)], rows
 
 
 def _appendix(doc: _Document, pack: ReportPack, prefix: str) -> None:

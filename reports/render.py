@@ -14,12 +14,9 @@ from datetime import datetime
 
 from db.errors import InvalidInput
 from reports.charts import ChartRenderer, kaleido_png
-from reports.deck import deck_report
 from reports.html_page import html_report
 from reports.markdown import markdown_report
 from reports.pack import ReportPack
-from reports.pdf import pdf_report
-from reports.xlsx import xlsx_report
 
 __all__ = ["FOCUS_FORMAT", "SCENARIO_FORMATS", "ReportFormat", "file_name", "render_report"]
 
@@ -70,11 +67,19 @@ def render_report(
     ``generated_at`` is the report's only clock (same inputs and moment, same bytes); ``charts`` draws the
     PDF's and the HTML's chart (None leaves a note in its place; the deck's charts are PowerPoint's own).
     """
+    # The PDF, spreadsheet and deck libraries (fpdf2, openpyxl, python-pptx, with Pillow) weigh ~40 MB: they
+    # load when such a file is made, not in every command that reads this table (an import's memory budget).
     if format_name == "pdf":
+        from reports.pdf import pdf_report
+
         return pdf_report(packs, generated_at=generated_at, charts=charts)
     if format_name == "xlsx":
+        from reports.xlsx import xlsx_report
+
         return xlsx_report(packs, generated_at=generated_at)
     if format_name == "pptx":
+        from reports.deck import deck_report
+
         return deck_report(packs, generated_at=generated_at)
     if format_name == "md":
         return markdown_report(packs, generated_at=generated_at)

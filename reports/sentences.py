@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from analysis.assumptions import CACHE_HIT_RANGE, OUTPUT_LENGTH_RANGE, WINDOW_DAYS
-from analysis.money import usd, usd_range
+from analysis.money import usd, usd_range, usd_together
 from analysis.scenarios.engine import DEFAULT_ENGINEERING_DAYS, DEFAULT_EVALUATION_USD, HIGH_CRITICALITY_EFFORT
 from analysis.scenarios.uncertainty import FAILS, FAILURE_CHANCE, GROWTH_SPREAD, PRICE_SPREAD, SAMPLES
 from reports.pack import ReportPack
@@ -20,6 +20,7 @@ __all__ = [
     "Assumption",
     "KeyAssumption",
     "assumptions_register",
+    "comparison_rows",
     "comparison_verdict",
     "contributor_words",
     "day_words",
@@ -435,3 +436,27 @@ def comparison_verdict(packs: Sequence[ReportPack]) -> str:
     if safest is not None and safest.name != best.name and (safest.risk_after or 0.0) < (best.risk_after or 0.0) - 0.5:
         words += f"; {safest.name} lowers the dependency risk most ({safest.risk_before:.0f} → {safest.risk_after:.0f})"
     return words + "."
+
+
+def comparison_rows(packs: Sequence[ReportPack]) -> tuple[list[str], list[list[str]]]:
+    """The comparison table: one row per figure, one column per scenario."""
+
+    def spread(values: tuple[float, float, float] | None) -> str:
+        return "—" if values is None else "–".join(usd_together([values[0], values[2]]))
+
+    def risk(p: ReportPack) -> str:
+        return "—" if p.risk_before is None or p.risk_after is None else f"{p.risk_before:.0f} → {p.risk_after:.0f}"
+
+    rows = [
+        ["Moves", *(f"{len(p.moves)} of {len(p.workloads)} workloads" for p in packs)],
+        ["Horizon", *(f"{p.horizon_months} months" for p in packs)],
+        ["Saves a month once done", *(usd(p.monthly_savings_usd) for p in packs)],
+        ["  P10–P90", *(spread(p.monthly_savings_range) for p in packs)],
+        ["Saves over 3 years", *(usd(p.savings_3y_usd) for p in packs)],
+        ["  P10–P90", *(spread(p.savings_3y_range) for p in packs)],
+        ["One-time costs", *(usd(p.one_time_usd) for p in packs)],
+        ["Payback", *(payback_words(p) for p in packs)],
+        ["NPV", *(f"{usd(p.npv_usd)} at {p.discount_rate:.0%}" for p in packs)],
+        ["Risk score", *(risk(p) for p in packs)],
+    ]
+    return ["", *(p.name for p in packs)], rows

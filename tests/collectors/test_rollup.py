@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from collectors.records import make_records
 from collectors.rollup import Rollup
@@ -127,3 +128,43 @@ def test_a_part_of_a_measure_known_to_be_zero_is_zero() -> None:
     assert records["cache_read_tokens"].tolist() == [0, pd.NA]
     assert records["cache_write_1h_tokens"].tolist() == [0, pd.NA]
     assert records["reasoning_tokens"].tolist() == [0, pd.NA]
+
+
+def test_a_file_of_distinct_names_holds_only_the_open_hours_names() -> None:
+    """A million distinct model names (a gateway writing a request id into the name) must not all stay in
+    memory to the end: names of written rows are let go of, and the rows still come out right — each name
+    once per hour, with its own tokens, across every time the rollup let go."""
+    written: list[pd.DataFrame] = []
+    rollup = Rollup(written.append, hold_rows=2_000, write_rows=200, keep_values=1_000)
+    largest = 0
+    for chunk in range(40):
+        first = chunk * 300
+        names = pd.Series([f"req-{n:06d}" for n in range(first, first + 300)])
+        # Two chunks an hour: the last two hours stay open while earlier ones are written.
+        hour = pd.Timestamp("2025-09-01T00:30Z") + pd.Timedelta(hours=chunk // 2)
+        rollup.add(_records(300, timestamp=hour, model=names, input_tokens=pd.Series(range(first, first + 300))))
+        largest = max(largest, len(rollup._vocabulary))
+    rollup.finish()
+    result = pd.concat(written, ignore_index=True)
+    assert largest <= 3_000  # of 12,000 names (and the provider's)
+    assert len(result) == 12_000 and result["model"].is_unique
+    assert (result["model"].str.removeprefix("req-").astype(int) == result["input_tokens"]).all()
+    assert (result["bucket_start"].dt.hour == result["input_tokens"] // 600).all()
+
+
+def test_many_finished_rows_are_written_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each write holds at most the slice's rows (a stored row is some forty columns wide), and a row's
+    latency histogram is never split between two writes."""
+    monkeypatch.setattr("collectors.rollup._WRITE_ROWS", 3)
+    latencies = pd.Series([10.0, 900.0, 5_000.0] * 4)
+    users = pd.Series([f"u{n % 5}" for n in range(12)])
+    records = _records(12, user=users, latency_ms=latencies, requests=1, input_tokens=1, output_tokens=1)
+    written: list[pd.DataFrame] = []
+    rollup = Rollup(written.append)
+    rollup.add(records)
+    rollup.finish()
+    assert [len(frame) for frame in written] == [3, 2]
+    result = pd.concat(written, ignore_index=True)
+    assert result["user"].tolist() == ["u0", "u1", "u2", "u3", "u4"]
+    assert result["requests"].tolist() == [3, 3, 2, 2, 2]
+    assert (result[list(LATENCY_BIN_COLUMNS)].sum(axis=1) == result["requests"]).all()
