@@ -38,6 +38,7 @@ from app.cli_common import (
 from app.cli_evaluate import evaluate_command
 from app.cli_incidents import collect_status_command, demo_incident_lines, incidents_app
 from app.cli_prices import cost, prices_app
+from app.cli_progress import ingest_progress
 from app.cli_report import report_command
 from app.cli_risk import risk_command
 from app.cli_rollup_sql import rollup_sql_command
@@ -183,23 +184,24 @@ def ingest_command(
     failed = False
     engine = open_ledger(db)
     keep = _keeping(engine, keep_prompts, redact)
-    for outcome in ingest_files(engine, paths, format_name=format, keep=keep):
-        result = outcome.result
-        if result is None:
-            err.print(outcome.error, markup=False, highlight=False)
-            failed = True
-        elif as_json:
-            line = result.as_dict()
-            if keep is not None:
-                line["prompts"] = asdict(outcome.kept) if outcome.kept else {"error": outcome.kept_error}
-            print(json.dumps(line))
-        elif result.duplicate:
-            out.print(f"{outcome.file}: duplicate of import {result.import_id}; nothing changed")
-        else:
-            words = outcome_words(result.rows_read, result.rows_accepted, result.rows_rejected, result.skipped)
-            out.print(f"{outcome.file}: import {result.import_id} ({result.format}): {words}", highlight=False)
-        if result is not None and keep is not None and not as_json:
-            _kept_line(outcome)
+    with ingest_progress(err, paths, shown=not as_json and err.is_terminal) as on_progress:
+        for outcome in ingest_files(engine, paths, format_name=format, keep=keep, on_progress=on_progress):
+            result = outcome.result
+            if result is None:
+                err.print(outcome.error, markup=False, highlight=False)
+                failed = True
+            elif as_json:
+                line = result.as_dict()
+                if keep is not None:
+                    line["prompts"] = asdict(outcome.kept) if outcome.kept else {"error": outcome.kept_error}
+                print(json.dumps(line))
+            elif result.duplicate:
+                out.print(f"{outcome.file}: duplicate of import {result.import_id}; nothing changed")
+            else:
+                words = outcome_words(result.rows_read, result.rows_accepted, result.rows_rejected, result.skipped)
+                out.print(f"{outcome.file}: import {result.import_id} ({result.format}): {words}", highlight=False)
+            if result is not None and keep is not None and not as_json:
+                _kept_line(outcome)
     if failed:
         raise typer.Exit(2)
 

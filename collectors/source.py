@@ -6,6 +6,7 @@ import codecs
 import gzip
 import hashlib
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -61,6 +62,19 @@ class Source:
             return _decompressed(self.name, gzip.GzipFile(fileobj=raw, mode="rb"))  # type: ignore[arg-type]
         raw.seek(0)
         return raw
+
+    def content_size(self) -> int | None:
+        """The size of the (decompressed) content, when it is known without reading it all: a gzip file's
+        trailer holds it modulo 4 GiB, taken as the smallest such size at least the compressed one."""
+        if self.size is None:
+            return None
+        with self._open_raw() as raw:
+            if raw.read(2) != _GZIP_MAGIC or not raw.seekable():
+                return self.size
+            raw.seek(-4, 2)
+            (modulo,) = struct.unpack("<I", raw.read(4))
+        wraps = max(0, -(-(self.size - modulo) // (1 << 32)))
+        return modulo + wraps * (1 << 32)
 
     def head(self, n: int = 65_536) -> bytes:
         """The first ``n`` bytes of the content, for sniffing its format."""

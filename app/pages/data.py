@@ -17,7 +17,9 @@ from app.components.escape import md
 from app.components.sync import sync_now
 from app.serving import MAX_UPLOAD_ENV, max_upload_mb
 from collectors.files import FileOutcome, ingest_files
+from collectors.progress import ImportProgress, estimated_rows
 from collectors.samples import DEFAULT_LIMIT, PromptKeeping
+from collectors.source import source_from_bytes
 from db import default_url, delete_import, rejected_rows_of, skipped_kinds
 from db.column_mappings import find_mapping, save_mapping
 from db.errors import UserError
@@ -76,8 +78,17 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
     if keep_prompts:
         keep = PromptKeeping(int(keep_limit), redact=keep_redacted, group_by=workload_groups(cache.workloads(url)))
 
+    progress: dict[str, ImportProgress] = {}
+
     def report(index: int, name: str, rows: int) -> None:
-        bar.progress(index / len(files), text=f"{md(name)}: {rows:,} rows read")
+        if name not in progress:
+            upload, content = files[index]
+            # A file inside a zip archive has no size at hand: rows and rows a second, no time left.
+            estimate = estimated_rows(source_from_bytes(upload, content)) if name == upload else None
+            progress[name] = ImportProgress(estimate=estimate)
+        mine = progress[name]
+        mine.update(rows)
+        bar.progress((index + (mine.fraction or 0.0)) / len(files), text=f"{md(name)}: {mine.words()}")
 
     outcomes = list(ingest_files(cache.engine(), files, on_progress=report, keep=keep))
     bar.empty()
