@@ -436,6 +436,9 @@ def _count(totals: Totals, measure: str) -> str:
     return number(value) + ("*" if totals.not_in_source.get(measure) else "")
 
 
+_INTERRUPTED = 130  # the exit status of a command ended by Ctrl-C (128 + SIGINT)
+
+
 def main() -> None:
     """The ``exitplan`` command. Once a command is done and its output flushed, the process ends at once:
     pyarrow's thread pools can abort the interpreter's own shutdown after a file was read through a Python
@@ -448,6 +451,9 @@ def main() -> None:
         if isinstance(ended.code, str):
             err.print(ended.code)
         status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
+        if status == _INTERRUPTED:
+            # Typer ends a Ctrl-C with 130 and no word; every write is one transaction, rolled back by then.
+            err.print("interrupted: what was under way was not saved; what was reported done is kept")
     sys.stdout.flush()
     sys.stderr.flush()
     logging.shutdown()

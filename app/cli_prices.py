@@ -17,6 +17,7 @@ from app.cli_common import (
     DbOption,
     JsonOption,
     day_option,
+    err,
     fail,
     id_option,
     out,
@@ -65,7 +66,8 @@ def prices_refresh(db: DbOption = None) -> None:
     if key is None:
         out.print("OpenAI /v1/models: skipped (set OPENAI_API_KEY to read OpenAI's shutdown dates).")
     for result in results:
-        out.print(result.message(), markup=False, highlight=False)
+        # A source that failed is an error, for stderr; the sources that worked are the command's output.
+        (out if result.ok else err).print(result.message(), markup=False, highlight=False)
     if not any(result.ok for result in results):
         raise typer.Exit(2)
 

@@ -166,3 +166,16 @@ def test_prices_batch_lists_every_providers_policy() -> None:
     assert rows["together"]["offer"] == "per model" and rows["together"]["ratios"] == {}
     text = runner.invoke(app, ["prices", "batch"]).stdout
     assert "0.5 of input" in text and "deepseek: DeepSeek publishes no batch price" in text
+
+
+def test_prices_refresh_with_every_source_failing_says_so_on_stderr(
+    ledger_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "collectors.prices.refresh.default_client",
+        lambda: httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(404))),
+    )
+    result = runner.invoke(app, ["prices", "refresh", "--db", ledger_url])
+    assert result.exit_code == 2
+    assert "LiteLLM" in result.stderr and "OpenRouter" in result.stderr
+    assert "LiteLLM" not in result.stdout and "OpenRouter" not in result.stdout
