@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 import numpy as np
@@ -242,9 +242,10 @@ def read_usage(
         )
     query = select(*keys, *sums)
     if since is not None:
-        query = query.where(usage.c.bucket_start >= pd.Timestamp(since).to_pydatetime())
-    if until is not None:
-        query = query.where(usage.c.bucket_start < pd.Timestamp(until + timedelta(days=1)).to_pydatetime())
+        query = query.where(usage.c.bucket_start >= datetime.combine(since, time.min))
+    # Through the end of ``until``: the day after it starts the excluded range (none after the last day there is).
+    if until is not None and until < date.max:
+        query = query.where(usage.c.bucket_start < datetime.combine(until + timedelta(days=1), time.min))
     if import_id is not None:
         query = query.where(usage.c.import_id == import_id)
     if known is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -151,6 +151,19 @@ def test_grouped_usage_comes_back_ordered_by_its_keys_missing_first(ledger: Engi
     by_day = read_usage(ledger, ["project"], grain="day")
     keys = [(d.day, None if pd.isna(p) else p) for d, p in zip(by_day["day"], by_day["project"], strict=True)]
     assert keys == [(d, p) for d in (1, 3, 5) for p in (None, "a", "b")]
+
+
+def test_a_day_range_takes_whole_days_up_to_the_first_and_last_a_date_can_be(ledger: Engine) -> None:
+    rows = [{"bucket_start": datetime(2025, 1, d, h), "requests": 1} for d, h in ((1, 0), (2, 23), (3, 0))]
+    with ledger.begin() as conn:
+        add_usage(conn, start_import(conn, source_name="f", format="x", sha256="a" * 64), rollup(rows))
+
+    def requests(since: date | None, until: date | None) -> int:
+        return int(read_usage(ledger, since=since, until=until)["requests"].sum())
+
+    assert requests(date(2025, 1, 2), date(2025, 1, 2)) == 1  # 23:00 is still the 2nd
+    assert requests(None, date(2025, 1, 2)) == 2
+    assert requests(date.min, date.max) == 3
 
 
 def test_usage_counts_are_rollup_rows_and_the_requests_they_count(ledger: Engine) -> None:
