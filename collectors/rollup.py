@@ -270,14 +270,12 @@ class Rollup:
             return
         vocabulary = Vocabulary()
         held = self._open
-        for name in TEXT_COLUMNS:
-            if len(held):
-                codes, uniques = pd.factorize(held[name].to_numpy(), use_na_sentinel=False)
-                used = self._vocabulary.decode(uniques)
-                present = uniques != _NO_NUMBER
-                recoded = np.full(len(uniques), _NO_NUMBER, dtype=np.int32)
-                recoded[present] = vocabulary.codes_of(used[present])
-                held[name] = recoded[codes]
+        for name in TEXT_COLUMNS if len(held) else ():
+            codes, uniques = pd.factorize(held[name].to_numpy(), use_na_sentinel=False)
+            present = uniques != _NO_NUMBER
+            recoded = np.full(len(uniques), _NO_NUMBER, dtype=np.int32)
+            recoded[present] = vocabulary.codes_of(self._vocabulary.decode(uniques[present]))
+            held[name] = recoded[codes]
         self._vocabulary = vocabulary
         self._kept_values = len(vocabulary)
 
