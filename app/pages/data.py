@@ -88,7 +88,7 @@ if st.button("Import", type="primary", disabled=not uploads, key="data-import"):
             progress[name] = ImportProgress(estimate=estimate)
         mine = progress[name]
         mine.update(rows)
-        bar.progress((index + (mine.fraction or 0.0)) / len(files), text=f"{md(name)}: {mine.words()}")
+        bar.progress((index + (mine.fraction or 0.0)) / len(files), text=f"{md(name)}: {md(mine.words())}")
 
     outcomes = list(ingest_files(cache.engine(), files, on_progress=report, keep=keep))
     bar.empty()
