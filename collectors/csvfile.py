@@ -30,9 +30,6 @@ BLOCK_BYTES = 8 << 20
 BLOCK_ROWS = 50_000
 # Arrow reads blocks of this size; one row must fit in a block.
 READ_BLOCK_BYTES = 8 << 20
-# and at most this many rows: narrow rows (a timestamp, a model, two counts) take several times their bytes
-# as pandas values, and a frame of 8 MB of them would be ~160k rows, some 70 MB.
-BLOCK_ROWS = 50_000
 # Arrow's reader would buffer up to 32 blocks ahead of the rows handed on; it may read this many: the block
 # being parsed and the next, which the row crossing its end needs. Each more is ~50 MB of peak memory.
 READ_AHEAD_BLOCKS = 2
@@ -296,7 +293,6 @@ def _frames_of(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[list[pa
     for batch in batches:
         # A block's batch holds more rows than one frame should: slices of it (no copy).
         rows_per_frame = max(1, int(batch.num_rows * size / batch.nbytes)) if batch.nbytes > size else batch.num_rows
-        rows_per_frame = max(1, min(rows_per_frame, BLOCK_ROWS))
         start = 0
         while start < max(batch.num_rows, 1):
             piece = batch.slice(start, min(rows_per_frame, BLOCK_ROWS - rows))

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from analysis.spend import summary
 from collectors import IngestError, ingest, source_from_bytes, source_from_path
+from collectors.detect import detect
 from collectors.formats import canonical_csv, format_named
 from db import delete_import, list_imports, open_ledger
 from db.errors import NotFound
@@ -62,6 +63,19 @@ def test_chunked_reading_gives_the_same_totals(ledger: Engine, monkeypatch: pyte
     result = ingest(ledger, source_from_path(FIXTURES / "openai_dashboard_completions_usage.csv"))
     assert result.rows_accepted == 42
     assert summary(ledger).as_dict()["input_tokens"] == 43_108_511
+
+
+def test_frames_of_narrow_rows_hold_at_most_block_rows_and_keep_their_row_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Narrow rows take several times their bytes as pandas values: a frame is cut by rows too."""
+    monkeypatch.setattr("collectors.csvfile.BLOCK_ROWS", 100)
+    rows = "".join(f"2025-09-01T10:00:00Z,openai,m-{n},{n},1\n" for n in range(350))
+    source = source_from_bytes("narrow.csv", ("timestamp,provider,model,input_tokens,output_tokens\n" + rows).encode())
+    batches = list(detect(source).read(source))
+    assert [len(batch.records) for batch in batches] == [100, 100, 100, 50]
+    assert [batch.first_row for batch in batches] == [1, 101, 201, 301]
+    assert batches[2].records["input_tokens"].iloc[0] == 200
 
 
 def _stored_rows(ledger: Engine) -> list[tuple[object, ...]]:
