@@ -24,12 +24,21 @@ def usd(value: float | None, *, cents: bool | None = None, missing: str = "unpri
 
     >>> usd(1234.6), usd(12.345), usd(1234.6, cents=True), usd(-140.52, cents=False), usd(None)
     ('$1,235', '$12.35', '$1,234.60', '-$141', 'unpriced')
+
+    An amount too small for the precision is said to be so, never rounded to nothing: a priced embedding
+    call costs money even when it is a fraction of a cent.
+
+    >>> usd(0.0018), usd(-0.004), usd(0.3, cents=False), usd(0.0), usd(0.005)
+    ('< $0.01', '> -$0.01', '< $1', '$0.00', '$0.01')
     """
     if _missing(value):
         return missing
     assert value is not None
     with_cents = abs(value) < CENTS_BELOW if cents is None else cents
     text = f"${abs(value):,.2f}" if with_cents else f"${abs(value):,.0f}"
+    if value != 0 and not text.strip("$0.,"):
+        unit = "$0.01" if with_cents else "$1"
+        return f"< {unit}" if value > 0 else f"> -{unit}"
     # "-$141" rather than "$-141": the sign belongs before the currency.
     return f"-{text}" if value < 0 and text.strip("$0.,") else text
 

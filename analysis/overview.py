@@ -79,10 +79,15 @@ def _known_sum(values: pd.Series) -> int | None:
     return None if pd.isna(total) else int(total)
 
 
+# Stacked series a reader can tell apart; past that, the smallest are summed as one.
+SERIES_SHOWN = 12
+
+
 def spend_over_time(priced: pd.DataFrame, by: str, grain: str = "W") -> pd.DataFrame:
     """Spend per period (``"D"``, ``"W"`` or ``"M"``) and value of ``by``: columns period, ``by``, spend_usd.
 
-    Weeks start on Monday; each period is labelled by its first day.
+    Weeks start on Monday; each period is labelled by its first day. Past :data:`SERIES_SHOWN` values of
+    ``by``, all but the largest spenders are one series, "N other models" (a ledger can hold thousands).
     """
     frame = priced[["day", by, "spend_usd"]].copy()
     days = pd.to_datetime(frame["day"])
@@ -95,6 +100,11 @@ def spend_over_time(priced: pd.DataFrame, by: str, grain: str = "W") -> pd.DataF
     else:
         raise ValueError(f"unknown grain {grain!r}")
     frame[by] = frame[by].fillna("(none)")
+    spend = frame.groupby(by)["spend_usd"].sum(min_count=1)
+    spend = spend.sort_values(ascending=False, na_position="last", kind="stable")
+    if len(spend) > SERIES_SHOWN:
+        others = spend.index[SERIES_SHOWN - 1 :]
+        frame[by] = frame[by].where(~frame[by].isin(others), f"{len(others):,} other {by}s")
     return frame.groupby(["period", by])["spend_usd"].sum(min_count=1).reset_index()
 
 

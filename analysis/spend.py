@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -170,7 +171,7 @@ class Totals:
     not_in_source: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, row: pd.Series) -> Totals:
+    def of(cls, row: Mapping[Any, Any]) -> Totals:
         """The totals in a row of :func:`totals_by`; costs rounded to a millionth of a dollar."""
         counts = {name: None if pd.isna(row[name]) else int(row[name]) for name in COUNT_MEASURES}
         unknown = {name: _count(row, UNKNOWN_PREFIX + name) for name in COUNT_MEASURES}
@@ -187,12 +188,12 @@ class Totals:
         return {**asdict(self), "not_in_source": dict(self.not_in_source)}
 
 
-def _count(row: pd.Series, name: str) -> int:
+def _count(row: Mapping[Any, Any], name: str) -> int:
     value = row.get(name)
     return 0 if value is None or pd.isna(value) else int(value)
 
 
-def _usd(row: pd.Series, name: str) -> float | None:
+def _usd(row: Mapping[Any, Any], name: str) -> float | None:
     value = row[name]
     return None if pd.isna(value) else round(float(value), 6)
 
@@ -224,11 +225,12 @@ def summary(engine: Engine, *, since: date | None = None, until: date | None = N
     ``cost_usd`` is exitplan's price of the priced usage; ``unpriced_models`` lists what it could not price.
     """
     frame = priced_usage(engine, since=since, until=until, keep_unknown=True)
-    overall = Totals.of(totals_by(frame, []).iloc[0] if len(frame) else pd.Series(dict.fromkeys(MEASURES, np.nan)))
+    overall = Totals.of(totals_by(frame, []).to_dict("records")[0] if len(frame) else dict.fromkeys(MEASURES, np.nan))
     by: dict[str, dict[str, Totals]] = {}
     for dimension in ("provider", "model"):
         sums = totals_by(frame, [dimension]) if len(frame) else pd.DataFrame(columns=[dimension])
-        by[dimension] = {str(row[dimension]): Totals.of(row) for _, row in sums.iterrows()}
+        # Records, not iterrows: a ledger can hold a million model names.
+        by[dimension] = {str(row[dimension]): Totals.of(row) for row in sums.to_dict("records")}
     unpriced = frame[frame["unpriced"]] if len(frame) else frame
     models = sorted({f"{p}/{m}" for p, m in zip(unpriced["provider"], unpriced["model"], strict=True)})
     return Summary(overall, by["provider"], by["model"], tuple(models))

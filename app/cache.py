@@ -25,6 +25,7 @@ from analysis.models import (
     unresolved_models,
     usage_mix,
 )
+from analysis.reconcile import reconcile
 from analysis.report_facts import ledger_facts
 from analysis.risk.report import CompanyRisk, company_risk, concentration_over_time
 from analysis.risk.score import weights_of
@@ -72,6 +73,7 @@ __all__ = [
     "models",
     "overrides",
     "priced",
+    "reconciliation",
     "report_file",
     "report_packs",
     "risk",
@@ -142,6 +144,12 @@ def imports(url: str) -> pd.DataFrame:
 
 
 # A resource, not data: the book is shared, never copied, and memoises its own lookups.
+@_read()
+def reconciliation(url: str, import_id: int) -> pd.DataFrame:
+    """An import's computed against reported cost: priced anew at every rerun of the Data page otherwise."""
+    return reconcile(_engine(url), import_id)
+
+
 @st.cache_resource(ttl=TTL_SECONDS, show_spinner=False)
 def book(url: str) -> PriceBook:
     """The ledger's price book (its overrides, aliases and registry snapshots), parsed once per TTL."""

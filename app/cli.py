@@ -45,6 +45,7 @@ from app.cli_rollup_sql import rollup_sql_command
 from app.cli_samples import samples_app
 from app.cli_scenario import scenario_app
 from app.cli_workloads import workloads_app
+from app.components.display import some_of
 from app.demo_removal import remove_demo_data
 from app.serving import exposure_warning, login_configured, secrets_files, server_settings
 from collectors.api import PROVIDERS, sync_provider
@@ -407,7 +408,8 @@ def summary(
     table = Table("model", "requests", "input tokens", "output tokens", "cost (USD)", "reported (USD)")
     unpriced = {name.split("/", 1)[1] for name in result.unpriced_models}
     shown = ("requests", "input_tokens", "output_tokens")
-    for model, m in result.by_model.items():
+    models = sorted(result.by_model.items(), key=lambda item: _costliest_first(item[1]))
+    for model, m in models[:_MODELS_SHOWN]:
         table.add_row(
             model,
             *(_count(m, measure) for measure in shown),
@@ -416,6 +418,8 @@ def summary(
             usd(m.reported_cost_usd, missing="—"),
         )
     out.print(table)
+    if len(models) > _MODELS_SHOWN:
+        out.print(f"  … and {len(models) - _MODELS_SHOWN:,} more models (every one with --json)", highlight=False)
     overall = result.overall
     cost = usd(overall.cost_usd, missing="unpriced" if unpriced else "nothing to price (no tokens)")
     out.print(
@@ -425,7 +429,21 @@ def summary(
     if any(_count(m, measure).endswith("*") for m in result.by_model.values() for measure in shown):
         out.print("* the known part only: the sources of some of its rows do not report it")
     if result.unpriced_models:
-        out.print(f"Unpriced: {', '.join(result.unpriced_models)}")
+        names = result.unpriced_models
+        every = " (every one with --json)" if len(names) > _UNPRICED_NAMED else ""
+        out.print(f"Unpriced ({len(names):,}): {some_of(names, _UNPRICED_NAMED)}{every}", highlight=False)
+
+
+# A gateway that writes a request id into the model name leaves a ledger of a million "models": the table and
+# the unpriced list say how many there are and show the first ones, --json has them all.
+_MODELS_SHOWN = 50
+_UNPRICED_NAMED = 10
+
+
+def _costliest_first(totals: Totals) -> tuple[bool, float, int]:
+    """The summary's order: the models that cost most, then those without a price by their tokens."""
+    tokens = (totals.input_tokens or 0) + (totals.output_tokens or 0)
+    return totals.cost_usd is None, -(totals.cost_usd or 0.0), -tokens
 
 
 def _count(totals: Totals, measure: str) -> str:

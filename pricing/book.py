@@ -35,6 +35,7 @@ from db.price_overrides import PriceOverride
 from pricing.batch_policy import batch_policy
 from pricing.catalog import PRICE_FIELDS
 from pricing.genai_data import genai_data_as_of
+from pricing.genai_names import listed
 from pricing.identity import family_of
 from pricing.litellm import VENDORED_AS_OF, vendored_catalog
 from pricing.tiers import TIERS, tier_of
@@ -327,10 +328,14 @@ class PriceBook:
 
     def _genai_model(self, provider: str, model: str) -> ModelInfo | None:
         if (provider, model) not in self._models:
-            try:
-                _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
-            except LookupError:
-                info = None
+            info = None
+            # Asked first whether genai-prices can list the id at all: its own lookup tries every model's
+            # clauses (~0.3 ms an id), minutes for a ledger of a gateway's per-request model names.
+            if listed(provider, model):
+                try:
+                    _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
+                except LookupError:
+                    info = None
             self._models[(provider, model)] = info
         return self._models[(provider, model)]
 

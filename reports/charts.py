@@ -16,11 +16,22 @@ import plotly.graph_objects as go
 
 from reports.pack import ReportPack
 
-__all__ = ["COLOURS", "Chart", "ChartRenderer", "draw", "kaleido_png", "monthly_figure"]
+__all__ = ["COLOURS", "Chart", "ChartRenderer", "as_written", "draw", "kaleido_png", "monthly_figure"]
 
 # Staying in grey; the scenarios in colours that stay apart in print and for colour-blind readers.
 BASELINE_COLOUR = "#7f7f7f"
 COLOURS = ("#1f77b4", "#d95f02", "#7570b3", "#1b9e77")
+
+
+def as_written(text: object) -> str:
+    """A name as a chart must show it: as written. Plotly reads a few HTML tags in any label (``<b>``,
+    ``<br>``, ``<a href>``), and names come from usage logs and from what users type, so a tag in one would
+    be drawn as bold, a line break or a link; Plotly turns these three entities back into the characters.
+
+    >>> as_written('<a href="https://x.example">tag</a> & <br>')
+    '&lt;a href="https://x.example"&gt;tag&lt;/a&gt; &amp; &lt;br&gt;'
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class ChartRenderer(Protocol):
@@ -81,7 +92,7 @@ def monthly_figure(packs: Sequence[ReportPack]) -> Any:
         if values in baselines:
             continue
         baselines.append(values)
-        label = "Staying (baseline)" if len(packs) == 1 else f"Staying (baseline of {pack.name})"
+        label = "Staying (baseline)" if len(packs) == 1 else f"Staying (baseline of {as_written(pack.name)})"
         figure.add_trace(
             go.Scatter(
                 x=[m.month for m in pack.months],
@@ -96,7 +107,7 @@ def monthly_figure(packs: Sequence[ReportPack]) -> Any:
             go.Scatter(
                 x=[m.month for m in pack.months],
                 y=[m.scenario_usd for m in pack.months],
-                name=pack.name if len(packs) > 1 else f"{pack.name} (scenario)",
+                name=as_written(pack.name) if len(packs) > 1 else f"{as_written(pack.name)} (scenario)",
                 mode="lines",
                 line={"color": COLOURS[index % len(COLOURS)], "width": 3},
             )

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.money import usd, usd_together
+from reports.charts import as_written
 
 __all__ = [
     "concentration_chart",
@@ -28,8 +29,14 @@ __all__ = [
 _MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
 
 
+def _as_written(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` with the names in ``columns`` shown as written (:func:`reports.charts.as_written`)."""
+    return frame.assign(**{c: frame[c].map(as_written, na_action="ignore") for c in columns})
+
+
 def spend_chart(series: pd.DataFrame, by: str, grain_label: str) -> go.Figure:
     """Stacked bars of spend per period, one colour per value of ``by``."""
+    series = _as_written(series, by)
     order = series.groupby(by)["spend_usd"].sum().sort_values(ascending=False).index.tolist()
     figure = px.bar(
         series,
@@ -53,7 +60,7 @@ def spend_chart(series: pd.DataFrame, by: str, grain_label: str) -> go.Figure:
 def price_history_chart(steps: pd.DataFrame) -> go.Figure:
     """Step lines of a model's price per source (colour), input solid and output dashed."""
     figure = px.line(
-        steps,
+        _as_written(steps, "source"),
         x="as_of",
         y="usd_mtok",
         color="source",
@@ -79,6 +86,7 @@ def cost_quality_chart(points: pd.DataFrame, axis: str) -> go.Figure:
     """Monthly cost against quality on one evidence ``axis``, one point per option; the frontier as a line
     and today's model as a star. ``points`` has monthly_usd, quality, label, fits, today, frontier."""
     figure = go.Figure()
+    points = _as_written(points, "label")
     candidates = points[~points["today"]]
     for fits, name, symbol in ((True, "fits", "circle"), (False, "does not fit", "x")):
         part = candidates[candidates["fits"] == fits]
@@ -131,7 +139,7 @@ def risk_heat_map(risks: pd.DataFrame) -> go.Figure:
         go.Heatmap(
             z=risks.to_numpy(),
             x=list(risks.columns),
-            y=list(risks.index),
+            y=[as_written(workload) for workload in risks.index],
             zmin=0,
             zmax=1,
             colorscale="Reds",
@@ -146,7 +154,7 @@ def risk_heat_map(risks: pd.DataFrame) -> go.Figure:
 def retirement_chart(timeline: pd.DataFrame, today: date) -> go.Figure:
     """The models in use on a time line of their shutdown dates, sized by monthly spend; today as a line."""
     figure = px.scatter(
-        timeline,
+        _as_written(timeline, "model", "host", "successor"),
         x="retires_on",
         y="model",
         size="monthly_usd",
@@ -167,7 +175,7 @@ def concentration_chart(history: pd.DataFrame) -> go.Figure:
             go.Scatter(
                 x=rows["month"],
                 y=rows["share"],
-                name=str(provider),
+                name=as_written(provider),
                 stackgroup="share",
                 mode="lines",
                 hovertemplate="%{y:.0%}",
@@ -241,10 +249,10 @@ def savings_waterfall(workloads: pd.DataFrame) -> go.Figure:
     values = [*moving["savings_usd"], float(moving["savings_usd"].sum())]
     figure = go.Figure(
         go.Waterfall(
-            x=[*moving["workload"], "Total"],
+            x=[*map(as_written, moving["workload"]), "Total"],
             y=values,
             measure=["relative"] * len(moving) + ["total"],
-            text=usd_together(values),
+            text=[as_written(text) for text in usd_together(values)],
             textposition="outside",
             hovertemplate="%{x}: %{text}<extra></extra>",
             connector={"line": {"dash": "dot", "width": 1}},
@@ -269,12 +277,12 @@ def tornado_chart(tornado: Sequence[tuple[str, float, float]], base_npv: float) 
                 base=[base_npv] * len(values),
                 orientation="h",
                 name=name,
-                text=usd_together(values),
+                text=[as_written(text) for text in usd_together(values)],
                 hovertemplate="%{y}<br>NPV %{text}<extra></extra>",
             )
         )
     figure.add_vline(
-        x=base_npv, line_dash="dot", annotation_text=f"base NPV {usd(base_npv)}", annotation_position="top"
+        x=base_npv, line_dash="dot", annotation_text=f"base NPV {as_written(usd(base_npv))}", annotation_position="top"
     )
     figure.update_layout(
         barmode="overlay",
@@ -289,7 +297,7 @@ def tornado_chart(tornado: Sequence[tuple[str, float, float]], base_npv: float) 
 def cumulative_chart(cumulative: pd.DataFrame) -> go.Figure:
     """Scenarios' cumulative net savings by month, one line each (scenario, month, cumulative_usd)."""
     figure = px.line(
-        cumulative,
+        _as_written(cumulative, "scenario"),
         x="month",
         y="cumulative_usd",
         color="scenario",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.evaluation import workload_groups
 from analysis.imports import outcome_words, skipped_words
-from analysis.reconcile import GAP_THRESHOLD, reconcile
+from analysis.reconcile import GAP_THRESHOLD
 from app import cache
 from app.components.column_mapping import mapping_form
 from app.components.demo_data import offer_demo
@@ -145,7 +145,7 @@ def show_skipped(kinds: dict[str, int], key: str) -> None:
 
 
 def show_reconciliation(import_id: int, key: str) -> None:
-    table = reconcile(cache.engine(), import_id)
+    table = cache.reconciliation(url, import_id)
     if table.empty:
         return
     flagged = int(table["flagged"].sum())

@@ -11,7 +11,7 @@ from app import cache
 from app.components.charts import spend_chart
 from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice
-from app.components.display import count
+from app.components.display import count, some_of
 from app.components.escape import md
 from db import default_url
 
@@ -48,7 +48,7 @@ cols[4].metric(f"Top provider ({md(headline.top_provider or '—')})", share, bo
 if headline.unpriced_models:
     st.warning(
         "Unpriced — exitplan has no price for these models, so their usage is not in the spend figures: "
-        + md(", ".join(headline.unpriced_models))
+        + md(some_of(headline.unpriced_models))
     )
 
 st.subheader("Spend over time")

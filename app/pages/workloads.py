@@ -21,6 +21,7 @@ from analysis.workloads import (
 from app import cache
 from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice
+from app.components.display import some_of
 from app.components.escape import md
 from app.components.workload_form import QUALITY_FLOOR_HELP, workload_form
 from db import default_url
@@ -83,7 +84,7 @@ cols[2].metric(
 )
 if totals.unpriced:
     st.warning(
-        f"Part of the usage of {md(', '.join(totals.unpriced))} has no price, so it is not in these costs (see "
+        f"Part of the usage of {md(some_of(totals.unpriced))} has no price, so it is not in these costs (see "
         "Models → Unresolved ids)."
     )
 

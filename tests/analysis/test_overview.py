@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from analysis.overview import by_project_and_model, kpis, spend_over_time
+from analysis.overview import SERIES_SHOWN, by_project_and_model, kpis, spend_over_time
 from analysis.spend import price_usage
 
 
@@ -101,6 +101,21 @@ def test_spend_over_time_by_week_starts_monday() -> None:
     weekly = spend_over_time(priced, "provider", "W")
     assert weekly["period"].dt.date.tolist() == [date(2025, 9, 1), date(2025, 9, 8)]
     assert weekly["spend_usd"].tolist() == pytest.approx([5.0, 2.5])
+
+
+def test_spend_over_time_sums_all_but_the_largest_spenders_as_one_series() -> None:
+    # Fourteen models spending $1 … $14 in one month.
+    frame = spend_over_time(
+        pd.DataFrame(
+            {"day": [date(2025, 9, 1)] * 14, "model": [f"m{n}" for n in range(1, 15)], "spend_usd": range(1, 15)}
+        ),
+        "model",
+        "M",
+    )
+    assert len(frame) == SERIES_SHOWN
+    spend = dict(zip(frame["model"], frame["spend_usd"], strict=True))
+    assert {f"m{n}" for n in range(4, 15)} < set(spend)  # the eleven largest, by name
+    assert spend["3 other models"] == 1 + 2 + 3 and sum(spend.values()) == sum(range(1, 15))
 
 
 def test_table_by_project_and_model_sorted_by_spend_with_shares() -> None:

@@ -295,3 +295,22 @@ def test_names_from_a_file_print_as_they_are_never_as_console_markup(tmp_path: P
     summary = runner.invoke(app, ["summary", "--db", ledger_url])
     assert shown.exit_code == 0 and "[/bold] gpt-4o,team,many" in shown.output
     assert summary.exit_code == 0 and "[/bold] gpt-4o [red]x" in summary.output
+
+
+def test_summary_of_many_models_shows_the_costliest_and_says_how_many_more(ledger_url: str, tmp_path: Path) -> None:
+    # A gateway that writes a request id into the model name: 60 "models" nobody prices, and two real ones.
+    rows = ["timestamp,provider,model,input_tokens,output_tokens"]
+    rows += [f"2026-11-02T10:00:00Z,openai,req-{n:04d},100,10" for n in range(60)]
+    rows += ["2026-11-02T10:00:00Z,openai,gpt-4o-mini,1000000,0", "2026-11-02T10:00:00Z,openai,gpt-4o,1000000,0"]
+    usage = tmp_path / "gateway.csv"
+    usage.write_text("\n".join(rows) + "\n")
+    assert runner.invoke(app, ["ingest", str(usage), "--db", ledger_url]).exit_code == 0
+
+    table = runner.invoke(app, ["summary", "--db", ledger_url], terminal_width=200).stdout
+    lines = [line for line in table.splitlines() if "│" in line and "model" not in line]
+    # gpt-4o ($2.50 for 1M input tokens) above gpt-4o-mini ($0.15), then the unpriced ones: 50 rows in all.
+    assert len(lines) == 50 and "gpt-4o " in lines[0] and "gpt-4o-mini" in lines[1]
+    assert "… and 12 more models (every one with --json)" in table
+    assert "Unpriced (60): openai/req-0000, openai/req-0001," in table
+    assert "openai/req-0009 and 50 more (every one with --json)" in table and "req-0010" not in table.splitlines()[-1]
+    assert len(json.loads(runner.invoke(app, ["summary", "--json", "--db", ledger_url]).stdout)["by_model"]) == 62

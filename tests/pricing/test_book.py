@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from db.price_overrides import PriceOverride, add_override
 from db.price_snapshots import add_snapshot
+from pricing import book as book_module
 from pricing.book import PriceBook, tier_of
 from pricing.litellm import VENDORED_AS_OF, litellm_catalog, vendored_catalog
 from pricing.sources import load_book
@@ -129,3 +130,13 @@ def test_openai_shutdown_dates_win_for_openai_models(ledger: Engine) -> None:
     # LiteLLM says 2027-01-14 for gpt-4o; OpenAI's own list (refreshed) says 2027-02-01, and wins.
     assert lifecycle_of(book, "openai", "gpt-4o-2024-08-06").deprecation_date == date(2027, 2, 1)
     assert lifecycle_of(book, "azure", "gpt-4o").deprecation_date == date(2027, 4, 14)
+
+
+def test_an_id_genai_prices_cannot_list_is_not_looked_up_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A gateway's per-request model names: each would cost genai-prices a pass over every model's clauses.
+    book = PriceBook.offline()
+    asked: list[str] = []
+    monkeypatch.setattr(book_module.data_snapshot.DataSnapshot, "find_provider_model", lambda *args: asked.append("x"))
+    assert book.price("openai", "req-7d1c9e0001", date(2026, 11, 2)) is None
+    assert not book.has_time_of_day_prices("openai", "req-7d1c9e0001")
+    assert asked == []

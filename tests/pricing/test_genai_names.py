@@ -7,9 +7,10 @@ own lookup, at its own provider and at others (where a fallback provider can lis
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 import pytest
-from genai_prices import data_snapshot
+from genai_prices import data_snapshot, types
 
 from pricing import genai_names
 from pricing.litellm import vendored_catalog
@@ -59,8 +60,33 @@ def test_known_answers(provider: str, model: str, listed: bool) -> None:
 
 def test_an_id_no_clause_can_match_is_answered_without_asking_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the module: a flood of unknown ids costs no lookups, and nothing is remembered per id."""
-    genai_names._clauses()  # built once, from the real snapshot
     asked: list[str] = []
-    monkeypatch.setattr(genai_names.data_snapshot, "get_snapshot", lambda: asked.append("x"))
+    monkeypatch.setattr(types.Provider, "find_model", lambda *args, **kwargs: asked.append("find_model"))
+    monkeypatch.setattr(
+        data_snapshot.DataSnapshot, "find_provider_model", lambda *args: asked.append("find_provider_model")
+    )
     assert not genai_names.listed("openai", "m-0000001")
     assert asked == []
+    assert genai_names.listed("openai", "gpt-4o") is False and asked == ["find_model"]  # looked up: patched away
+
+
+def test_the_clauses_are_those_of_the_snapshot_in_use() -> None:
+    acme = types.Provider(
+        id="acme",
+        name="Acme",
+        api_pattern=r"https://api\.acme\.example",
+        models=[
+            types.ModelInfo(
+                id="acme-1",
+                match=types.ClauseContains(contains="acme-1"),
+                prices=types.ModelPrice(input_mtok=Decimal(1)),
+            )
+        ],
+    )
+    assert not genai_names.listed("acme", "acme-1-large")
+    data_snapshot.set_custom_snapshot(data_snapshot.DataSnapshot(providers=[acme], from_auto_update=False))
+    try:
+        assert genai_names.listed("acme", "acme-1-large") and not genai_names.listed("openai", "gpt-4o")
+    finally:
+        data_snapshot.set_custom_snapshot(None)
+    assert genai_names.listed("openai", "gpt-4o")
