@@ -36,8 +36,8 @@ class Kpis:
 
     window_start: date
     window_end: date
-    spend_usd: float
-    monthly_run_rate_usd: float
+    spend_usd: float | None  # None: nothing in the window has a price or a reported cost, never $0
+    monthly_run_rate_usd: float | None
     requests: int | None  # None: no source in the window reports it (a cost report has no counts), never 0
     tokens: int | None
     top_provider: str | None
@@ -52,19 +52,20 @@ def kpis(priced: pd.DataFrame) -> Kpis | None:
     end = max(priced["day"])
     start = end - timedelta(days=WINDOW_DAYS - 1)
     window = priced[priced["day"] >= start]
-    spend = float(window["spend_usd"].sum())
+    known = window["spend_usd"].sum(min_count=1)
+    spend = None if pd.isna(known) else float(known)
     by_provider = window.groupby("provider")["spend_usd"].sum().sort_values(ascending=False)
-    top = by_provider.index[0] if len(by_provider) and spend > 0 else None
+    top = by_provider.index[0] if len(by_provider) and spend else None
     unpriced = window[window["unpriced"] & window["spend_usd"].isna()]
     return Kpis(
         window_start=start,
         window_end=end,
         spend_usd=spend,
-        monthly_run_rate_usd=spend / WINDOW_DAYS * DAYS_PER_MONTH,
+        monthly_run_rate_usd=None if spend is None else spend / WINDOW_DAYS * DAYS_PER_MONTH,
         requests=_known_sum(window["requests"]),
         tokens=_known_sum(pd.concat([window["input_tokens"], window["output_tokens"]])),
         top_provider=str(top) if top is not None else None,
-        top_provider_share=float(by_provider.iloc[0] / spend) if top is not None else None,
+        top_provider_share=float(by_provider.iloc[0] / spend) if top is not None and spend else None,
         unpriced_models=tuple(sorted(set(unpriced["provider"] + "/" + unpriced["model"]))),
     )
 

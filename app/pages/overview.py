@@ -56,7 +56,10 @@ left, right = st.columns([3, 1])
 by = left.segmented_control("Stack by", ["provider", "model"], default="provider", key="overview-by") or "provider"
 grains = {"Day": "D", "Week": "W", "Month": "M"}
 grain = right.selectbox("Per", list(grains), index=1, key="overview-grain")
-st.plotly_chart(spend_chart(spend_over_time(priced, by, grains[grain]), by, grain))
+if priced["spend_usd"].notna().any():
+    st.plotly_chart(spend_chart(spend_over_time(priced, by, grains[grain]), by, grain))
+else:
+    st.info("No spend to chart: nothing in this period has a price or a reported cost (see Unpriced above).")
 
 st.subheader("By project and model")
 table = by_project_and_model(priced)

@@ -90,6 +90,13 @@ def test_counts_no_source_reports_are_unknown_not_zero() -> None:
     assert k is not None and (k.requests, k.tokens) == (1, 1_020)
 
 
+def test_a_window_with_nothing_priced_has_no_spend_not_zero() -> None:
+    # A gateway's per-request model names: tokens counted, no price known, no cost reported.
+    k = kpis(_frame([{"day": END, "provider": "openai", "model": "req-0001", "input_tokens": 100, "requests": 1}]))
+    assert k is not None and (k.spend_usd, k.monthly_run_rate_usd, k.top_provider) == (None, None, None)
+    assert k.unpriced_models == ("openai/req-0001",) and k.tokens == 100
+
+
 def test_spend_over_time_by_week_starts_monday() -> None:
     priced = _frame(
         [
