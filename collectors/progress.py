@@ -16,6 +16,7 @@ from collectors.source import IngestError, Source
 __all__ = ["ImportProgress", "estimated_rows"]
 
 _SAMPLE = 1 << 20
+_SETTLED_S = 1.0  # see ImportProgress
 
 
 def estimated_rows(source: Source) -> int | None:
@@ -40,7 +41,8 @@ class ImportProgress:
     """Rows read so far, against the estimated total; ``clock`` is injectable for tests.
 
     The rate counts from the first report: an import is first heard of a chunk into the file, at a moment
-    that says nothing of when its reading began.
+    that says nothing of when its reading began. It is stated once a second has passed since: chunks read
+    ahead arrive in a burst at first, and a rate over a few milliseconds of them is no rate.
 
     >>> ticks = iter([0.0, 10.0])
     >>> progress = ImportProgress(estimate=1_000, clock=lambda: next(ticks))
@@ -63,7 +65,7 @@ class ImportProgress:
         self.rows = rows
         first_rows, first_time = self._first
         elapsed = now - first_time
-        self.rows_per_s = (rows - first_rows) / elapsed if elapsed > 0 else 0.0
+        self.rows_per_s = (rows - first_rows) / elapsed if elapsed >= _SETTLED_S else 0.0
 
     @property
     def fraction(self) -> float | None:

@@ -51,6 +51,18 @@ def test_progress_without_an_estimate_says_rows_and_rate_only() -> None:
     assert progress.words() == "51,000 rows read · 250 rows/s"
 
 
+def test_a_burst_of_chunks_read_ahead_states_no_rate_until_a_second_has_passed() -> None:
+    ticks = iter([0.0, 0.02, 0.5, 1.5])
+    progress = ImportProgress(estimate=1_000_000, clock=lambda: next(ticks))
+    progress.update(50_000)
+    progress.update(150_000)  # queued chunks, 20 ms later: not 5 million rows a second
+    assert progress.words() == "150,000 rows read" and progress.seconds_left is None
+    progress.update(200_000)
+    assert progress.rows_per_s == 0.0
+    progress.update(250_000)
+    assert progress.words() == "250,000 rows read · 133,333 rows/s · about 6 s left"
+
+
 def test_the_bar_stays_short_of_full_until_the_import_is_done() -> None:
     ticks = iter([0.0, 1.0])
     progress = ImportProgress(estimate=100, clock=lambda: next(ticks))
