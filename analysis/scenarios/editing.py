@@ -257,7 +257,7 @@ def scenario_from_form(
             problems.append(str(exc))
     if problems:
         raise InvalidInput(" ".join(problems))
-    return scenario_from_dict(
+    edited = scenario_from_dict(
         {
             "name": name,
             "horizon_months": horizon_months,
@@ -265,6 +265,11 @@ def scenario_from_form(
             "moves": moves,
         }
     )
+    # A suggested plan's words stay while they hold: why a workload stays, until it is moved by hand; what the
+    # plan could not meet, until its moves change (then nobody has checked again).
+    moved = {move.workload for move in edited.moves}
+    stays = {workload: why for workload, why in before.stays.items() if workload not in moved}
+    return replace(edited, stays=stays, unmet=before.unmet if edited.moves == before.moves else ())
 
 
 def free_name(name: str, taken: Collection[str]) -> str:

@@ -490,7 +490,7 @@ def run(scenario: Scenario, context: ScenarioContext, *, uncertainty: bool = Tru
                 latency_after_s=target.latency.p95_s if target is not None else case.latency_today_s,
                 risk_before=risk[0] if risk else None,
                 risk_after=risk[1] if risk else None,
-                reason=move.reason if move is not None else None,
+                reason=move.reason if move is not None else scenario.stays.get(name),
             )
         )
     result = ScenarioResult(

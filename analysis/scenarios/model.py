@@ -22,7 +22,10 @@ The JSON (``exitplan scenario template`` prints one)::
          "engineering_days": 10,                 # optional: else a default by task and criticality
          "evaluation_usd": 500,                  # optional
          "dual_running_months": 1}               # optional: months both models serve the moved traffic
-      ]
+      ],
+      "stays": {"Ticket triage · gpt-4o-mini": "no candidate saves money"},   # optional: why a suggested plan
+                                                 # leaves a workload where it is
+      "unmet": ["openai keeps 62% of the spend"]  # optional: constraints a suggested plan could not meet
     }
 
 A workload that is not moved stays where it is — unless its model retires within the horizon: then the
@@ -118,10 +121,15 @@ class Assumptions:
 
 @dataclass(frozen=True)
 class Scenario:
+    """Moves over a horizon under assumptions. A suggested plan also keeps why it leaves each other workload
+    where it is (``stays``) and the constraints it could not meet (``unmet``), so a kept plan still says so."""
+
     name: str
     moves: tuple[Move, ...] = ()
     horizon_months: int = 24
     assumptions: Assumptions = field(default_factory=Assumptions)
+    stays: Mapping[str, str] = field(default_factory=dict)
+    unmet: tuple[str, ...] = ()
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
@@ -134,12 +142,17 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         moves.append(item)
     assumptions = asdict(scenario.assumptions)
     assumptions["price_change_per_year"] = dict(scenario.assumptions.price_change_per_year)
-    return {
+    data: dict[str, Any] = {
         "name": scenario.name,
         "horizon_months": scenario.horizon_months,
         "assumptions": assumptions,
         "moves": moves,
     }
+    if scenario.stays:
+        data["stays"] = dict(scenario.stays)
+    if scenario.unmet:
+        data["unmet"] = list(scenario.unmet)
+    return data
 
 
 def _number(value: object, where: str, *, low: float | None = None, high: float | None = None) -> float:
@@ -207,9 +220,10 @@ def scenario_from_dict(data: object) -> Scenario:
     """A scenario from its JSON object; :class:`InvalidInput` naming the field for anything wrong."""
     if not isinstance(data, Mapping):
         raise InvalidInput("a scenario is a JSON object with a name, a horizon, assumptions and moves")
-    if unknown := sorted(set(data) - {"name", "horizon_months", "assumptions", "moves"}):
+    if unknown := sorted(set(data) - {"name", "horizon_months", "assumptions", "moves", "stays", "unmet"}):
         raise InvalidInput(
-            f"unknown field {', '.join(map(repr, unknown))}: a scenario has name, horizon_months, assumptions and moves"
+            f"unknown field {', '.join(map(repr, unknown))}: a scenario has name, horizon_months, assumptions and "
+            "moves (and, when suggested, stays and unmet)"
         )
     horizon = _whole(data.get("horizon_months", 24), "horizon_months", 1)
     if horizon not in HORIZONS:
@@ -243,7 +257,20 @@ def scenario_from_dict(data: object) -> Scenario:
     names = [m.workload for m in parsed]
     if duplicated := sorted({n for n in names if names.count(n) > 1}):
         raise InvalidInput(f"a workload moves once per scenario: {', '.join(duplicated)} moves twice")
-    return Scenario(_text(data.get("name", ""), "name"), parsed, horizon, assumptions)
+    stays = data.get("stays") or {}
+    if not isinstance(stays, Mapping) or not all(isinstance(v, str) for v in stays.values()):
+        raise InvalidInput("stays must be an object of workload → why it stays")
+    unmet = data.get("unmet") or []
+    if not isinstance(unmet, list) or not all(isinstance(line, str) for line in unmet):
+        raise InvalidInput("unmet must be a list of sentences")
+    return Scenario(
+        _text(data.get("name", ""), "name"),
+        parsed,
+        horizon,
+        assumptions,
+        {str(name): why for name, why in stays.items()},
+        tuple(unmet),
+    )
 
 
 def scenario_from_json(text: str | bytes) -> Scenario:

@@ -17,6 +17,7 @@ an ordinary scenario with the reason for each move.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from analysis.alternatives import Option
@@ -68,11 +69,19 @@ def _net(move: Move, case: WorkloadCase, context: ScenarioContext, scenario: Sce
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A suggested plan, why each workload it leaves alone stays, and the constraints it could not meet."""
+    """A suggested plan: its scenario keeps why each workload it leaves alone stays, and the constraints it
+    could not meet."""
 
     scenario: Scenario
-    stays: dict[str, str]  # workload → why it does not move
-    unmet: tuple[str, ...] = ()
+
+    @property
+    def stays(self) -> Mapping[str, str]:
+        """Workload → why it does not move."""
+        return self.scenario.stays
+
+    @property
+    def unmet(self) -> tuple[str, ...]:
+        return self.scenario.unmet
 
 
 def _comparison(case: WorkloadCase, best: Option, context: ScenarioContext, horizon: int) -> str:
@@ -169,8 +178,8 @@ def suggest(
                 unmet += _second_vendor(plan, case)
     if max_vendor_share is not None:
         unmet += _cap_vendors(plan, context, max_vendor_share, horizon_months)
-    moved = {name: why for name, why in stays.items() if name not in plan}
-    return Suggestion(replace(scenario, moves=tuple(plan.values())), moved, tuple(unmet))
+    kept = {name: why for name, why in stays.items() if name not in plan}
+    return Suggestion(replace(scenario, moves=tuple(plan.values()), stays=kept, unmet=tuple(unmet)))
 
 
 def _next_start(plan: dict[str, Move]) -> int:

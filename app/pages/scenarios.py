@@ -25,7 +25,7 @@ from app.components.demo_data import offer_demo
 from app.components.demo_notice import demo_notice
 from app.components.escape import md
 from app.components.scenario_form import scenario_form
-from app.components.suggested_plan import SUGGESTED, keep_suggestion
+from app.components.suggested_plan import keep_suggestion
 from db import default_url
 from db.errors import UserError
 from db.scenarios import delete_scenario, save_scenario
@@ -84,20 +84,16 @@ def show_next(name: str, message: str, then: str = VIEWS[0]) -> None:
 
 
 def why(scenario: Scenario) -> None:
-    """Each move's reason and, for a plan suggested in this session, why the rest stay and what was not met."""
-    suggested = st.session_state.get(SUGGESTED, {}).get(scenario.name)
-    if not scenario.moves and suggested is None:
+    """Each move's reason and, for a suggested plan, why the rest stay and what it could not meet."""
+    if not scenario.moves and not scenario.stays and not scenario.unmet:
         return
-    with st.expander("Why this plan", expanded=suggested is not None):
+    with st.expander("Why this plan", expanded=bool(scenario.stays or scenario.unmet)):
         for move in scenario.moves:
             reason = move.reason or f"to {move.model} on {move.host} (set by hand)"
             st.markdown(f"- **{md(move.workload)}** moves: {md(reason)}")
-        moved = {move.workload for move in scenario.moves}
-        # A workload moved by an edit since the suggestion no longer stays.
-        for name, reason in (suggested or {}).get("stays", {}).items():
-            if name not in moved:
-                st.markdown(f"- **{md(name)}** stays: {md(reason)}")
-        for line in (suggested or {}).get("unmet", []):
+        for name, reason in scenario.stays.items():
+            st.markdown(f"- **{md(name)}** stays: {md(reason)}")
+        for line in scenario.unmet:
             st.warning(f"Not met: {md(line)}")
 
 

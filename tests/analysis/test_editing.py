@@ -75,6 +75,19 @@ def test_a_changed_row_loses_the_reason_the_others_keep_it() -> None:
     assert after.moves[1] == PLAN.moves[1]
 
 
+def test_a_suggested_plans_words_hold_until_an_edit_undoes_them() -> None:
+    # The plan moves Search only: Chat stays, and a cap was not met.
+    suggested = replace(PLAN, moves=PLAN.moves[1:], stays={"Chat": "no move saves money"}, unmet=("openai at 90%",))
+    untouched = moves_frame(suggested).to_dict("records")
+    form = AssumptionValues.of(PLAN.assumptions)
+    assert scenario_from_form("Plan", 24, form, untouched, CONTEXT, CHOICES, kept=suggested) == suggested
+    blank = dict.fromkeys(MOVE_COLUMNS)
+    moved = [*untouched, {**blank, "workload": "Chat", "target": "tiny on fireworks"}]
+    after = scenario_from_form("Plan", 24, form, moved, CONTEXT, CHOICES, kept=suggested)
+    # Chat is moved by hand: it no longer stays; the moves changed, so whether the cap is met is not known.
+    assert (after.stays, after.unmet) == ({}, ())
+
+
 def test_changed_assumptions() -> None:
     after = back(rows(), growth_pct=None, discount_pct=12.0, price_change_pct=-7.0, day_rate_usd=800.0)
     assert after.assumptions == Assumptions(

@@ -275,6 +275,8 @@ def test_the_plan_moves_what_pays_for_itself_largest_saving_first() -> None:
     assert suggestion.unmet == ()
     result = run(suggestion.scenario, ctx, uncertainty=False)
     assert all(w.savings_usd > 0 for w in result.workloads if w.moved_to)
+    # The business case says why the workload stays, as it says why the others move.
+    assert next(w.reason for w in result.workloads if w.workload == "Summary") == suggestion.stays["Summary"]
 
 
 def test_the_plan_never_picks_an_unrated_or_below_floor_target() -> None:
@@ -310,7 +312,9 @@ def test_critical_workloads_end_on_two_vendors() -> None:
 
 def test_the_suggested_plan_and_the_template_are_valid_scenario_json() -> None:
     ctx = context(SUPPORT, TRIAGE, SUMMARY)
-    plan = suggest(ctx, assumptions=FLAT).scenario
+    plan = suggest(ctx, assumptions=FLAT, max_vendor_share=0.01).scenario
+    # Kept, the plan still says why the rest stay and what it could not meet.
+    assert plan.stays and plan.unmet
     assert scenario_from_json(json.dumps(scenario_to_dict(plan))) == plan
     written = template(ctx)
     assert written["moves"][0]["workload"] == "Support"
@@ -326,6 +330,8 @@ def test_the_suggested_plan_and_the_template_are_valid_scenario_json() -> None:
         ([], "a scenario is a JSON object"),
         ({"name": "x", "horizon_months": 18}, "horizon_months must be one of 12, 24, 36"),
         ({"name": "x", "move": []}, "unknown field 'move'"),
+        ({"name": "x", "stays": ["Support"]}, "stays must be an object of workload → why it stays"),
+        ({"name": "x", "unmet": "openai keeps 80%"}, "unmet must be a list of sentences"),
         ({"name": "x", "assumptions": {"grwoth": 0.1}}, "assumptions: unknown field 'grwoth'"),
         ({"name": "x", "moves": [{"workload": "a", "host": "h", "model": "m", "share": 1.5}]}, r"moves\[0\].share"),
         ({"name": "x", "moves": [{"workload": "a", "host": "h", "model": "m", "start_month": 30}]}, "after the 24"),

@@ -132,6 +132,10 @@ def test_editing_a_share_changes_the_kept_json(ledger: Engine, tmp_path: Path) -
     assert [m.reason for m in after.moves[1:]] == [m.reason for m in before.moves[1:]]
     assert any(s.value.startswith("Saved Plan A") for s in at.success)
     assert at.segmented_control(key="scenarios-view").value == "Business case"
+    # Why the rest stay was kept with the plan (suggested outside this session) and outlives the edit.
+    assert after.stays and after.stays == before.stays
+    lines = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert sum(" stays: " in line for line in lines) == len(after.stays)
 
 
 def test_a_target_that_is_not_a_candidate_is_refused_and_nothing_is_saved(ledger: Engine, tmp_path: Path) -> None:
