@@ -59,6 +59,7 @@ def _print(result: ScenarioResult, context: ScenarioContext, as_json: bool, **ex
         + (f"; risk {result.risk_before:.0f} → {result.risk_after:.0f}" if result.risk_before is not None else ""),
         markup=False,
     )
+    _why(result.scenario)
     table = Table("workload", "moves to", "baseline", "scenario", "one-time", "savings", "quality after")
     for w in result.workloads:
         table.add_row(
@@ -74,6 +75,17 @@ def _print(result: ScenarioResult, context: ScenarioContext, as_json: bool, **ex
     for line in [*(w.forced for w in result.workloads if w.forced), *result.warnings]:
         out.print(f"Note: {line}", markup=False)
     out.print(f"Baseline: {forecast_words(context.forecasts)}", markup=False)
+
+
+def _why(scenario: Scenario) -> None:
+    """Why each workload moves, and, for a suggested plan, why the rest stay and what it could not meet."""
+    for move in scenario.moves:
+        reason = move.reason or f"to {move.model} on {move.host} (set by hand)"
+        out.print(f"- {move.workload} moves: {reason}", markup=False)
+    for name, why in scenario.stays.items():
+        out.print(f"- {name} stays: {why}", markup=False)
+    for line in scenario.unmet:
+        out.print(f"Not met: {line}", markup=False)
 
 
 def _stored(engine: Engine, name: str) -> Scenario:
@@ -186,12 +198,6 @@ def scenario_suggest(
         extra = {"scenario": scenario_to_dict(scenario), "stays": suggestion.stays, "unmet": list(suggestion.unmet)}
         _print(result, context, True, **extra)
         return
-    for move in scenario.moves:
-        out.print(f"- {move.workload} moves: {move.reason}", markup=False)
-    for name, why in suggestion.stays.items():
-        out.print(f"- {name} stays: {why}", markup=False)
-    for line in suggestion.unmet:
-        out.print(f"Not met: {line}", markup=False)
     _print(result, context, as_json=False)
 
 

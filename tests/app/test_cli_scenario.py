@@ -62,6 +62,10 @@ def test_write_run_suggest_keep_and_delete(ledger: Engine, ledger_url: str, tmp_
     shown = runner.invoke(app, ["scenario", "show", "Plan A", "--json", *db])
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout)["name"] == "Plan A"
+    # Kept, the plan still says why each workload moves or stays, and what it could not meet.
+    again = runner.invoke(app, ["scenario", "show", "Plan A", *db]).stdout
+    why = [line for line in suggested.stdout.splitlines() if line.startswith(("- ", "Not met: "))]
+    assert why and why == [line for line in again.splitlines() if line.startswith(("- ", "Not met: "))]
 
     assert runner.invoke(app, ["scenario", "delete", "Plan A", *db]).exit_code == 0
     missing = runner.invoke(app, ["scenario", "show", "Plan A", *db])
