@@ -106,6 +106,8 @@ def _scenario(pack: ReportPack, level: int, *, chart: bool) -> list[Block]:
             frozenset({2, 3, 4, 5, 7, 8}),
         )
     )
+    if pack.stays:
+        blocks += [Heading(level + 1, "What stays, and why"), Bullets(pack.stays)]
     blocks.append(Heading(level + 1, "Month by month"))
     running, months = 0.0, []
     for m in pack.months:

@@ -167,6 +167,13 @@ class ReportPack:
         return tuple(w.outcome.forced for w in self.workloads if w.outcome.forced)
 
     @property
+    def stays(self) -> tuple[str, ...]:
+        """Why each workload a suggested plan leaves where it is stays, in words (none for a plan by hand)."""
+        return tuple(
+            f"{w.name} stays: {w.outcome.reason}" for w in self.workloads if w.inputs.move is None and w.outcome.reason
+        )
+
+    @property
     def weighted_growth(self) -> float:
         """The workloads' monthly growth, weighed by what each costs today."""
         priced = [w.inputs for w in self.workloads if w.inputs.today_usd]
@@ -351,7 +358,8 @@ def report_pack(
         risk_before=result.risk_before,
         risk_after=result.risk_after,
         tornado=result.tornado,
-        warnings=result.warnings,
+        # What a suggested plan could not meet is a warning to whoever reads the case.
+        warnings=(*result.warnings, *(f"Not met: {line}" for line in result.scenario.unmet)),
     )
 
 

@@ -274,6 +274,9 @@ def _appendix(doc: _Document, pack: ReportPack, prefix: str) -> None:
             right=(4, 5),
             size=7.5,
         )
+    if pack.stays:
+        doc.heading("What stays, and why")
+        doc.bullets(list(pack.stays))
     doc.heading("Month by month")
     months = [
         [f"{m.month:%b %Y}", *usd_together([m.baseline_usd, m.scenario_usd, m.one_time_usd, m.savings_usd])]

@@ -22,7 +22,7 @@ from reports.sentences import (
     recommendation,
     three_year_words,
 )
-from tests.reports.conftest import EVIL, GENERATED
+from tests.reports.conftest import EVIL, GENERATED, SCENARIO, pack_of
 
 
 def test_each_workloads_months_add_up_to_the_companys(pack: ReportPack) -> None:
@@ -86,6 +86,25 @@ def test_the_register_names_a_source_for_every_input(pack: ReportPack) -> None:
     names = {a.name for a in register}
     assert {"Discount rate", "Engineering day rate", "Horizon", "Usage growth"} <= names
     assert f"{EVIL}: target" in names and "Chat: router split" in names
+
+
+def test_a_suggested_plan_says_why_the_rest_stay_and_what_it_could_not_meet() -> None:
+    suggested = replace(
+        SCENARIO,
+        moves=SCENARIO.moves[1:],
+        stays={"Chat": "no candidate saves money within the horizon"},
+        unmet=("openai keeps 70% of the spend",),
+    )
+    pack = pack_of(suggested)
+    assert pack.stays == ("Chat stays: no candidate saves money within the horizon",)
+    assert "Not met: openai keeps 70% of the spend" in pack.warnings
+    text = render_report("md", [pack], generated_at=GENERATED, charts=None).decode()
+    assert "What stays, and why" in text and "Chat stays: no candidate saves money" in text
+    assert "Not met: openai keeps 70% of the spend" in text
+    pdf = render_report("pdf", [pack], generated_at=GENERATED, charts=None)
+    assert pdf.startswith(b"%PDF")
+    # A plan made by hand says nothing of the kind.
+    assert pack_of(SCENARIO).stays == ()
 
 
 def test_a_format_by_name_and_a_file_name(pack: ReportPack) -> None:
