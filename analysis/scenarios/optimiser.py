@@ -55,7 +55,8 @@ def _staying(case: WorkloadCase, context: ScenarioContext, horizon: int) -> tupl
     successor = case.successor.monthly_cost_usd.base if case.successor is not None else None
     if retires and case.successor is not None and successor is not None:
         when = case.retirement.retires_on if case.retirement is not None else None
-        return successor, f"{case.model} retires {when:%Y-%m-%d}, and its successor {case.successor.model} costs"
+        tense = "retired" if when is not None and when <= context.today else "retires"
+        return successor, f"{case.model} {tense} {when:%Y-%m-%d}, and its successor {case.successor.model} costs"
     return case.today_usd, "today it costs"
 
 

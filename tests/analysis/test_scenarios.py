@@ -150,6 +150,21 @@ def test_a_retiring_model_moves_the_baseline_to_its_successor_from_the_shutdown_
     assert moved.months[2].scenario_usd == pytest.approx(0.5 * 500 + 0.5 * 600)
 
 
+@pytest.mark.parametrize(("retires_on", "said"), [(date(2026, 11, 1), "retired"), (date(2026, 12, 11), "retires")])
+def test_why_a_plan_leaves_a_workload_says_whether_its_model_has_retired(retires_on: date, said: str) -> None:
+    # Today is 5 November 2026: staying costs the successor's price either way; no target saves enough to move.
+    retiring = case(
+        "Chat",
+        "openai",
+        "gpt-4o",
+        1000.0,
+        [option("openai", "gpt-6", 500.0, successor=True), option("deepinfra", "llama-70b", 490.0)],
+        retires_on=retires_on,
+    )
+    why = suggest(context(retiring), horizon_months=12, assumptions=FLAT).stays["Chat"]
+    assert f"gpt-4o {said} {retires_on:%Y-%m-%d}, and its successor gpt-6 costs" in why
+
+
 def test_an_embeddings_move_embeds_the_corpus_again() -> None:
     # 10M tokens embedded so far; the target costs $50 for the 1M tokens of a month: $500 to embed them again.
     embed = case(
