@@ -160,7 +160,7 @@ class WorkloadTotals:
     day (None on an empty ledger)."""
 
     workloads: int
-    monthly_cost_usd: float
+    monthly_cost_usd: float | None  # None: none of their usage has a price or a reported cost
     unassigned_share: float
     unpriced: list[str]
     window: tuple[date, date] | None
@@ -176,10 +176,11 @@ def workload_totals(table: pd.DataFrame) -> WorkloadTotals:
     WorkloadTotals(workloads=0, monthly_cost_usd=0.0, unassigned_share=0.0, unpriced=[], window=None)
     """
     claimed = table[~table["unassigned"]]
+    costs = claimed["monthly_cost_usd"]
     window = table.attrs.get("window")
     return WorkloadTotals(
         workloads=len(claimed),
-        monthly_cost_usd=float(claimed["monthly_cost_usd"].sum()),
+        monthly_cost_usd=None if len(costs) and costs.isna().all() else float(costs.sum()),
         unassigned_share=float(table.loc[table["unassigned"], "share"].sum()),
         unpriced=[str(name) for name in table.loc[table["unpriced"], "name"]],
         window=(date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,

@@ -347,6 +347,7 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
     grouped = frame.groupby("key")
     sums = grouped[["spend", "requests", "input_tokens", "output_tokens"]].sum()
     sums["unpriced"] = grouped["no_price"].any()
+    sums["known_spend_rows"] = grouped["spend_usd"].count()
     by_model = frame.groupby(["key", "family"])["spend"].sum().reset_index()
     top = by_model.sort_values("spend", ascending=False, kind="stable").drop_duplicates("key")
     sums["top_model"] = top.set_index("key")["family"]
@@ -363,9 +364,13 @@ def workload_costs(engine: Engine, workloads: Sequence[Workload], *, days: int =
     table.insert(2, "task_category", [w.task_category for w in ordered] + [None])
     table.insert(3, "criticality", [w.criticality for w in ordered] + [None])
     table["spend_usd"] = table.pop("spend").fillna(0.0)
+    # Usage of which nothing has a price or a reported cost has no known spend: unpriced, never $0 (a
+    # workload without usage in the window does cost $0).
+    nothing_known = table.pop("known_spend_rows").eq(0)
+    table.loc[nothing_known, "spend_usd"] = float("nan")
     table["monthly_cost_usd"] = table["spend_usd"] / days * DAYS_PER_MONTH
     total = float(table["spend_usd"].sum())
-    table["share"] = table["spend_usd"] / total if total > 0 else 0.0
+    table["share"] = table["spend_usd"] / total if total > 0 else table["spend_usd"] * 0.0
     for name in ("requests", "input_tokens", "output_tokens"):
         table[name] = table[name].fillna(0).astype("int64")
     table["unpriced"] = table["unpriced"].astype("boolean").fillna(False).astype(bool)

@@ -95,7 +95,11 @@ def alternatives_command(
         return
     today = result.incumbent
     out.print(
-        f"{chosen.name}: today {today.model} on {today.host}, {usd(today.monthly_cost_usd.base)} a month", markup=False
+        f"{chosen.name}: today {today.model} on {today.host}, "
+        + (
+            f"{usd(base)} a month" if (base := today.monthly_cost_usd.base) is not None else "unpriced (no price known)"
+        ),
+        markup=False,
     )
     for sentence in filter(None, [result.staying(), *result.headline()]):
         out.print(sentence, markup=False)

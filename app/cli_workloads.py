@@ -124,7 +124,7 @@ def workloads_list(as_json: JsonOption = False, db: DbOption = None) -> None:
             row.task,
             row.criticality,
             usd(row.monthly_cost_usd),
-            f"{row.share:.1%}",
+            "—" if pd.isna(row.share) else f"{row.share:.1%}",
             row.top_model,
             row.retirement,
         )
@@ -189,7 +189,8 @@ def workloads_show(
             f"  needs: {', '.join(n.removeprefix('needs_') for n in needs) or 'nothing special'}"
             + ("; batch-tolerant" if workload.batch_tolerant else "")
         )
-        out.print(f"  monthly cost {usd(row['monthly_cost_usd'])} ({row['share']:.1%} of spend)")
+        share = "" if pd.isna(row["share"]) else f" ({row['share']:.1%} of spend)"
+        out.print(f"  monthly cost {usd(row['monthly_cost_usd'])}{share}")
     table = Table("version", "saved (UTC)", "name", "task", "criticality", "floor %", "p95 s", "deleted")
     for v in versions:
         table.add_row(

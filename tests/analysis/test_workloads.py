@@ -3,6 +3,7 @@ hand-made ledgers (canonical CSV imports) and on the demo company's."""
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -341,6 +342,19 @@ def test_costs_per_workload_add_up_to_the_ledgers_spend(demo: Engine) -> None:
     unassigned = costs.iloc[-1]
     assert unassigned["top_model"] == "text-embedding-3-small" and unassigned["spend_usd"] > 0
     assert costs.iloc[0]["top_model"] == "gpt-4o" and not costs["unpriced"].any()
+
+
+def test_a_workload_whose_usage_has_no_price_costs_unknown_not_zero(ledger: Engine) -> None:
+    # A gateway's own model names: tokens counted, no price, no reported cost.
+    _import(ledger, HEADER + "2026-10-31,openai,chat-prod-7,support,chat,key_a,100,4000000,400000,false\n" + LEDGER)
+    chat = Workload(None, "Chat prod", rules=(Rule(model="chat-prod-7"),))
+    idle = Workload(None, "Idle", rules=(Rule(project="retired-app"),))
+    chat, other = _save(ledger, chat, idle)
+    costs = workload_costs(ledger, [chat, other]).set_index("name")
+    assert math.isnan(costs.loc["Chat prod", "monthly_cost_usd"]) and math.isnan(costs.loc["Chat prod", "share"])
+    assert bool(costs.loc["Chat prod", "unpriced"]) and costs.loc["Chat prod", "requests"] == 100
+    # No usage in the window is $0, and the priced rest keeps its share of what is known.
+    assert costs.loc["Idle", "monthly_cost_usd"] == 0.0 and costs.loc["Unassigned", "share"] == 1.0
 
 
 def test_workload_usage_is_only_the_workloads_rows(demo: Engine) -> None:
