@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from analysis.workloads import list_workloads, workload_history
+from collectors import ingest, source_from_bytes
 from collectors.demo import load_demo
 from tests.app.apptest import open_page, shown
 
@@ -130,3 +131,18 @@ def test_merge_split_and_repropose(ledger: Engine, tmp_path: Path) -> None:
     assert not at.exception, at.exception
     assert len(list_workloads(ledger)) == 7
     assert "Search · gpt-4o" not in [w.name for w in list_workloads(ledger)]
+
+
+def test_workloads_of_usage_with_no_price_cost_unpriced_not_zero(ledger: Engine) -> None:
+    # A gateway's own model names, proposed as a workload: tokens counted, no price known, no cost reported.
+    usage = "date,provider,model,project,requests,input_tokens,output_tokens\n"
+    usage += "".join(f"2026-10-{day:02d},openai,gw-{day},search,10,10000,1000\n" for day in range(1, 31))
+    ingest(ledger, source_from_bytes("gateway.csv", usage.encode()))
+    at = open_workloads()
+    at.button(key="workloads-propose").click().run()
+    assert not at.exception, at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["Monthly cost covered"] == "unpriced"
+    assert _table(at)["monthly_cost_usd"].iloc[:-1].isna().all()
+    warning = shown(at.warning[0].value)
+    assert warning.startswith("The usage of ") and "has no price, so what these workloads cost is not known" in warning
