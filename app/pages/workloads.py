@@ -83,14 +83,17 @@ cols[2].metric(
     "Unassigned share", f"{totals.unassigned_share:.1%}", help="Share of spend that no workload claims.", border=True
 )
 if totals.unpriced:
-    names = md(some_of(totals.unpriced))
     # When no workload's usage has a price, the cost covered itself reads "unpriced": say so, not "part".
-    said = (
-        f"The usage of {names} has no price, so what these workloads cost is not known"
-        if totals.monthly_cost_usd is None
-        else f"Part of the usage of {names} has no price, so it is not in these costs"
-    )
-    st.warning(f"{said} (see Models → Unresolved ids).")
+    if totals.monthly_cost_usd is None:
+        st.warning(
+            f"The usage of {md(some_of(totals.unpriced))} has no price, so what these workloads cost is not known "
+            "(see Models → Unresolved ids)."
+        )
+    else:
+        st.warning(
+            f"Part of the usage of {md(some_of(totals.unpriced))} has no price, so it is not in these costs (see "
+            "Models → Unresolved ids)."
+        )
 
 # The columns shown, in order, with their headings: one table, so no column goes unheaded.
 table_columns = {
