@@ -441,9 +441,11 @@ _UNPRICED_NAMED = 10
 
 
 def _costliest_first(totals: Totals) -> tuple[bool, float, int]:
-    """The summary's order: the models that cost most, then those without a price by their tokens."""
+    """The summary's order: the models that cost most (exitplan's price, else what their sources reported),
+    then those of no known cost by their tokens."""
+    money = totals.cost_usd if totals.cost_usd is not None else totals.reported_cost_usd
     tokens = (totals.input_tokens or 0) + (totals.output_tokens or 0)
-    return totals.cost_usd is None, -(totals.cost_usd or 0.0), -tokens
+    return money is None, -(money or 0.0), -tokens
 
 
 def _count(totals: Totals, measure: str) -> str:
