@@ -44,7 +44,12 @@ for col, label, value in ((cols[2], "Requests", headline.requests), (cols[3], "T
     unknown = "Not in this period's sources (a cost report has no counts): unknown, not 0." if value is None else None
     col.metric(f"{label}, {last}", count(value), border=True, help=unknown)
 share = f"{headline.top_provider_share:.0%}" if headline.top_provider_share is not None else "—"
-cols[4].metric(f"Top provider ({md(headline.top_provider or '—')})", share, border=True)
+cols[4].metric(
+    f"Top provider ({md(headline.top_provider)})" if headline.top_provider else "Top provider",
+    share,
+    border=True,
+    help=None if headline.top_provider else "No spend is known in this window to rank providers by.",
+)
 if headline.unpriced_models:
     st.warning(
         "Unpriced — exitplan has no price for these models, so their usage is not in the spend figures: "

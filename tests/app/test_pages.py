@@ -44,6 +44,23 @@ def test_overview_with_data(ledger: Engine, tmp_path: Path) -> None:
     assert len(at.dataframe) == 1
 
 
+def test_overview_of_usage_with_no_price_says_unpriced_never_zero(ledger: Engine) -> None:
+    # A gateway's per-request model names: 30 "models", tokens counted, no price, no reported cost.
+    usage = "timestamp,provider,model,input_tokens,output_tokens\n"
+    usage += "".join(f"2026-10-{day:02d}T10:00:00Z,openai,req-{day:04d},1000,100\n" for day in range(1, 31))
+    ingest(ledger, source_from_bytes("gateway.csv", usage.encode()))
+    at = open_page(PAGES[0])
+    values = {m.label: m.value for m in at.metric}
+    assert (values["Spend, last 30 days"], values["Monthly run-rate"], values["Top provider"]) == (
+        "unpriced",
+        "unpriced",
+        "—",
+    )
+    assert any("No spend to chart" in info.value for info in at.info) and not at.get("plotly_chart")
+    warning = at.warning[0].value
+    assert "openai/req-0010 and 20 more" in warning and "req-0011" not in warning
+
+
 def test_data_page_lists_and_deletes_imports(ledger: Engine, tmp_path: Path) -> None:
     load_demo(ledger, tmp_path, date(2026, 10, 31))
     at = open_page(PAGES[1])
