@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -332,10 +333,8 @@ class PriceBook:
             # Asked first whether genai-prices can list the id at all: its own lookup tries every model's
             # clauses (~0.3 ms an id), minutes for a ledger of a gateway's per-request model names.
             if listed(provider, model):
-                try:
+                with suppress(LookupError):
                     _, info = data_snapshot.get_snapshot().find_provider_model(model, None, provider, None)
-                except LookupError:
-                    info = None
             self._models[(provider, model)] = info
         return self._models[(provider, model)]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from genai_prices import data_snapshot, types
 
@@ -33,7 +34,6 @@ class _Clauses:
     contains: list[str] = field(default_factory=list)
     patterns: list[re.Pattern[str]] = field(default_factory=list)
     anything: bool = False  # a clause of a kind not known here: every id might match
-    _searches: list[re.Pattern[str]] = field(default_factory=list)  # see joined()
 
     def add(self, clause: types.MatchLogic) -> None:
         if isinstance(clause, types.ClauseEquals):
@@ -61,24 +61,26 @@ class _Clauses:
             or ref in self.equals
             or ref.startswith(tuple(self.starts))
             or ref.endswith(tuple(self.ends))
-            or any(pattern.search(ref) for pattern in self._searches)
+            or any(pattern.search(ref) for pattern in self.searches)
         )
 
-    def joined(self) -> _Clauses:
-        """The clauses with every ``contains`` and every regex without groups joined into one pattern each, so
-        an id meets them in one C-level search, not a few hundred Python-level ones. A regex with groups
-        stays on its own (joined, its back-references would count another's groups), and so does each regex
-        when they cannot be joined (an inline flag only holds at a pattern's start)."""
+    @cached_property
+    def searches(self) -> list[re.Pattern[str]]:
+        """Every ``contains`` and every regex without groups joined into one pattern each (built at the first
+        :meth:`may_match`, once every clause is added), so an id meets them in one C-level search, not a few
+        hundred Python-level ones. A regex with groups stays on its own (joined, its back-references would
+        count another's groups), and so does each regex when they cannot be joined (an inline flag only holds
+        at a pattern's start)."""
         plain = [pattern for pattern in self.patterns if not pattern.groups]
-        self._searches = [pattern for pattern in self.patterns if pattern.groups]
+        searches = [pattern for pattern in self.patterns if pattern.groups]
         if self.contains:
-            self._searches.append(re.compile("|".join(map(re.escape, self.contains))))
+            searches.append(re.compile("|".join(map(re.escape, self.contains))))
         if plain:
             try:
-                self._searches.append(re.compile("|".join(f"(?:{pattern.pattern})" for pattern in plain)))
+                searches.append(re.compile("|".join(f"(?:{pattern.pattern})" for pattern in plain)))
             except re.error:
-                self._searches.extend(plain)
-        return self
+                searches.extend(plain)
+        return searches
 
 
 # The clauses of the snapshot in use, kept beside it: genai-prices can be handed another snapshot (an update
@@ -93,7 +95,7 @@ def _clauses() -> _Clauses:
         for provider in snapshot.providers:
             for model in provider.models:
                 clauses.add(model.match)
-        _built[:] = [(snapshot, clauses.joined())]
+        _built[:] = [(snapshot, clauses)]
     return _built[0][1]
 
 
